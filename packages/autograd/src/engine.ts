@@ -1,0 +1,90 @@
+import { Tensor, kernels, formatShape, shapesEqual, ones } from '@tapegrad/tensor';
+import type { Node } from './Node.js';
+import type { Variable } from './Variable.js';
+import { noGrad } from './gradMode.js';
+
+export interface BackwardOptions {
+  /** Keep the graph (and what ops saved) so backward can run through it again. @default false */
+  retainGraph?: boolean;
+}
+
+/** Leaf gradients are always contiguous, so optimisers can read `.grad.data` directly. */
+function accumulate(v: Variable, g: Tensor): void {
+  v.grad = v.grad ? kernels.binary('add', v.grad, g) : g.contiguous();
+}
+
+function propagate(node: Node, gOut: Tensor, pending: Map<Node, Tensor>): void {
+  if (node.retained) accumulate(node.retained, gOut);
+  const grads = node.backwardFn(gOut);
+  if (grads.length !== node.inputs.length) {
+    throw new Error(`${node.name}: backward returned ${grads.length} gradients for ${node.inputs.length} tensor inputs; expected one entry (Tensor or null) per tensor input`);
+  }
+  node.inputs.forEach((v, i) => {
+    const gi = grads[i];
+    if (!v || !v.requiresGrad || gi === null || gi === undefined) return;
+    if (!shapesEqual(gi.shape, v.shape)) {
+      throw new Error(`${node.name}: backward returned a gradient of shape ${formatShape(gi.shape)} for input ${i} of shape ${formatShape(v.shape)}; expected shape ${formatShape(v.shape)}`);
+    }
+    if (v.gradFn) {
+      const prev = pending.get(v.gradFn);
+      pending.set(v.gradFn, prev ? kernels.binary('add', prev, gi) : gi);
+    } else {
+      accumulate(v, gi);
+    }
+  });
+}
+
+/**
+ * Reverse-mode pass from `root`: visits the nodes reachable from it in descending tape order, so
+ * each node runs after every node that consumes its output. Leaves accumulate into `.grad`.
+ */
+export function runBackward(root: Variable, grad: Tensor | undefined, opts: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new Error('backward: the output does not require grad (no input requires grad, or it was computed under noGrad); expected a Variable that depends on one with requiresGrad: true');
+  }
+  let g: Tensor;
+  if (grad === undefined) {
+    if (root.data.size !== 1) {
+      throw new Error(`backward: grad can be omitted only for a one-element output, but the output has shape ${formatShape(root.shape)}; expected backward(gradOutput) with a gradient of that shape`);
+    }
+    g = ones(root.shape);
+  } else {
+    if (!shapesEqual(grad.shape, root.shape)) {
+      throw new Error(`backward: grad of shape ${formatShape(grad.shape)} does not match the output shape ${formatShape(root.shape)}; expected shape ${formatShape(root.shape)}`);
+    }
+    g = grad;
+  }
+  if (!root.gradFn) {
+    accumulate(root, g);
+    return;
+  }
+  // collect reachable nodes
+  const nodes: Node[] = [];
+  const seen = new Set<Node>();
+  const stack: Node[] = [root.gradFn];
+  seen.add(root.gradFn);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    nodes.push(n);
+    for (const v of n.inputs) {
+      const p = v?.gradFn;
+      if (p && !seen.has(p)) { seen.add(p); stack.push(p); }
+    }
+  }
+  nodes.sort((a, b) => b.seq - a.seq);
+  const pending = new Map<Node, Tensor>();
+  pending.set(root.gradFn, g);
+  noGrad(() => {
+    for (const node of nodes) {
+      const gOut = pending.get(node);
+      pending.delete(node);
+      if (gOut !== undefined) {
+        if (node.ctx.isReleased) {
+          throw new Error(`backward: the graph through ${node.name} was freed by an earlier backward(); pass { retainGraph: true } to the first backward() to run backward through it again`);
+        }
+        propagate(node, gOut, pending);
+      }
+      if (!opts.retainGraph) node.ctx.release();
+    }
+  });
+}

@@ -1,0 +1,16 @@
+export { add, sub, mul, div, pow } from './arithmetic.js';
+export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh } from './elementwise.js';
+export { clamp } from './clamp.js';
+export { sum, mean } from './sum.js';
+export { amax, amin } from './amax.js';
+export { max, min, argmax, argmin } from './max.js';
+export { norm } from './norm.js';
+export { reshape, flatten, squeeze, unsqueeze } from './reshape.js';
+export { permute, transpose } from './permute.js';
+export { expand } from './expand.js';
+export { narrow, slice } from './narrow.js';
+export { cat, stack } from './cat.js';
+export { pad } from './pad.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { where } from './where.js';
+export { matmul } from './matmul.js';

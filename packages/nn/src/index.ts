@@ -1,0 +1,6 @@
+export { Module, toKey } from './Module.js';
+export type { LoadStateDictOptions } from './Module.js';
+export { Parameter, Buffer } from './Parameter.js';
+export * as F from './functional/index.js';
+export * from './modules/index.js';
+export type { CrossEntropyOptions, Reduction } from './functional/index.js';

@@ -1,0 +1,36 @@
+import type { Variable } from '@tapegrad/autograd';
+import { Module } from '../Module.js';
+
+/** Runs its children in order; state-dict keys are their indices (`0.weight`, `1.bias`, ...). */
+export class Sequential extends Module {
+  readonly layers: Module[];
+
+  constructor(...layers: Module[]) {
+    super();
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} (${String(m)}) is not a Module; expected Module instances`);
+    });
+    this.layers = layers;
+  }
+
+  override namedChildren(): [string, Module][] {
+    return this.layers.map((m, i) => [String(i), m]);
+  }
+
+  get length(): number {
+    return this.layers.length;
+  }
+
+  at(i: number): Module {
+    const m = this.layers[i < 0 ? i + this.layers.length : i];
+    if (!m) throw new Error(`Sequential.at: index ${i} is out of range for ${this.layers.length} layers`);
+    return m;
+  }
+
+  /** (input of the first layer) -> (output of the last layer) */
+  forward(x: Variable): Variable {
+    let y = x;
+    for (const m of this.layers) y = m.forward(y);
+    return y;
+  }
+}

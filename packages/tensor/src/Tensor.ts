@@ -1,0 +1,189 @@
+import { contiguousStrides, numel, shapesEqual } from './shape.js';
+import { fail, formatShape, normalizeDim, isInt } from './validate.js';
+import { getBackend } from './backend/registry.js';
+
+/**
+ * An n-d float32 array: a storage buffer, a shape, strides and an offset. Views (reshape of
+ * contiguous data, permute, transpose, expand, narrow, squeeze, unsqueeze) share the buffer.
+ * Tensors are values: no method writes into an existing tensor's storage.
+ */
+export class Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly size: number;
+
+  constructor(data: Float32Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    this.data = data;
+    this.shape = Object.freeze(shape.slice());
+    this.strides = Object.freeze(strides ? strides.slice() : contiguousStrides(shape));
+    this.offset = offset;
+    this.size = numel(shape);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True when the elements lie row-major, back to back, starting at `offset`. */
+  isContiguous(): boolean {
+    let s = 1;
+    for (let d = this.shape.length - 1; d >= 0; d--) {
+      const n = this.shape[d]!;
+      if (n !== 1 && this.strides[d] !== s) return false;
+      s *= n;
+    }
+    return true;
+  }
+
+  /** This tensor if contiguous, else a contiguous copy. */
+  contiguous(): Tensor {
+    if (this.isContiguous()) return this;
+    const out = getBackend().alloc(this.size);
+    getBackend().copy(this.shape, this, { data: out, strides: contiguousStrides(this.shape), offset: 0 });
+    return new Tensor(out, this.shape);
+  }
+
+  /** The contiguous elements as a subarray when possible (no copy), else a fresh copy. Read-only by convention. */
+  values(): Float32Array {
+    const c = this.contiguous();
+    return c.data.subarray(c.offset, c.offset + c.size);
+  }
+
+  /** Row-major elements, always a fresh copy. */
+  toArray(): Float32Array {
+    return this.values().slice();
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) fail('item', `tensor of shape ${formatShape(this.shape)} has ${this.size} elements; expected exactly 1`);
+    return this.data[this.offset]!;
+  }
+
+  /** Same elements, new shape (one entry may be -1). A view when contiguous, else a copy. */
+  reshape(shape: readonly number[]): Tensor {
+    const resolved = resolveReshape('reshape', this.shape, shape);
+    const src = this.contiguous();
+    return new Tensor(src.data, resolved, undefined, src.offset);
+  }
+
+  /** Reorders dims: `permute([0, 2, 3, 1])` of (N, C, H, W) gives (N, H, W, C). A view. */
+  permute(dims: readonly number[]): Tensor {
+    const r = this.ndim;
+    if (dims.length !== r) fail('permute', `dims [${dims.join(', ')}] has ${dims.length} entries; expected ${r} (the tensor's rank)`);
+    const seen = new Set<number>();
+    const nd = dims.map((d) => {
+      const v = normalizeDim('permute', d, r);
+      if (seen.has(v)) fail('permute', `dims [${dims.join(', ')}] repeats dim ${v}; expected a permutation of 0..${r - 1}`);
+      seen.add(v);
+      return v;
+    });
+    return new Tensor(this.data, nd.map((d) => this.shape[d]!), nd.map((d) => this.strides[d]!), this.offset);
+  }
+
+  /** Swaps two dims. A view. */
+  transpose(a: number, b: number): Tensor {
+    const r = this.ndim;
+    const da = normalizeDim('transpose', a, r), db = normalizeDim('transpose', b, r);
+    const perm = Array.from({ length: r }, (_, i) => i);
+    perm[da] = db;
+    perm[db] = da;
+    return r === 0 ? this : this.permute(perm);
+  }
+
+  /** Broadcasts size-1 dims (and new leading dims) to `shape`, with stride 0. A view. */
+  expand(shape: readonly number[]): Tensor {
+    const r = shape.length;
+    if (r < this.ndim) fail('expand', `target shape ${formatShape(shape)} has fewer dims than the tensor's ${formatShape(this.shape)}`);
+    const strides = new Array<number>(r);
+    const out = new Array<number>(r);
+    for (let i = 0; i < r; i++) {
+      const j = i - (r - this.ndim);
+      const want = shape[i]!;
+      const have = j >= 0 ? this.shape[j]! : 1;
+      const target = want === -1 ? have : want;
+      if (!isInt(target) || target < 0) fail('expand', `target shape ${formatShape(shape)} has entry ${want}; expected non-negative sizes or -1`);
+      if (have === target) strides[i] = j >= 0 ? this.strides[j]! : 0;
+      else if (have === 1) strides[i] = 0;
+      else fail('expand', `cannot expand shape ${formatShape(this.shape)} to ${formatShape(shape)} (dim ${i}: ${have} vs ${target}); expected size 1 where sizes differ`);
+      out[i] = target;
+    }
+    return new Tensor(this.data, out, strides, this.offset);
+  }
+
+  /** Elements `start .. start+length-1` along `dim`. A view. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    const d = normalizeDim('narrow', dim, this.ndim);
+    const n = this.shape[d]!;
+    if (!isInt(start) || start < 0 || start > n) fail('narrow', `start ${start} is out of range for dim ${d} of size ${n}; expected 0..${n}`);
+    if (!isInt(length) || length < 0 || start + length > n) fail('narrow', `length ${length} from start ${start} runs past dim ${d} of size ${n}; expected at most ${n - start}`);
+    const shape = this.shape.slice();
+    shape[d] = length;
+    return new Tensor(this.data, shape, this.strides, this.offset + start * this.strides[d]!);
+  }
+
+  /** Removes size-1 dims (all, or only `dim`). A view. */
+  squeeze(dim?: number): Tensor {
+    if (dim === undefined) {
+      const keep = this.shape.map((_, i) => i).filter((i) => this.shape[i] !== 1);
+      return new Tensor(this.data, keep.map((i) => this.shape[i]!), keep.map((i) => this.strides[i]!), this.offset);
+    }
+    const d = normalizeDim('squeeze', dim, this.ndim);
+    if (this.ndim === 0 || this.shape[d] !== 1) return this;
+    const shape = this.shape.slice(), strides = this.strides.slice();
+    shape.splice(d, 1);
+    strides.splice(d, 1);
+    return new Tensor(this.data, shape, strides, this.offset);
+  }
+
+  /** Inserts a size-1 dim at `dim` (in [-rank-1, rank]). A view. */
+  unsqueeze(dim: number): Tensor {
+    const d = normalizeDim('unsqueeze', dim, this.ndim + 1);
+    const shape = this.shape.slice(), strides = this.strides.slice();
+    shape.splice(d, 0, 1);
+    strides.splice(d, 0, d < this.ndim ? this.strides[d]! * this.shape[d]! : 1);
+    return new Tensor(this.data, shape, strides, this.offset);
+  }
+
+  /** Flattens dims start..end into one. */
+  flatten(start = 0, end = -1): Tensor {
+    if (this.ndim === 0) return this.reshape([1]);
+    const s = normalizeDim('flatten', start, this.ndim, 'start');
+    const e = normalizeDim('flatten', end, this.ndim, 'end');
+    if (s > e) fail('flatten', `start ${start} comes after end ${end}; expected start <= end`);
+    const shape = [...this.shape.slice(0, s), this.shape.slice(s, e + 1).reduce((p, v) => p * v, 1), ...this.shape.slice(e + 1)];
+    return this.reshape(shape);
+  }
+
+  toString(): string {
+    const v = this.toArray();
+    const head = Array.from(v.subarray(0, 8), (x) => x.toPrecision(4)).join(', ');
+    return `Tensor(shape=${formatShape(this.shape)}, [${head}${v.length > 8 ? ', ...' : ''}])`;
+  }
+}
+
+/** Resolves a -1 entry and checks the element count. */
+export function resolveReshape(fn: string, from: readonly number[], to: readonly number[]): number[] {
+  const n = numel(from);
+  let infer = -1, known = 1;
+  for (let i = 0; i < to.length; i++) {
+    const d = to[i]!;
+    if (d === -1) {
+      if (infer >= 0) fail(fn, `shape ${formatShape(to)} has more than one -1; expected at most one`);
+      infer = i;
+    } else if (!isInt(d) || d < 0) {
+      fail(fn, `shape ${formatShape(to)} has entry ${d}; expected non-negative integers or -1`);
+    } else known *= d;
+  }
+  const out = to.slice();
+  if (infer >= 0) {
+    if (known === 0 || n % known !== 0) fail(fn, `cannot reshape ${formatShape(from)} (${n} elements) to ${formatShape(to)}; expected a shape with ${n} elements`);
+    out[infer] = n / known;
+  } else if (known !== n) {
+    fail(fn, `cannot reshape ${formatShape(from)} (${n} elements) to ${formatShape(to)} (${known} elements); expected ${n} elements`);
+  }
+  if (shapesEqual(out, from)) return from.slice();
+  return out;
+}

@@ -1,0 +1,16 @@
+import type { CoreKernels } from './CoreKernels.js';
+import type { ConvKernels } from './ConvKernels.js';
+import type { PoolKernels } from './PoolKernels.js';
+import type { NormKernels } from './NormKernels.js';
+
+/**
+ * The kernel boundary. A backend sees typed arrays, explicit shapes/strides and plain numbers only:
+ * never a Tensor, a Variable, the tape or an options union. Kernels are synchronous; the backend
+ * allocates buffers (`alloc`), so a WebAssembly backend can hand out views into its memory.
+ */
+export interface Backend extends CoreKernels, ConvKernels, PoolKernels, NormKernels {
+  readonly name: string;
+}
+
+/** A backend that supplies only some kernels; the rest fall back to the CPU backend. */
+export type PartialBackend = Partial<Backend> & { readonly name: string };

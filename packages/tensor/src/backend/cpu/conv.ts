@@ -1,0 +1,3 @@
+import type { ConvKernels } from '../ConvKernels.js';
+
+export const convKernels: ConvKernels = {};

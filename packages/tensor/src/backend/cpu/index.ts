@@ -1,0 +1,27 @@
+import type { Backend } from '../Backend.js';
+import { unary } from './unary.js';
+import { binary, copy, where } from './strided.js';
+import { reduce, argReduce } from './reduce.js';
+import { gemm } from './gemm.js';
+import { softmax, softmaxBackward } from './softmax.js';
+import { convKernels } from './conv.js';
+import { poolKernels } from './pool.js';
+import { normKernels } from './norm.js';
+
+/** The reference backend: plain TypeScript over Float32Array. Every other backend falls back to it. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  alloc: (length: number) => new Float32Array(length),
+  unary,
+  binary,
+  where,
+  copy,
+  reduce,
+  argReduce,
+  gemm,
+  softmax,
+  softmaxBackward,
+  ...convKernels,
+  ...poolKernels,
+  ...normKernels,
+};

@@ -1,0 +1,3 @@
+import type { NormKernels } from '../NormKernels.js';
+
+export const normKernels: NormKernels = {};

@@ -1,0 +1,3 @@
+import type { PoolKernels } from '../PoolKernels.js';
+
+export const poolKernels: PoolKernels = {};

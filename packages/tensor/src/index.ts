@@ -1,0 +1,17 @@
+export { Tensor, resolveReshape } from './Tensor.js';
+export { tensor, zeros, ones, full, scalar, arange, rand, randn } from './create.js';
+export type { NestedArray, RandomOptions } from './create.js';
+export { Generator, manualSeed, defaultGenerator } from './random/Generator.js';
+export type { GeneratorState } from './random/Generator.js';
+export { kernels } from './kernels/index.js';
+export { setBackend, getBackend, resetBackend } from './backend/registry.js';
+export { cpuBackend } from './backend/cpu/index.js';
+export type { Backend, PartialBackend } from './backend/Backend.js';
+export type { CoreKernels, UnaryOp, BinaryOp, ReduceOp, StridedArray } from './backend/CoreKernels.js';
+export type { ConvKernels } from './backend/ConvKernels.js';
+export type { PoolKernels } from './backend/PoolKernels.js';
+export type { NormKernels } from './backend/NormKernels.js';
+export { numel, contiguousStrides, shapesEqual, broadcastShapes } from './shape.js';
+export {
+  fail, formatShape, isInt, expectPositiveInt, expectNonNegativeInt, expectFinite, expectShape, normalizeDim, normalizeDims,
+} from './validate.js';

@@ -1,0 +1,9 @@
+import { unary, binary, where, copyInto, reduce, sumToShape, argReduce, softmax, softmaxBackward, matmul, cat, pad, broadcastStrides } from './core.js';
+
+/**
+ * Tensor-level kernel entry points: each checks layout, allocates its output through the active
+ * backend and calls it. Ops above this line (autograd, nn) reach numbers only through here.
+ */
+export const kernels = {
+  unary, binary, where, copyInto, reduce, sumToShape, argReduce, softmax, softmaxBackward, matmul, cat, pad, broadcastStrides,
+};

@@ -1,0 +1,123 @@
+import { fail } from '../validate.js';
+
+/** Serializable generator state: the four 32-bit words of xoshiro128**. */
+export interface GeneratorState {
+  readonly algorithm: 'xoshiro128**';
+  readonly s: readonly [number, number, number, number];
+}
+
+function splitmix32(x: number): [number, number] {
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [x, (z ^ (z >>> 16)) >>> 0];
+}
+
+/**
+ * A seeded pseudo-random generator (xoshiro128**, 32-bit integer arithmetic only), so the same seed
+ * gives the same numbers on every machine and JavaScript engine.
+ */
+export class Generator {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds this generator. Seeds are integers in [0, 2^53). */
+  manualSeed(seed: number): this {
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      fail('manualSeed', `seed ${String(seed)} is not a non-negative safe integer; expected an integer in [0, 2^53)`);
+    }
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / 4294967296) >>> 0;
+    let x = lo ^ Math.imul(hi, 0x27d4eb2d);
+    let w: number;
+    [x, w] = splitmix32(x); this.s0 = w;
+    [x, w] = splitmix32(x ^ hi); this.s1 = w;
+    [x, w] = splitmix32(x); this.s2 = w;
+    [, w] = splitmix32(x); this.s3 = w;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    return this;
+  }
+
+  getState(): GeneratorState {
+    return { algorithm: 'xoshiro128**', s: [this.s0, this.s1, this.s2, this.s3] };
+  }
+
+  setState(state: GeneratorState): void {
+    const s: unknown = state?.s;
+    if (state?.algorithm !== 'xoshiro128**' || !Array.isArray(s) || s.length !== 4 ||
+        !s.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || s.every((v) => v === 0)) {
+      fail('Generator.setState', `state ${JSON.stringify(state)} is not a generator state; expected { algorithm: 'xoshiro128**', s: four uint32, not all 0 }`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = s as [number, number, number, number];
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const s1 = this.s1;
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    this.s0 >>>= 0; this.s1 >>>= 0; this.s2 >>>= 0; this.s3 >>>= 0;
+    return r;
+  }
+
+  /** A uniform float in [0, 1) with 24 random bits (exactly representable in float32). */
+  random(): number {
+    return (this.nextUint32() >>> 8) * 5.9604644775390625e-8;
+  }
+
+  /** A uniform integer in [0, n). */
+  randint(n: number): number {
+    return Math.floor(this.random53() * n);
+  }
+
+  /** A uniform float in [0, 1) with 53 random bits. */
+  random53(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** A standard normal sample (Box-Muller; uses two uniforms per sample so the state stays simple). */
+  normal(): number {
+    const u1 = 1 - this.random53();
+    const u2 = this.random53();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Fills `out` with a uniform permutation of 0..n-1 (Fisher-Yates). */
+  permutation(n: number, out: Int32Array = new Int32Array(n)): Int32Array {
+    for (let i = 0; i < n; i++) out[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.randint(i + 1);
+      const t = out[i]!;
+      out[i] = out[j]!;
+      out[j] = t;
+    }
+    return out;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The global generator every random op uses when given none. */
+export const defaultGenerator = new Generator(0);
+
+/** Seeds the global generator. */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
