@@ -7,7 +7,7 @@ export { noGrad, enableGrad, isGradEnabled } from './gradMode.js';
 export type { BackwardOptions } from './engine.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';
-export type { Operand } from './ops/operand.js';
+export type { Operand, Input } from './ops/operand.js';
 export { lift, asVariable } from './ops/operand.js';
 export {
   add, sub, mul, div, pow, neg, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp,

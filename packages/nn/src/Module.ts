@@ -1,5 +1,5 @@
 import { Tensor, kernels, formatShape, shapesEqual } from '@tapegrad/tensor';
-import type { Variable } from '@tapegrad/autograd';
+import type { Variable, Input } from '@tapegrad/autograd';
 import { Parameter, Buffer } from './Parameter.js';
 
 /** camelCase field names become PyTorch's snake_case keys (`runningMean` -> `running_mean`). */
@@ -21,7 +21,7 @@ export abstract class Module {
   training = true;
 
   /** (input) -> output; see each module's shape note. */
-  abstract forward(x: Variable): Variable;
+  abstract forward(x: Input): Variable;
 
   /** Direct children with their keys. Containers override this (Sequential uses "0", "1", ...). */
   namedChildren(): [string, Module][] {

@@ -1,6 +1,9 @@
 import { Tensor, scalar } from '@tapegrad/tensor';
 import { Variable } from '../Variable.js';
 
+/** What ops accept as a tensor input: a Variable, or a Tensor taken as a constant. */
+export type Input = Variable | Tensor;
+
 /** What a method accepts as its other operand. */
 export type Operand = Variable | Tensor | number;
 

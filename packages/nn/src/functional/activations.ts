@@ -1,8 +1,5 @@
-import type { Tensor } from '@tapegrad/tensor';
 import * as ag from '@tapegrad/autograd';
-import type { Variable } from '@tapegrad/autograd';
-
-type Input = Variable | Tensor;
+import type { Variable, Input } from '@tapegrad/autograd';
 
 /** (*) -> (*): max(x, 0) */
 export function relu(x: Input): Variable { return ag.relu(x); }

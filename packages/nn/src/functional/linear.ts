@@ -1,7 +1,5 @@
-import { Tensor, fail, formatShape } from '@tapegrad/tensor';
-import { Variable, matmul, add, lift } from '@tapegrad/autograd';
-
-type Input = Variable | Tensor;
+import { fail, formatShape } from '@tapegrad/tensor';
+import { Variable, matmul, add, lift, type Input } from '@tapegrad/autograd';
 
 /**
  * (*, inF), weight (outF, inF), bias (outF) -> (*, outF): x W^T + b.

@@ -1,4 +1,4 @@
-import type { Variable } from '@tapegrad/autograd';
+import { flatten, type Variable, type Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 
 export interface FlattenOptions {
@@ -19,8 +19,8 @@ export class Flatten extends Module {
     this.endDim = opts.endDim ?? -1;
   }
 
-  forward(x: Variable): Variable {
-    return x.flatten(this.startDim, this.endDim);
+  forward(x: Input): Variable {
+    return flatten(x, this.startDim, this.endDim);
   }
 
   override extraRepr(): string {

@@ -1,5 +1,5 @@
 import { defaultGenerator, zeros, type Generator } from '@tapegrad/tensor';
-import type { Variable } from '@tapegrad/autograd';
+import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { Parameter } from '../Parameter.js';
 import { linear } from '../functional/linear.js';
@@ -33,7 +33,7 @@ export class Linear extends Module {
     this.bias = opts.bias === false ? null : new Parameter(inFeatures > 0 ? uniformTensor([outFeatures], -bound, bound, g) : zeros([outFeatures]));
   }
 
-  forward(x: Variable): Variable {
+  forward(x: Input): Variable {
     return linear(x, this.weight, this.bias);
   }
 

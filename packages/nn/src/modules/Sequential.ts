@@ -1,4 +1,4 @@
-import type { Variable } from '@tapegrad/autograd';
+import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 
 /** Runs its children in order; state-dict keys are their indices (`0.weight`, `1.bias`, ...). */
@@ -28,9 +28,10 @@ export class Sequential extends Module {
   }
 
   /** (input of the first layer) -> (output of the last layer) */
-  forward(x: Variable): Variable {
-    let y = x;
+  forward(x: Input): Variable {
+    if (this.layers.length === 0) throw new Error('Sequential.forward: the Sequential has no layers; expected at least one');
+    let y: Input = x;
     for (const m of this.layers) y = m.forward(y);
-    return y;
+    return y as Variable;
   }
 }

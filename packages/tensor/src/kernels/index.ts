@@ -1,3 +1,6 @@
+import { convEntries } from './conv.js';
+import { poolEntries } from './pool.js';
+import { normEntries } from './norm.js';
 import { unary, binary, where, copyInto, reduce, sumToShape, argReduce, softmax, softmaxBackward, matmul, cat, pad, broadcastStrides } from './core.js';
 
 /**
@@ -6,4 +9,7 @@ import { unary, binary, where, copyInto, reduce, sumToShape, argReduce, softmax,
  */
 export const kernels = {
   unary, binary, where, copyInto, reduce, sumToShape, argReduce, softmax, softmaxBackward, matmul, cat, pad, broadcastStrides,
+  ...convEntries,
+  ...poolEntries,
+  ...normEntries,
 };

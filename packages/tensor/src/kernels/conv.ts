@@ -1,0 +1,2 @@
+/** Tensor-level entry points of the conv kernels (merged into `kernels`). */
+export const convEntries = {};

@@ -1,0 +1,2 @@
+/** Tensor-level entry points of the pool kernels (merged into `kernels`). */
+export const poolEntries = {};
