@@ -1,1 +1,1 @@
-export {};
+export * from './data/index.js';

@@ -1,0 +1,11 @@
+export { TensorDataset, Subset, getSample } from './Dataset.js';
+export type { Dataset, TensorDatasetOptions } from './Dataset.js';
+export { DataLoader } from './DataLoader.js';
+export type { Batch, DataLoaderOptions } from './DataLoader.js';
+export { normalize, randomTranslate, padCrop } from './transforms.js';
+export type { Transform, RandomTranslateOptions, PadCropOptions } from './transforms.js';
+export { embeddedMnist, defaultCacheDir, MNIST_MEAN, MNIST_STD } from './embeddedMnist.js';
+export type { EmbeddedMnistOptions } from './embeddedMnist.js';
+export { loadIdx, MnistIdx, mnistIdx } from './idx.js';
+export type { IdxArray, IdxType, MnistIdxOptions } from './idx.js';
+export { atomicWrite } from './atomicWrite.js';
