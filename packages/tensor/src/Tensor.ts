@@ -113,11 +113,12 @@ export class Tensor {
     return new Tensor(this.data, out, strides, this.offset);
   }
 
-  /** Elements `start .. start+length-1` along `dim`. A view. */
+  /** Elements `start .. start+length-1` along `dim` (a negative `start` counts from the end, as PyTorch). A view. */
   narrow(dim: number, start: number, length: number): Tensor {
     const d = normalizeDim('narrow', dim, this.ndim);
     const n = this.shape[d]!;
-    if (!isInt(start) || start < 0 || start > n) fail('narrow', `start ${start} is out of range for dim ${d} of size ${n}; expected 0..${n}`);
+    if (!isInt(start) || start < -n || start > n) fail('narrow', `start ${start} is out of range for dim ${d} of size ${n}; expected an integer in [${-n}, ${n}]`);
+    if (start < 0) start += n;
     if (!isInt(length) || length < 0 || start + length > n) fail('narrow', `length ${length} from start ${start} runs past dim ${d} of size ${n}; expected at most ${n - start}`);
     const shape = this.shape.slice();
     shape[d] = length;

@@ -1,4 +1,4 @@
-import { Tensor, kernels, zeros } from '@tapegrad/tensor';
+import { Tensor, kernels, zeros, normalizeDim, isInt, fail } from '@tapegrad/tensor';
 import { defineOp } from '../defineOp.js';
 import { OpContext } from '../OpContext.js';
 import type { Variable } from '../Variable.js';
@@ -32,8 +32,9 @@ export function narrow(x: Operand, dim: number, start: number, length: number): 
 export function slice(x: Operand, dim: number, start = 0, end?: number): Variable {
   const v = lift(x);
   const t = v instanceof Tensor ? v : v.data;
-  const r = Math.max(t.ndim, 1);
-  const d = dim < 0 ? dim + r : dim;
+  const d = normalizeDim('slice', dim, t.ndim);
+  if (!isInt(start)) fail('slice', `start ${String(start)} is not an integer; expected an integer index`);
+  if (end !== undefined && !isInt(end)) fail('slice', `end ${String(end)} is not an integer; expected an integer index`);
   const n = t.shape[d] ?? 1;
   const clip = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
   const s = clip(start), e = clip(end ?? n);

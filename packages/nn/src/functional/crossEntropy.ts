@@ -84,5 +84,8 @@ export function crossEntropy(logits: Variable | Tensor, targets: Tensor, opts: C
   }
   if (reduction === 'none') return loss.reshape(perSampleShape);
   const total = sum(loss);
-  return reduction === 'sum' ? total : div(total, denom);
+  if (reduction === 'sum') return total;
+  // Every target ignored (or zero total weight): PyTorch's mean is 0/0 = NaN, yet its gradient is 0, not NaN.
+  if (denom === 0) return add(mul(total, 0), NaN);
+  return div(total, denom);
 }
