@@ -1,4 +1,4 @@
-import { Tensor, kernels, formatShape, shapesEqual, ones } from '@tapegrad/tensor';
+import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend } from '@tapegrad/tensor';
 import type { Node } from './Node.js';
 import type { Variable } from './Variable.js';
 import { noGrad } from './gradMode.js';
@@ -8,9 +8,19 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
-/** Leaf gradients are always contiguous, so optimisers can read `.grad.data` directly. */
+/**
+ * Leaf gradients are always fresh, compact tensors (offset 0, exactly `size` elements, owned by
+ * nobody else), so optimisers can read and even update `.grad.data` directly. A backward may hand
+ * out the caller's upstream tensor itself or a view into a larger buffer (cat's narrow), hence the copy.
+ */
 function accumulate(v: Variable, g: Tensor): void {
-  v.grad = v.grad ? kernels.binary('add', v.grad, g) : g.contiguous();
+  if (v.grad) {
+    v.grad = kernels.binary('add', v.grad, g);
+    return;
+  }
+  const out = new Tensor(getBackend().alloc(g.size), g.shape);
+  kernels.copyInto(out, g);
+  v.grad = out;
 }
 
 function propagate(node: Node, gOut: Tensor, pending: Map<Node, Tensor>): void {
