@@ -171,7 +171,7 @@ describe('defineOp', () => {
         return kernels.unary('mulScalar', kernels.binary('mul', a, b), o.scale);
       },
       backward(ctx: OpContext<Saved>, g: Tensor) {
-        const { a, b, scale } = ctx.saved;
+        const { b, scale } = ctx.saved;
         expect(ctx.needsInputGrad).toEqual([true, false]);
         return [kernels.unary('mulScalar', kernels.binary('mul', g, b), scale), null];
       },
