@@ -1,1 +1,2 @@
 export * from './data/index.js';
+export * from './optim/index.js';

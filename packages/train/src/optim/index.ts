@@ -1,0 +1,10 @@
+export { Optimizer, expectNonNegative } from './Optimizer.js';
+export type { ParamGroup, ParamsInput, ParamState, OptimizerStateDict, StateDict, StateValue } from './Optimizer.js';
+export { SGD } from './SGD.js';
+export type { SGDOptions } from './SGD.js';
+export { Adam, AdamW } from './Adam.js';
+export type { AdamOptions, AdamState } from './Adam.js';
+export { RMSprop } from './RMSprop.js';
+export type { RMSpropOptions } from './RMSprop.js';
+export { clipGradNorm_, clipGradValue_ } from './clipGrad.js';
+export type { ClipGradNormOptions } from './clipGrad.js';
