@@ -4,3 +4,4 @@ export { Parameter, Buffer } from './Parameter.js';
 export * as F from './functional/index.js';
 export * from './modules/index.js';
 export type { CrossEntropyOptions, Reduction } from './functional/index.js';
+export * as init from './init/index.js';

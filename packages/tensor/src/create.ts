@@ -58,20 +58,24 @@ export function tensor(values: ArrayLike<number> | NestedArray, shape?: readonly
   return new Tensor(out, s);
 }
 
-/** A tensor filled with `value`. */
-export function full(shape: readonly number[], value: number): Tensor {
-  const s = expectShape('full', 'shape', shape);
+function filled(fn: string, shape: readonly number[], value: number): Tensor {
+  const s = expectShape(fn, 'shape', shape);
   const out = getBackend().alloc(numel(s));
   if (value !== 0) out.fill(value);
   return new Tensor(out, s);
 }
 
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number): Tensor {
+  return filled('full', shape, value);
+}
+
 export function zeros(shape: readonly number[]): Tensor {
-  return full(shape, 0);
+  return filled('zeros', shape, 0);
 }
 
 export function ones(shape: readonly number[]): Tensor {
-  return full(shape, 1);
+  return filled('ones', shape, 1);
 }
 
 /** A 0-d tensor. */
@@ -84,7 +88,10 @@ export function scalar(value: number): Tensor {
 /** [start, end) in steps of `step`, as torch.arange. */
 export function arange(start: number, end?: number, step = 1): Tensor {
   if (end === undefined) { end = start; start = 0; }
+  if (!Number.isFinite(start)) fail('arange', `start ${start} is not a finite number; expected a finite number`);
+  if (!Number.isFinite(end)) fail('arange', `end ${end} is not a finite number; expected a finite number`);
   if (step === 0 || !Number.isFinite(step)) fail('arange', `step ${step} must be a non-zero finite number`);
+  if ((end - start) * step < 0) fail('arange', `step ${step} points away from end ${end} (start ${start}); expected a step with the sign of end - start`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const out = getBackend().alloc(n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;

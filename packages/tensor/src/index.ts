@@ -15,3 +15,5 @@ export { numel, contiguousStrides, shapesEqual, broadcastShapes } from './shape.
 export {
   fail, formatShape, isInt, expectPositiveInt, expectNonNegativeInt, expectFinite, expectShape, normalizeDim, normalizeDims,
 } from './validate.js';
+export type { Pool2dGeometry, Pool3dGeometry } from './backend/PoolKernels.js';
+export type { Pool2dParams, Pool3dParams, PoolWithIndices } from './kernels/pool.js';

@@ -1,3 +1,19 @@
-/** Normalisation kernels (batch norm forward and backward). Filled in by the normalisation work. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface NormKernels {}
+/**
+ * Normalisation kernels over contiguous x viewed as (N, C, S) (S = product of the spatial dims),
+ * statistics per channel C. `weight`/`bias` of null mean 1 and 0 (no affine transform).
+ */
+export interface NormKernels {
+  /** Per-channel mean and biased variance (two passes, accumulated in float64). */
+  batchNormStats(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array): void;
+  /** out = (x - mean[c]) / sqrt(variance[c] + eps) * weight[c] + bias[c]. */
+  batchNormForward(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array, eps: number,
+    weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): void;
+  /**
+   * Gradients of batchNormForward. With `batchStats` the mean and variance are the batch's own
+   * (their dependence on x enters gradInput); otherwise they are constants (running statistics).
+   * gradWeight = sum(g * xhat), gradBias = sum(g) per channel; a null output is skipped.
+   */
+  batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
+    mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, batchStats: boolean,
+    gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null): void;
+}

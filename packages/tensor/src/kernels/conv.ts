@@ -1,2 +1,63 @@
+import { Tensor } from '../Tensor.js';
+import { numel, shapesEqual } from '../shape.js';
+import { fail, formatShape } from '../validate.js';
+import { getBackend } from '../backend/registry.js';
+import type { Conv2dGeometry } from '../backend/ConvKernels.js';
+import { resampleEntries } from './resample.js';
+
+/** Contiguous elements of `t` (no copy when already contiguous), after checking its shape. */
+function buffer(fn: string, name: string, t: Tensor, shape: readonly number[]): Float32Array {
+  if (!shapesEqual(t.shape, shape)) fail(fn, `${name} shape ${formatShape(t.shape)} does not match the geometry; expected ${formatShape(shape)}`);
+  return t.values();
+}
+
+function shapes(g: Conv2dGeometry): { input: number[]; weight: number[]; output: number[] } {
+  return {
+    input: [g.N, g.C, g.H, g.W],
+    weight: [g.O, g.C / g.groups, g.kH, g.kW],
+    output: [g.N, g.O, g.Ho, g.Wo],
+  };
+}
+
+/** (N, C, H, W), weight (O, C/groups, kH, kW), bias (O) | null -> (N, O, Ho, Wo). */
+function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometry): Tensor {
+  const be = getBackend();
+  const s = shapes(g);
+  const xb = buffer('conv2d', 'input', x, s.input), wb = buffer('conv2d', 'weight', weight, s.weight);
+  const bb = bias ? buffer('conv2d', 'bias', bias, [g.O]) : null;
+  const out = be.alloc(numel(s.output));
+  be.conv2d(xb, wb, bb, g, out);
+  return new Tensor(out, s.output);
+}
+
+/** gradOut (N, O, Ho, Wo), weight -> gradInput (N, C, H, W). */
+function conv2dBackwardInput(gradOut: Tensor, weight: Tensor, g: Conv2dGeometry): Tensor {
+  const be = getBackend();
+  const s = shapes(g);
+  const gb = buffer('conv2dBackwardInput', 'gradOut', gradOut, s.output), wb = buffer('conv2dBackwardInput', 'weight', weight, s.weight);
+  const out = be.alloc(numel(s.input));
+  be.conv2dBackwardInput(gb, wb, g, out);
+  return new Tensor(out, s.input);
+}
+
+/** gradOut (N, O, Ho, Wo), input (N, C, H, W) -> gradWeight (O, C/groups, kH, kW). */
+function conv2dBackwardWeight(gradOut: Tensor, x: Tensor, g: Conv2dGeometry): Tensor {
+  const be = getBackend();
+  const s = shapes(g);
+  const gb = buffer('conv2dBackwardWeight', 'gradOut', gradOut, s.output), xb = buffer('conv2dBackwardWeight', 'input', x, s.input);
+  const out = be.alloc(numel(s.weight));
+  be.conv2dBackwardWeight(gb, xb, g, out);
+  return new Tensor(out, s.weight);
+}
+
+/** gradOut (N, O, Ho, Wo) -> gradBias (O). */
+function conv2dBackwardBias(gradOut: Tensor, g: Conv2dGeometry): Tensor {
+  const be = getBackend();
+  const gb = buffer('conv2dBackwardBias', 'gradOut', gradOut, shapes(g).output);
+  const out = be.alloc(g.O);
+  be.conv2dBackwardBias(gb, g, out);
+  return new Tensor(out, [g.O]);
+}
+
 /** Tensor-level entry points of the conv kernels (merged into `kernels`). */
-export const convEntries = {};
+export const convEntries = { conv2d, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardBias, ...resampleEntries };

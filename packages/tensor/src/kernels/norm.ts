@@ -1,2 +1,58 @@
+import { Tensor } from '../Tensor.js';
+import { fail, formatShape } from '../validate.js';
+import { getBackend } from '../backend/registry.js';
+
+/** (N, C, *) as (N, C, S): the sizes the norm kernels take. */
+function ncs(fn: string, x: Tensor): [number, number, number] {
+  if (x.ndim < 2) fail(fn, `input shape ${formatShape(x.shape)} has rank ${x.ndim}; expected (N, C, *)`);
+  const N = x.shape[0]!, C = x.shape[1]!;
+  return [N, C, N * C === 0 ? 0 : x.size / (N * C)];
+}
+
+function channelVector(fn: string, name: string, t: Tensor | null, C: number): Float32Array | null {
+  if (t === null) return null;
+  if (t.ndim !== 1 || t.shape[0] !== C) fail(fn, `${name} shape ${formatShape(t.shape)} does not match ${C} channels; expected [${C}]`);
+  return t.values();
+}
+
+/** (N, C, *) -> mean (C), biased variance (C) over N and the spatial dims. */
+function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
+  const be = getBackend();
+  const [N, C, S] = ncs('batchNormStats', x);
+  const mean = be.alloc(C), variance = be.alloc(C);
+  be.batchNormStats(x.values(), N, C, S, mean, variance);
+  return { mean: new Tensor(mean, [C]), variance: new Tensor(variance, [C]) };
+}
+
+/** (N, C, *) -> (N, C, *): (x - mean) / sqrt(variance + eps) * weight + bias, per channel. */
+function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const be = getBackend();
+  const [N, C, S] = ncs('batchNorm', x);
+  const out = be.alloc(x.size);
+  be.batchNormForward(x.values(), N, C, S, channelVector('batchNorm', 'mean', mean, C)!, channelVector('batchNorm', 'variance', variance, C)!, eps,
+    channelVector('batchNorm', 'weight', weight, C), channelVector('batchNorm', 'bias', bias, C), out);
+  return new Tensor(out, x.shape);
+}
+
+/**
+ * Gradients of `batchNorm` for the inputs flagged in `needs` ([input, weight, bias]); with
+ * `batchStats` the mean and variance are the batch's own statistics of x.
+ */
+function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, eps: number,
+  batchStats: boolean, needs: readonly [boolean, boolean, boolean]): { gradInput: Tensor | null; gradWeight: Tensor | null; gradBias: Tensor | null } {
+  const be = getBackend();
+  const [N, C, S] = ncs('batchNormBackward', x);
+  const gi = needs[0] ? be.alloc(x.size) : null;
+  const gw = needs[1] ? be.alloc(C) : null;
+  const gb = needs[2] ? be.alloc(C) : null;
+  be.batchNormBackward(gradOut.values(), x.values(), N, C, S, channelVector('batchNormBackward', 'mean', mean, C)!,
+    channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C), batchStats, gi, gw, gb);
+  return {
+    gradInput: gi ? new Tensor(gi, x.shape) : null,
+    gradWeight: gw ? new Tensor(gw, [C]) : null,
+    gradBias: gb ? new Tensor(gb, [C]) : null,
+  };
+}
+
 /** Tensor-level entry points of the norm kernels (merged into `kernels`). */
-export const normEntries = {};
+export const normEntries = { batchNormStats, batchNorm, batchNormBackward };

@@ -1,1 +1,12 @@
-export {};
+export { maxPool2d } from './maxPool2d.js';
+export type { MaxPool2dOptions } from './maxPool2d.js';
+export { avgPool2d } from './avgPool2d.js';
+export type { AvgPool2dOptions } from './avgPool2d.js';
+export { adaptiveAvgPool2d } from './adaptiveAvgPool2d.js';
+export type { AdaptiveSize2 } from './adaptiveAvgPool2d.js';
+export { adaptiveMaxPool2d } from './adaptiveMaxPool2d.js';
+export type { AdaptiveMaxPool2dOptions } from './adaptiveMaxPool2d.js';
+export { globalAvgPool2d } from './globalAvgPool2d.js';
+export type { GlobalPool2dOptions } from './globalAvgPool2d.js';
+export { globalMaxPool2d } from './globalMaxPool2d.js';
+export type { Size1, Size2, Size3 } from './poolArgs.js';

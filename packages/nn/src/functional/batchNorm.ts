@@ -1,0 +1,96 @@
+import { Tensor, kernels, fail, formatShape, expectFinite } from '@tapegrad/tensor';
+import { defineOp, OpContext, type Variable, type Input } from '@tapegrad/autograd';
+import { Buffer } from '../Parameter.js';
+
+export interface BatchNormOptions {
+  /** Per-channel scale (C). @default none (1) */
+  weight?: Input | null;
+  /** Per-channel shift (C). @default none (0) */
+  bias?: Input | null;
+  /** Normalise with the batch's statistics and update the running ones. @default false (as PyTorch's functional form) */
+  training?: boolean;
+  /** Weight of the new batch in the running statistics: r = (1 - momentum) r + momentum * batch. @default 0.1 */
+  momentum?: number;
+  /** @default 1e-5 */
+  eps?: number;
+}
+
+/** Running statistics: a module's Buffer (its value is replaced) or a Tensor (updated in place, as PyTorch). */
+export type RunningStat = Buffer | Tensor | null | undefined;
+
+type Opts = { mean: Tensor; variance: Tensor; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean };
+type Saved = { x: Tensor; weight: Tensor | null; o: Opts };
+
+// (N, C, *) [, weight (C)] [, bias (C)] -> (N, C, *): per-channel normalisation; backward in one kernel.
+const batchNormOp = defineOp({
+  name: 'batchNorm',
+  forward(ctx: OpContext<Saved>, o: Opts, x: Tensor, ...affine: Tensor[]): Tensor {
+    const weight = o.hasWeight ? affine[0]! : null;
+    const bias = o.hasBias ? affine[o.hasWeight ? 1 : 0]! : null;
+    ctx.save({ x, weight, o });
+    return kernels.batchNorm(x, o.mean, o.variance, weight, bias, o.eps);
+  },
+  backward(ctx: OpContext<Saved>, g: Tensor) {
+    const { x, weight, o } = ctx.saved;
+    const needs = ctx.needsInputGrad;
+    const nw = o.hasWeight && needs[1]!, nb = o.hasBias && needs[o.hasWeight ? 2 : 1]!;
+    const r = kernels.batchNormBackward(g, x, o.mean, o.variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb]);
+    const grads: (Tensor | null)[] = [r.gradInput];
+    if (o.hasWeight) grads.push(r.gradWeight);
+    if (o.hasBias) grads.push(r.gradBias);
+    return grads;
+  },
+});
+
+function statTensor(s: RunningStat): Tensor | null {
+  if (s === null || s === undefined) return null;
+  return s instanceof Buffer ? s.value : s;
+}
+
+function checkChannels(name: string, t: { shape: readonly number[] } | null, C: number): void {
+  if (t && (t.shape.length !== 1 || t.shape[0] !== C)) fail('batchNorm', `${name} shape ${formatShape(t.shape)} does not match ${C} channels; expected [${C}]`);
+}
+
+/** r = (1 - m) r + m s, written back as the Buffer's new value or into the Tensor's storage. */
+function updateRunning(target: Buffer | Tensor, batch: Tensor, m: number): void {
+  const old = target instanceof Buffer ? target.value : target;
+  const next = kernels.binary('add', kernels.unary('mulScalar', old, 1 - m), kernels.unary('mulScalar', batch, m));
+  if (target instanceof Buffer) target.value = next;
+  else kernels.copyInto(target, next);
+}
+
+/**
+ * (N, C, *) -> (N, C, *): (x - mean) / sqrt(var + eps) * weight + bias per channel. Training uses
+ * the batch mean and biased variance over N and the spatial dims, and moves the running mean and
+ * the running (unbiased) variance towards them; otherwise the running statistics are used.
+ */
+export function batchNorm(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions = {}): Variable {
+  const s = x.shape;
+  if (s.length < 2) fail('batchNorm', `input shape ${formatShape(s)} has rank ${s.length}; expected (N, C, *)`);
+  const C = s[1]!;
+  const training = opts.training ?? false;
+  const eps = expectFinite('batchNorm', 'eps', opts.eps ?? 1e-5);
+  const momentum = expectFinite('batchNorm', 'momentum', opts.momentum ?? 0.1);
+  const rm = statTensor(runningMean), rv = statTensor(runningVar);
+  checkChannels('runningMean', rm, C);
+  checkChannels('runningVar', rv, C);
+  checkChannels('weight', opts.weight ?? null, C);
+  checkChannels('bias', opts.bias ?? null, C);
+  const perChannel = s[0]! * s.slice(2).reduce((a, b) => a * b, 1);
+  let mean: Tensor, variance: Tensor;
+  if (training) {
+    if (perChannel <= 1) fail('batchNorm', `input shape ${formatShape(s)} has ${perChannel} value per channel; expected more than 1 value per channel when training`);
+    const xt = x instanceof Tensor ? x : x.data;
+    ({ mean, variance } = kernels.batchNormStats(xt));
+    if (runningMean && rm) updateRunning(runningMean, mean, momentum);
+    if (runningVar && rv) updateRunning(runningVar, kernels.unary('mulScalar', variance, perChannel / (perChannel - 1)), momentum);
+  } else {
+    if (!rm || !rv) fail('batchNorm', `running ${!rm ? 'mean' : 'variance'} is missing in evaluation mode; expected runningMean and runningVar when training is false`);
+    mean = rm;
+    variance = rv;
+  }
+  const weight = opts.weight ?? null, bias = opts.bias ?? null;
+  const o: Opts = { mean, variance, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null };
+  const affine = [weight, bias].filter((t): t is Input => t !== null);
+  return batchNormOp(o, x, ...affine);
+}

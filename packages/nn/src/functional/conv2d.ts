@@ -1,0 +1,126 @@
+import { Tensor, kernels, fail, formatShape, isInt, type Conv2dGeometry } from '@tapegrad/tensor';
+import { defineOp, OpContext, type Variable, type Input } from '@tapegrad/autograd';
+import { toTuple, type Size, type Size2 } from './size.js';
+
+export type ConvPadding = Size2 | 'same' | 'valid';
+
+export interface Conv2dOptions {
+  /** @default 1 */
+  stride?: Size2;
+  /**
+   * Zero padding per side, `'valid'` (none) or `'same'` (output size = input size; stride 1 only;
+   * an odd total padding puts the extra row/column at the bottom/right, as PyTorch).
+   * @default 0
+   */
+  padding?: ConvPadding;
+  /** @default 1 */
+  dilation?: Size2;
+  /** Input and output channels split into this many independent groups. @default 1 */
+  groups?: number;
+}
+
+/** Options of a convolution over `dims` spatial dims (conv1d: 1, conv2d: 2), as the resolver takes them. */
+export interface ConvNdOptions {
+  stride?: Size;
+  padding?: Size | 'same' | 'valid';
+  dilation?: Size;
+  groups?: number;
+}
+
+const LAYOUT: Record<1 | 2, { input: string; weight: string; spatial: string[] }> = {
+  1: { input: '(N, C, L) or (C, L)', weight: '(outChannels, inChannels / groups, kL)', spatial: ['L'] },
+  2: { input: '(N, C, H, W) or (C, H, W)', weight: '(outChannels, inChannels / groups, kH, kW)', spatial: ['H', 'W'] },
+};
+
+const joinX = (v: readonly number[]): string => v.join('x');
+
+/**
+ * Validates a convolution's arguments over `dims` spatial dims and resolves them into the 2-d
+ * kernel geometry (a 1-d convolution is a 2-d one with H = 1). Throws `<fn>: ...` on bad input.
+ */
+export function resolveConv(fn: string, dims: 1 | 2, xShape: readonly number[], wShape: readonly number[],
+  bShape: readonly number[] | null, opts: ConvNdOptions): { geometry: Conv2dGeometry; batched: boolean } {
+  const lay = LAYOUT[dims];
+  if (xShape.length !== dims + 1 && xShape.length !== dims + 2) {
+    fail(fn, `input shape ${formatShape(xShape)} has rank ${xShape.length}; expected ${lay.input}`);
+  }
+  if (wShape.length !== dims + 2) fail(fn, `weight shape ${formatShape(wShape)} has rank ${wShape.length}; expected ${lay.weight}`);
+  const groups = opts.groups ?? 1;
+  if (!isInt(groups) || groups < 1) fail(fn, `groups ${String(groups)} must be a positive integer; expected an integer >= 1`);
+  const stride = toTuple(fn, 'stride', opts.stride ?? 1, dims, 1);
+  const dilation = toTuple(fn, 'dilation', opts.dilation ?? 1, dims, 1);
+  const batched = xShape.length === dims + 2;
+  const x = batched ? xShape : [1, ...xShape];
+  const [N, C] = x as [number, number];
+  const [O, Cg] = wShape as [number, number];
+  const size = x.slice(2), kernel = wShape.slice(2);
+  if (kernel.some((k) => k < 1) || O < 1 || Cg < 1) fail(fn, `weight shape ${formatShape(wShape)} has an empty dim; expected positive sizes`);
+  if (O % groups !== 0) fail(fn, `groups ${groups} does not divide the ${O} output channels of weight ${formatShape(wShape)}; expected a divisor of ${O}`);
+  if (C % groups !== 0) fail(fn, `groups ${groups} does not divide the ${C} input channels (input ${formatShape(xShape)}); expected a divisor of ${C}`);
+  if (C !== Cg * groups) fail(fn, `input has ${C} channels but weight expects ${Cg * groups} (weight ${formatShape(wShape)}, groups ${groups})`);
+  if (bShape && (bShape.length !== 1 || bShape[0] !== O)) fail(fn, `bias shape ${formatShape(bShape)} does not match the ${O} output channels of weight ${formatShape(wShape)}; expected [${O}]`);
+
+  const span = kernel.map((k, i) => dilation[i]! * (k - 1) + 1);
+  let before: number[], after: number[];
+  const p = opts.padding ?? 0;
+  if (p === 'same') {
+    if (stride.some((s) => s !== 1)) fail(fn, `padding 'same' is not supported with stride ${formatShape(stride)}; expected stride 1 (or explicit padding)`);
+    before = span.map((s) => Math.floor((s - 1) / 2));
+    after = span.map((s, i) => s - 1 - before[i]!);
+  } else if (p === 'valid') {
+    before = after = new Array<number>(dims).fill(0);
+  } else if (typeof p === 'string') {
+    return fail(fn, `padding '${p}' is not supported; expected a non-negative integer, ${dims === 1 ? 'one' : 'a pair'}, 'same' or 'valid'`);
+  } else {
+    before = after = toTuple(fn, 'padding', p, dims, 0);
+  }
+  const padded = size.map((s, i) => s + before[i]! + after[i]!);
+  if (span.some((s, i) => s > padded[i]!)) {
+    const dil = dilation.some((d) => d !== 1) ? ` (dilated ${joinX(span)})` : '';
+    fail(fn, `kernelSize ${joinX(kernel)}${dil} exceeds the padded input ${joinX(padded)} (input ${joinX(size)}, padding ${joinX(before)}); expected at most ${joinX(padded)}`);
+  }
+  const out = padded.map((s, i) => Math.floor((s - span[i]!) / stride[i]!) + 1);
+  const at = (v: readonly number[], fill: number): [number, number] => (dims === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
+  const [H, W] = at(size, 1), [kH, kW] = at(kernel, 1), [strideH, strideW] = at(stride, 1);
+  const [padH, padW] = at(before, 0), [dilationH, dilationW] = at(dilation, 1), [Ho, Wo] = at(out, 1);
+  return {
+    geometry: { N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups, Ho, Wo },
+    batched,
+  };
+}
+
+type Saved = { x: Tensor | null; w: Tensor | null; g: Conv2dGeometry };
+
+// (N, C, H, W), (O, C/groups, kH, kW) [, (O)] -> (N, O, Ho, Wo); forward and both backward passes are backend kernels.
+const conv2dOp = defineOp({
+  name: 'conv2d',
+  forward(ctx: OpContext<Saved>, g: Conv2dGeometry, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
+    ctx.save({ x: ctx.needsInputGrad[1] ? x : null, w: ctx.needsInputGrad[0] ? w : null, g });
+    return kernels.conv2d(x, w, bias[0] ?? null, g);
+  },
+  backward(ctx: OpContext<Saved>, gradOut: Tensor) {
+    const { x, w, g } = ctx.saved;
+    const grads: (Tensor | null)[] = [
+      w ? kernels.conv2dBackwardInput(gradOut, w, g) : null,
+      x ? kernels.conv2dBackwardWeight(gradOut, x, g) : null,
+    ];
+    if (ctx.needsInputGrad.length > 2) grads.push(ctx.needsInputGrad[2] ? kernels.conv2dBackwardBias(gradOut, g) : null);
+    return grads;
+  },
+});
+
+/** Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW). */
+export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined): Variable {
+  return bias ? conv2dOp(g, x4, w4, bias) : conv2dOp(g, x4, w4);
+}
+
+/**
+ * (N, C, H, W) or (C, H, W), weight (O, C / groups, kH, kW), bias (O) -> (N, O, Ho, Wo) or (O, Ho, Wo),
+ * Ho = floor((H + padTop + padBottom - dilationH * (kH - 1) - 1) / strideH) + 1 (likewise Wo).
+ * Cross-correlation, as PyTorch's conv2d.
+ */
+export function conv2d(x: Input, weight: Input, bias?: Input | null, opts: Conv2dOptions = {}): Variable {
+  const { geometry, batched } = resolveConv('conv2d', 2, x.shape, weight.shape, bias ? bias.shape : null, opts);
+  if (batched) return runConv2d(geometry, x, weight, bias);
+  return runConv2d(geometry, x.unsqueeze(0), weight, bias).squeeze(0);
+}

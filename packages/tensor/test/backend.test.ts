@@ -1,0 +1,55 @@
+// The backend registry: a partial backend supplies some kernels, the rest fall back to the CPU ones.
+import { describe, it, expect, afterEach } from 'vitest';
+import { setBackend, getBackend, resetBackend, cpuBackend, kernels, tensor, zeros, type UnaryOp } from '../src/index.js';
+
+afterEach(() => resetBackend());
+
+describe('backend registry', () => {
+  it('the CPU backend is active by default', () => {
+    expect(getBackend()).toBe(cpuBackend);
+    expect(getBackend().name).toBe('cpu');
+  });
+
+  it('a partial backend overriding one kernel is used for that kernel; the rest fall back to CPU', () => {
+    const calls: UnaryOp[] = [];
+    setBackend({
+      name: 'spy',
+      unary(op, x, xo, n, out, a, b) {
+        calls.push(op);
+        cpuBackend.unary(op, x, xo, n, out, a, b);
+        if (op === 'neg') out[0] = 42; // visibly different from the CPU result
+      },
+    });
+    expect(getBackend().name).toBe('spy');
+    expect(getBackend().binary).toBe(cpuBackend.binary);
+    expect(getBackend().reduce).toBe(cpuBackend.reduce);
+    const y = kernels.unary('neg', tensor([1, 2]));
+    expect(Array.from(y.toArray())).toEqual([42, -2]);
+    expect(calls).toEqual(['neg']);
+    // binary still works, through the CPU kernel
+    expect(Array.from(kernels.binary('add', tensor([1, 2]), tensor([3, 4])).toArray())).toEqual([4, 6]);
+    expect(calls).toEqual(['neg']);
+  });
+
+  it('the backend allocates outputs', () => {
+    let allocated = 0;
+    setBackend({ name: 'counting', alloc: (n) => { allocated += n; return new Float32Array(n); } });
+    zeros([2, 3]);
+    kernels.binary('mul', tensor([1, 2, 3]), tensor([2]));
+    expect(allocated).toBe(6 + 3 + 1 + 3); // zeros, the two tensor() inputs, the output
+  });
+
+  it('resetBackend restores the CPU backend, and setBackend replaces rather than stacks', () => {
+    let first = 0, second = 0;
+    setBackend({ name: 'a', unary: (...args) => { first++; cpuBackend.unary(...args); } });
+    setBackend({ name: 'b', softmax: (...args) => { second++; cpuBackend.softmax(...args); } });
+    kernels.unary('exp', tensor([0]));
+    kernels.softmax(tensor([1, 2]), 0, false);
+    expect(first).toBe(0);
+    expect(second).toBe(1);
+    resetBackend();
+    expect(getBackend()).toBe(cpuBackend);
+    kernels.softmax(tensor([1, 2]), 0, false);
+    expect(second).toBe(1);
+  });
+});
