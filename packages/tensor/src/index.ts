@@ -17,3 +17,6 @@ export {
 } from './validate.js';
 export type { Pool2dGeometry, Pool3dGeometry } from './backend/PoolKernels.js';
 export type { Pool2dParams, Pool3dParams, PoolWithIndices } from './kernels/pool.js';
+export type { Conv2dGeometry } from './backend/ConvKernels.js';
+export type { ResampleKernels, ResampleGeometry } from './backend/ResampleKernels.js';
+export type { ResampleMode } from './kernels/resample.js';
