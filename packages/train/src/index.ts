@@ -1,2 +1,3 @@
 export * from './data/index.js';
 export * from './optim/index.js';
+export * from './schedule/index.js';
