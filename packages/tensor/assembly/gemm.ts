@@ -1,0 +1,192 @@
+// SIMD GEMM: C[M, N] (+)= A[M, K] · B[K, N] with f32x4 lanes.
+//
+// Blocking as in the CPU kernel (B packed per KC x NC block into NR-wide column panels, A per
+// MC x KC block into MR-tall row panels, both zero-padded to whole panels), with a 4x8 micro-kernel:
+// eight v128 accumulators (4 rows x 2 vectors of 4 columns), one splat of A and two loads of B per
+// row and k. Twelve or more accumulators spill on V8 (16 SIMD registers) and halve the speed.
+// Pointers are byte addresses in the shared memory; strides are in elements.
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const KC: i32 = 128;
+export const MC: i32 = 128;
+export const NC: i32 = 1024;
+
+/** Bytes of scratch one thread needs: a packed A block, a packed B block and one edge tile. */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) << 2;
+}
+
+/** Packs A[0 .. mc, 0 .. kc] (at `a`) into row panels: dst[(p * kc + k) * MR + r], rows past mc zero. */
+function packA(dst: usize, a: usize, aRs: i32, aCs: i32, mc: i32, kc: i32): void {
+  for (let p = 0; p * MR < mc; p++) {
+    const rows = min(MR, mc - p * MR);
+    const panel = dst + (<usize>(p * kc * MR) << 2);
+    for (let r = 0; r < MR; r++) {
+      let d = panel + (<usize>r << 2);
+      if (r >= rows) {
+        for (let k = 0; k < kc; k++) { store<f32>(d, 0); d += MR << 2; }
+        continue;
+      }
+      let s = a + (<usize>((p * MR + r) * aRs) << 2);
+      const step = <usize>aCs << 2;
+      for (let k = 0; k < kc; k++) {
+        store<f32>(d, load<f32>(s));
+        d += MR << 2;
+        s += step;
+      }
+    }
+  }
+}
+
+/** Packs B[0 .. kc, 0 .. nc] (at `b`) into column panels: dst[(q * kc + k) * NR + j], columns past nc zero. */
+function packB(dst: usize, b: usize, bRs: i32, bCs: i32, kc: i32, nc: i32): void {
+  const rowStep = <usize>bRs << 2;
+  for (let q = 0; q * NR < nc; q++) {
+    const cols = min(NR, nc - q * NR);
+    let d = dst + (<usize>(q * kc * NR) << 2);
+    let s = b + (<usize>(q * NR * bCs) << 2);
+    if (cols == NR && bCs == 1) {
+      for (let k = 0; k < kc; k++) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        d += NR << 2;
+        s += rowStep;
+      }
+    } else if (bRs == 1) {
+      // B stored transposed: walk each column contiguously.
+      for (let j = 0; j < NR; j++) {
+        let dj = d + (<usize>j << 2);
+        if (j >= cols) {
+          for (let k = 0; k < kc; k++) { store<f32>(dj, 0); dj += NR << 2; }
+          continue;
+        }
+        let sj = s + (<usize>(j * bCs) << 2);
+        for (let k = 0; k < kc; k++) { store<f32>(dj, load<f32>(sj)); dj += NR << 2; sj += 4; }
+      }
+    } else {
+      const colStep = <usize>bCs << 2;
+      for (let k = 0; k < kc; k++) {
+        let sk = s;
+        for (let j = 0; j < NR; j++) {
+          store<f32>(d + (<usize>j << 2), j < cols ? load<f32>(sk) : 0);
+          sk += colStep;
+        }
+        d += NR << 2;
+        s += rowStep;
+      }
+    }
+  }
+}
+
+/**
+ * The 4x8 micro-kernel over packed panels: writes (store) or adds the tile into C at `c` whose rows
+ * are `cRsBytes` apart. Unrolled by hand so the eight accumulators stay in registers.
+ */
+// @ts-ignore: decorator
+@inline
+function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, cRsBytes: usize, overwrite: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += 16;
+    pb += 32;
+  }
+  if (!overwrite) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + cRsBytes)); c11 = f32x4.add(c11, v128.load(c + cRsBytes, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * cRsBytes)); c21 = f32x4.add(c21, v128.load(c + 2 * cRsBytes, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * cRsBytes)); c31 = f32x4.add(c31, v128.load(c + 3 * cRsBytes, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + cRsBytes, c10); v128.store(c + cRsBytes, c11, 16);
+  v128.store(c + 2 * cRsBytes, c20); v128.store(c + 2 * cRsBytes, c21, 16);
+  v128.store(c + 3 * cRsBytes, c30); v128.store(c + 3 * cRsBytes, c31, 16);
+}
+
+/**
+ * C[0 .. M, 0 .. N] (+)= A · B for one thread's share: with `parts` > 1, part `part` takes a slice
+ * of the columns (or of the rows when M > N), in whole micro-tiles. `scratch` holds `parts` blocks
+ * of gemmScratchBytes(), one per thread.
+ */
+export function gemm(M: i32, N: i32, K: i32,
+  a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32,
+  c: usize, cRs: i32, accumulate: bool, scratch: usize, part: i32, parts: i32): void {
+  scratch += <usize>part * <usize>gemmScratchBytes();
+  if (parts > 1) {
+    if (M > N) {
+      const tiles = (M + MR - 1) / MR;
+      const t0 = tiles * part / parts, t1 = tiles * (part + 1) / parts;
+      const i0 = t0 * MR, i1 = min(M, t1 * MR);
+      if (i1 <= i0) return;
+      gemmBlock(i1 - i0, N, K, a + (<usize>(i0 * aRs) << 2), aRs, aCs, b, bRs, bCs,
+        c + (<usize>(i0 * cRs) << 2), cRs, accumulate, scratch);
+    } else {
+      const tiles = (N + NR - 1) / NR;
+      const t0 = tiles * part / parts, t1 = tiles * (part + 1) / parts;
+      const j0 = t0 * NR, j1 = min(N, t1 * NR);
+      if (j1 <= j0) return;
+      gemmBlock(M, j1 - j0, K, a, aRs, aCs, b + (<usize>(j0 * bCs) << 2), bRs, bCs,
+        c + (<usize>j0 << 2), cRs, accumulate, scratch);
+    }
+    return;
+  }
+  gemmBlock(M, N, K, a, aRs, aCs, b, bRs, bCs, c, cRs, accumulate, scratch);
+}
+
+function gemmBlock(M: i32, N: i32, K: i32,
+  a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32,
+  c: usize, cRs: i32, accumulate: bool, scratch: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const cRsBytes = <usize>cRs << 2;
+  if (K <= 0) {
+    if (!accumulate) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * cRsBytes, 0, <usize>N << 2);
+    return;
+  }
+  const pA = scratch;
+  const pB = pA + (<usize>(MC * KC) << 2);
+  const tile = pB + (<usize>(KC * NC) << 2);
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = min(NC, N - j0);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      const overwrite = !accumulate && k0 == 0;
+      packB(pB, b + (<usize>(k0 * bRs + j0 * bCs) << 2), bRs, bCs, kc, nc);
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const mc = min(MC, M - i0);
+        packA(pA, a + (<usize>(i0 * aRs + k0 * aCs) << 2), aRs, aCs, mc, kc);
+        for (let q = 0; q * NR < nc; q++) {
+          const cols = min(NR, nc - q * NR);
+          const pb = pB + (<usize>(q * kc * NR) << 2);
+          for (let p = 0; p * MR < mc; p++) {
+            const rows = min(MR, mc - p * MR);
+            const pa = pA + (<usize>(p * kc * MR) << 2);
+            const ct = c + <usize>(i0 + p * MR) * cRsBytes + (<usize>(j0 + q * NR) << 2);
+            if (rows == MR && cols == NR) {
+              kernel4x8(kc, pa, pb, ct, cRsBytes, overwrite);
+            } else {
+              kernel4x8(kc, pa, pb, tile, NR << 2, true);
+              for (let r = 0; r < rows; r++) {
+                const row = ct + <usize>r * cRsBytes, tr = tile + (<usize>(r * NR) << 2);
+                for (let j = 0; j < cols; j++) {
+                  const v = load<f32>(tr + (<usize>j << 2));
+                  const o = row + (<usize>j << 2);
+                  store<f32>(o, overwrite ? v : load<f32>(o) + v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

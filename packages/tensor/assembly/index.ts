@@ -1,0 +1,10 @@
+// The WebAssembly kernels of @tapegrad/tensor. Every kernel works on byte addresses inside the
+// shared memory handed in by the host (src/backend/wasm), takes (part, parts) where it can be
+// split over threads, and allocates nothing: scratch space comes from the host's arena.
+
+export { gemm, gemmScratchBytes } from './gemm';
+
+/** First byte the host may use for its arena (after this module's static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}

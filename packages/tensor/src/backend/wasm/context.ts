@@ -1,0 +1,58 @@
+import { availableParallelism } from 'node:os';
+import type { SplitKernel } from './exports.js';
+import { compileKernels, WasmMemory } from './memory.js';
+import { ThreadPool } from './threadPool.js';
+
+/** Options of the WebAssembly backend. */
+export interface WasmBackendOptions {
+  /**
+   * Threads that share the big kernels (the main thread plus `threads - 1` workers).
+   * @default the TAPEGRAD_THREADS environment variable, else the number of cores
+   */
+  threads?: number;
+}
+
+/** What the wasm kernels share: the compiled module's memory and arena, and the thread pool. */
+export class WasmContext {
+  readonly mem: WasmMemory;
+  readonly threads: number;
+  private readonly pool: ThreadPool | null;
+
+  constructor(opts: WasmBackendOptions = {}) {
+    this.threads = resolveThreads(opts.threads);
+    const module = compileKernels();
+    this.mem = new WasmMemory(module, this.threads);
+    this.pool = this.threads > 1 ? new ThreadPool(module, this.mem.memory, this.threads) : null;
+  }
+
+  /**
+   * Runs a splittable kernel, in `parts` parts when a pool exists (each part gets its own block of
+   * per-thread scratch: the kernel offsets `scratch` by part * scratchBytes itself).
+   */
+  run(kernel: SplitKernel, args: readonly number[], parts: number): void {
+    if (this.pool === null || parts <= 1) {
+      (this.mem.exports[kernel] as (...a: number[]) => void)(...args, 0, 1);
+      return;
+    }
+    this.pool.run(this.mem.exports, kernel, args, parts);
+  }
+
+  /** Stops the workers. */
+  close(): void {
+    this.pool?.close();
+  }
+}
+
+function resolveThreads(threads: number | undefined): number {
+  let t = threads;
+  if (t === undefined) {
+    const env = process.env['TAPEGRAD_THREADS'];
+    t = env !== undefined && env !== '' ? Number(env) : availableParallelism();
+    if (!Number.isInteger(t) || t < 1) {
+      throw new Error(`useWasmBackend: TAPEGRAD_THREADS ${JSON.stringify(env)} is not a positive integer; expected e.g. 1 or 2`);
+    }
+  } else if (!Number.isInteger(t) || t < 1) {
+    throw new Error(`useWasmBackend: threads ${t} is not a positive integer; expected e.g. 1 or 2`);
+  }
+  return Math.min(t, 64);
+}

@@ -1,0 +1,16 @@
+/**
+ * The functions exported by the compiled AssemblyScript module (packages/tensor/assembly), as the
+ * host sees them: pointers are byte addresses in the shared memory, strides and sizes are elements.
+ * Every kernel that can be split over threads ends with (part, parts).
+ */
+export interface WasmExports {
+  heapBase(): number;
+  gemmScratchBytes(): number;
+  gemm(M: number, N: number, K: number,
+    a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
+    c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
+}
+
+/** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
+export const splitKernels = ['gemm'] as const;
+export type SplitKernel = (typeof splitKernels)[number];

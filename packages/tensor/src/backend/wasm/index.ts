@@ -1,0 +1,42 @@
+import type { PartialBackend } from '../Backend.js';
+import { setBackend } from '../registry.js';
+import { WasmContext, type WasmBackendOptions } from './context.js';
+import { makeGemm } from './gemm.js';
+
+export type { WasmBackendOptions } from './context.js';
+
+/** A WebAssembly backend: its kernels, and `close()` to stop its worker threads. */
+export interface WasmBackend extends PartialBackend {
+  readonly threads: number;
+  close(): void;
+}
+
+/**
+ * Builds the WebAssembly SIMD backend (kernels compiled from packages/tensor/assembly, split over
+ * worker threads sharing one memory). Kernels it does not supply fall back to the CPU ones when it
+ * is installed with `setBackend`.
+ */
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
+  const ctx = new WasmContext(opts);
+  return {
+    name: 'wasm',
+    threads: ctx.threads,
+    close: () => ctx.close(),
+    gemm: makeGemm(ctx),
+  };
+}
+
+let installed: WasmBackend | null = null;
+
+/**
+ * Makes the WebAssembly SIMD backend the active one (`setBackend`). Calling it again with the same
+ * thread count reuses the backend; another count replaces it.
+ */
+export function useWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
+  if (installed === null || (opts.threads !== undefined && opts.threads !== installed.threads)) {
+    installed?.close();
+    installed = createWasmBackend(opts);
+  }
+  setBackend(installed);
+  return installed;
+}

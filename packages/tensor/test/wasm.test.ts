@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWasmBackend } from '../src/index.js';
+import type { GemmCase } from './reference/gemmCases.js';
+import { gemmCases, runGemmCase } from './reference/gemmCases.js';
+
+// The shared cases scaled past the size under which the wasm gemm hands over to the CPU kernel,
+// plus shapes that cross the wasm kernel's blocks (MC = KC = 128, NC = 1024) and its thread split.
+const wasmCases: GemmCase[] = [
+  ...gemmCases.filter((c) => c.K > 0).map((c) => (c.M * c.N * c.K >= 32 ** 3 ? c
+    : { ...c, name: `${c.name} scaled`, M: c.M * 4 + 1, N: c.N * 9 + 2, K: c.K * 3 })),
+  { name: 'rows split over threads 300x40x100', M: 300, N: 40, K: 100 },
+  { name: 'columns split over threads 33x2049x129', M: 33, N: 2049, K: 129 },
+  { name: 'columns split, B transposed, accumulate 64x800x513', M: 64, N: 800, K: 513, transB: true, accumulate: true },
+  { name: 'rows split, A transposed, C padding 257x130x64', M: 257, N: 130, K: 64, transA: true, cPad: 5, offset: 3 },
+];
+
+for (const threads of [1, 2]) {
+  describe(`wasm gemm, ${threads} thread${threads > 1 ? 's' : ''}, against the reference`, () => {
+    const backend = createWasmBackend({ threads });
+    afterAll(() => backend.close());
+    for (const cs of wasmCases) {
+      it(`gemm ${cs.name}`, () => {
+        const { maxDiff, scale } = runGemmCase(backend.gemm!, cs, 11);
+        expect(maxDiff).toBeLessThanOrEqual(8e-6 * scale);
+      });
+    }
+  });
+}
+
+describe('wasm gemm edge values', () => {
+  it('gemm propagates NaN and Infinity through the SIMD kernel', () => {
+    const backend = createWasmBackend({ threads: 1 });
+    const M = 40, N = 40, K = 40;
+    const a = new Float32Array(M * K).fill(0.5), b = new Float32Array(K * N).fill(2);
+    a[0] = NaN;
+    a[K * 5] = Infinity;
+    const c = new Float32Array(M * N);
+    backend.gemm!(M, N, K, a, 0, K, 1, b, 0, N, 1, c, 0, N, false);
+    backend.close();
+    expect(Number.isNaN(c[0])).toBe(true);
+    expect(c[5 * N + 7]).toBe(Infinity);
+    expect(c[N]).toBe(40);
+  });
+});
+
+describe('createWasmBackend options', () => {
+  it('createWasmBackend refuses threads 0', () => {
+    expect(() => createWasmBackend({ threads: 0 })).toThrow('useWasmBackend: threads 0 is not a positive integer; expected e.g. 1 or 2');
+  });
+  it('createWasmBackend refuses threads 1.5', () => {
+    expect(() => createWasmBackend({ threads: 1.5 })).toThrow('useWasmBackend: threads 1.5 is not a positive integer; expected e.g. 1 or 2');
+  });
+  it('createWasmBackend reports its thread count and name', () => {
+    const backend = createWasmBackend({ threads: 2 });
+    expect(backend.name).toBe('wasm');
+    expect(backend.threads).toBe(2);
+    backend.close();
+  });
+});
