@@ -1,4 +1,4 @@
-import { Tensor, kernels, formatShape, shapesEqual } from '@tapegrad/tensor';
+import { Tensor, kernels, formatShape, shapesEqual, getBackend } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Parameter, Buffer } from './Parameter.js';
 
@@ -130,21 +130,28 @@ export abstract class Module {
     walk(this, '');
     const missingKeys = [...targets.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));
-    if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
-      throw new Error(`loadStateDict: state dict does not match the module: missing keys [${missingKeys.join(', ')}], unexpected keys [${unexpectedKeys.join(', ')}]; expected exactly the module's keys (or { strict: false })`);
-    }
+    // Like PyTorch, collect every problem first and report them together; shapes are checked even when not strict.
+    const mismatches: string[] = [];
     for (const [k, target] of targets) {
-      const v = state[k];
+      const v: unknown = state[k];
       if (v === undefined) continue;
-      if (!(v instanceof Tensor)) throw new Error(`loadStateDict: value for key ${k} is not a Tensor`);
-      if (!shapesEqual(v.shape, target.get().shape)) {
-        throw new Error(`loadStateDict: key ${k} has shape ${formatShape(v.shape)} but the module expects ${formatShape(target.get().shape)}`);
+      if (!(v instanceof Tensor)) {
+        mismatches.push(`${k}: ${String(v)} is not a Tensor`);
+      } else if (!shapesEqual(v.shape, target.get().shape)) {
+        mismatches.push(`${k}: got ${formatShape(v.shape)}, the module has ${formatShape(target.get().shape)}`);
       }
     }
+    const problems: string[] = [];
+    if (strict && missingKeys.length > 0) problems.push(`missing keys [${missingKeys.join(', ')}]`);
+    if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys [${unexpectedKeys.join(', ')}]`);
+    if (mismatches.length > 0) problems.push(`shape mismatches [${mismatches.join('; ')}]`);
+    if (problems.length > 0) {
+      throw new Error(`loadStateDict: state dict does not match the module: ${problems.join(', ')}; expected the module's keys with its shapes${strict ? ' (or { strict: false } to skip missing and unexpected keys)' : ''}`);
+    }
     for (const [k, target] of targets) {
       const v = state[k];
       if (v === undefined) continue;
-      const fresh = new Tensor(new Float32Array(v.size), v.shape);
+      const fresh = new Tensor(getBackend().alloc(v.size), v.shape);
       kernels.copyInto(fresh, v);
       target.set(fresh);
     }
