@@ -1,0 +1,5 @@
+export { saveCheckpoint, loadCheckpoint, checkModelState, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint.js';
+export type { Checkpoint } from './checkpoint.js';
+export { restoreCheckpoint } from './restore.js';
+export type { RestoreTargets } from './restore.js';
+export { crc32 } from './crc32.js';
