@@ -15,6 +15,12 @@ export interface BatchNormModuleOptions {
   trackRunningStats?: boolean;
 }
 
+/** A number as Python prints it (1e-05, 0.1), so toString matches PyTorch's repr. */
+function pyNumber(v: number): string {
+  if (v === 0 || (Math.abs(v) >= 1e-4 && Math.abs(v) < 1e16)) return String(v);
+  return v.toExponential().replace(/e([+-])(\d)$/, (_m, sign: string, d: string) => `e${sign}0${d}`);
+}
+
 /**
  * Shared body of BatchNorm1d and BatchNorm2d. State-dict keys, as PyTorch: `weight`, `bias`,
  * `running_mean`, `running_var`, `num_batches_tracked`; the running variance is the unbiased one.
@@ -80,6 +86,6 @@ export abstract class BatchNormBase extends Module {
 
   override extraRepr(): string {
     const cap = (b: boolean): string => (b ? 'True' : 'False');
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? 'None'}, affine=${cap(this.affine)}, track_running_stats=${cap(this.trackRunningStats)}`;
+    return `${this.numFeatures}, eps=${pyNumber(this.eps)}, momentum=${this.momentum ?? 'None'}, affine=${cap(this.affine)}, track_running_stats=${cap(this.trackRunningStats)}`;
   }
 }
