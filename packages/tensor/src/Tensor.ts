@@ -96,7 +96,7 @@ export class Tensor {
   /** Broadcasts size-1 dims (and new leading dims) to `shape`, with stride 0. A view. */
   expand(shape: readonly number[]): Tensor {
     const r = shape.length;
-    if (r < this.ndim) fail('expand', `target shape ${formatShape(shape)} has fewer dims than the tensor's ${formatShape(this.shape)}`);
+    if (r < this.ndim) fail('expand', `target shape ${formatShape(shape)} has fewer dims than the tensor's ${formatShape(this.shape)}; expected at least ${this.ndim} dims`);
     const strides = new Array<number>(r);
     const out = new Array<number>(r);
     for (let i = 0; i < r; i++) {
@@ -119,7 +119,8 @@ export class Tensor {
     const n = this.shape[d]!;
     if (!isInt(start) || start < -n || start > n) fail('narrow', `start ${start} is out of range for dim ${d} of size ${n}; expected an integer in [${-n}, ${n}]`);
     if (start < 0) start += n;
-    if (!isInt(length) || length < 0 || start + length > n) fail('narrow', `length ${length} from start ${start} runs past dim ${d} of size ${n}; expected at most ${n - start}`);
+    if (!isInt(length) || length < 0) fail('narrow', `length ${length} is not a non-negative integer; expected an integer in [0, ${n - start}]`);
+    if (start + length > n) fail('narrow', `length ${length} from start ${start} runs past dim ${d} of size ${n}; expected at most ${n - start}`);
     const shape = this.shape.slice();
     shape[d] = length;
     return new Tensor(this.data, shape, this.strides, this.offset + start * this.strides[d]!);
@@ -141,7 +142,9 @@ export class Tensor {
 
   /** Inserts a size-1 dim at `dim` (in [-rank-1, rank]). A view. */
   unsqueeze(dim: number): Tensor {
-    const d = normalizeDim('unsqueeze', dim, this.ndim + 1);
+    const r = this.ndim;
+    if (!isInt(dim) || dim < -r - 1 || dim > r) fail('unsqueeze', `dim ${dim} is out of range for a tensor of rank ${r}; expected an integer in [${-r - 1}, ${r}]`);
+    const d = dim < 0 ? dim + r + 1 : dim;
     const shape = this.shape.slice(), strides = this.strides.slice();
     shape.splice(d, 0, 1);
     strides.splice(d, 0, d < this.ndim ? this.strides[d]! * this.shape[d]! : 1);

@@ -40,7 +40,9 @@ export function stack(xs: readonly (Variable | Tensor)[], dim = 0): Variable {
       fail('stack', `tensor ${i} has shape [${x.shape.join(', ')}], unlike tensor 0's [${first.join(', ')}]; expected equal shapes`);
     }
   });
-  const d = normalizeDim('stack', dim, first.length + 1);
+  const r = first.length;
+  if (!Number.isInteger(dim) || dim < -r - 1 || dim > r) fail('stack', `dim ${dim} is out of range for tensors of rank ${r}; expected an integer in [${-r - 1}, ${r}]`);
+  const d = dim < 0 ? dim + r + 1 : dim;
   const shape = [...first.slice(0, d), 1, ...first.slice(d)];
   return catOp({ dim: d }, ...xs.map((x) => (x instanceof Tensor ? x.reshape(shape) : x.reshape(shape))));
 }

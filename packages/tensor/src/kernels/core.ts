@@ -115,7 +115,7 @@ export function softmaxBackward(y: Tensor, g: Tensor, dim: number, log: boolean)
  * (a vector is a row on the left and a column on the right, and that dim is dropped).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim === 0 || b.ndim === 0) fail('matmul', `operands of shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} must have at least 1 dim each`);
+  if (a.ndim === 0 || b.ndim === 0) fail('matmul', `operand shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} include a 0-d tensor; expected at least 1 dim each`);
   const A = a.ndim === 1 ? a.unsqueeze(0) : a;
   const B = b.ndim === 1 ? b.unsqueeze(1) : b;
   const M = A.shape[A.ndim - 2]!, K = A.shape[A.ndim - 1]!;
@@ -123,7 +123,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (K !== K2) {
     fail('matmul', `inner dimensions do not match: ${formatShape(a.shape)} @ ${formatShape(b.shape)} (${K} vs ${K2}); expected the last dim of the first to equal the ${b.ndim === 1 ? 'only' : 'second-to-last'} dim of the second`);
   }
-  const batch = broadcastShapes('matmul', A.shape.slice(0, -2), B.shape.slice(0, -2));
+  const batchA = A.shape.slice(0, -2), batchB = B.shape.slice(0, -2);
+  for (let i = 1; i <= Math.min(batchA.length, batchB.length); i++) {
+    const p = batchA[batchA.length - i]!, q = batchB[batchB.length - i]!;
+    if (p !== q && p !== 1 && q !== 1) {
+      fail('matmul', `batch dims of ${formatShape(a.shape)} @ ${formatShape(b.shape)} cannot be broadcast together (${formatShape(batchA)} vs ${formatShape(batchB)}); expected equal sizes or 1`);
+    }
+  }
+  const batch = broadcastShapes('matmul', batchA, batchB);
   const be = getBackend();
   const nb = numel(batch);
   const out = be.alloc(nb * M * N);
@@ -152,6 +159,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) fail('cat', 'tensors is empty; expected at least one tensor');
   const first = tensors[0]!;
+  tensors.forEach((t, k) => {
+    if (t.ndim === 0) fail('cat', `tensor ${k} is 0-d (shape []); expected tensors with at least 1 dim (use stack for 0-d tensors)`);
+  });
   const d = normalizeDim('cat', dim, first.ndim);
   let total = 0;
   tensors.forEach((t, k) => {
@@ -187,8 +197,9 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
     const lo = pads[2 * k]!, hi = pads[2 * k + 1]!;
     if (!Number.isInteger(lo) || !Number.isInteger(hi)) fail('pad', `pad [${pads.join(', ')}] has a non-integer entry; expected integers`);
     shape[d] = x.shape[d]! + lo + hi;
-    if (shape[d]! < 0) fail('pad', `pad [${pads.join(', ')}] crops dim ${d} of size ${x.shape[d]} below 0`);
+    if (shape[d]! < 0) fail('pad', `pad [${pads.join(', ')}] crops dim ${d} of size ${x.shape[d]} below 0; expected at most ${x.shape[d]} elements cropped`);
     const cropLo = Math.max(0, -lo), cropHi = Math.max(0, -hi);
+    if (cropLo + cropHi > x.shape[d]!) fail('pad', `pad [${pads.join(', ')}] crops ${cropLo + cropHi} elements from dim ${d} of size ${x.shape[d]}; expected at most ${x.shape[d]} elements cropped`);
     src = src.narrow(d, cropLo, Math.max(0, x.shape[d]! - cropLo - cropHi));
     before[d] = Math.max(0, lo);
   }
