@@ -32,7 +32,7 @@ const upsampleOp = defineOp({
 
 function perDim(name: string, v: number | readonly number[], dims: number): number[] {
   const list = typeof v === 'number' ? new Array<number>(dims).fill(v) : v.slice();
-  if (list.length !== dims) fail('interpolate', `${name} [${v.toString()}] has ${list.length} entries; expected one number or ${dims} (one per spatial dim)`);
+  if (list.length !== dims) fail('interpolate', `${name} [${list.join(', ')}] has ${list.length} entries; expected one number or ${dims} (one per spatial dim)`);
   return list;
 }
 
