@@ -1,0 +1,49 @@
+// Command-line options of `pnpm bench`.
+import { availableParallelism } from 'node:os';
+
+export interface BenchArgs {
+  readonly backends: readonly ('cpu' | 'wasm')[];
+  readonly threads: readonly number[];
+  readonly only: readonly string[];
+  readonly models: readonly string[];
+  /** Seconds per figure. */
+  readonly budget: number;
+  readonly quick: boolean;
+  readonly torch: boolean;
+  readonly torchScript: string | null;
+  /** Internal: the part a child process runs. */
+  readonly part: string | null;
+}
+
+const PARTS = ['gemm', 'kernels', 'micro', 'models'];
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const get = (name: string): string | null => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return null;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`bench: --${name} needs a value`);
+    return v;
+  };
+  const list = (name: string, dflt: string): string[] => (get(name) ?? dflt).split(',').filter((s) => s !== '');
+  const quick = argv.includes('--quick');
+  const backends = list('backend', 'cpu,wasm');
+  for (const b of backends) if (b !== 'cpu' && b !== 'wasm') throw new Error(`bench: --backend ${b} is not a backend; expected cpu or wasm`);
+  const threads = list('threads', String(availableParallelism())).map(Number);
+  for (const t of threads) if (!Number.isInteger(t) || t < 1) throw new Error(`bench: --threads ${t} is not a positive integer`);
+  const only = list('only', PARTS.join(','));
+  for (const o of only) if (!PARTS.includes(o)) throw new Error(`bench: --only ${o} is not a part; expected some of ${PARTS.join(', ')}`);
+  const budget = Number(get('budget') ?? process.env['BENCH_BUDGET_S'] ?? (quick ? 2 : 10));
+  if (!(budget > 0)) throw new Error(`bench: --budget ${budget} is not a positive number of seconds`);
+  return {
+    backends: backends as ('cpu' | 'wasm')[],
+    threads,
+    only,
+    models: list('models', 'nin,nin-fc,squeezenet'),
+    budget,
+    quick,
+    torch: argv.includes('--torch'),
+    torchScript: get('torch-script'),
+    part: get('part'),
+  };
+}

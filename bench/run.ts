@@ -1,0 +1,105 @@
+// `pnpm bench`: the measurements of BENCHMARK.md plus GEMM and per-kernel timings, per backend and
+// thread count, each part in a fresh process (so peak RSS is that part's own). One JSON line per
+// figure goes to bench/results/<time>.jsonl; a summary table is printed at the end.
+//
+//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models]
+//              [--models nin,nin-fc,squeezenet] [--budget S] [--quick] [--torch] [--torch-script PATH]
+//
+// --torch also runs PyTorch's side (../shared/bench/torch_bench.py with Debian's /usr/bin/python3,
+// models and --micro) in the same session, one after the other, and quotes ratios to it.
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type BenchArgs } from './args.js';
+import { runPart } from './part.js';
+import { printSummary } from './summary.js';
+import type { BenchRecord } from './measure.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.part !== null) {
+    await runPart(args);
+    return;
+  }
+  mkdirSync(`${here}results`, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const file = `${here}results/${stamp}${args.quick ? '-quick' : ''}.jsonl`;
+  const records: BenchRecord[] = [];
+  const keep = (rec: BenchRecord): void => {
+    records.push(rec);
+    appendFileSync(file, `${JSON.stringify(rec)}\n`);
+  };
+  process.stderr.write(`bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; results -> ${file}\n`);
+  for (const backend of args.backends) {
+    const threadList = backend === 'cpu' ? [1] : args.threads;
+    for (const threads of threadList) {
+      for (const part of partsOf(args)) {
+        const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--part', part, '--budget', String(args.budget)];
+        if (args.quick) childArgs.push('--quick');
+        const env = { ...process.env, TAPEGRAD_BACKEND: backend, TAPEGRAD_THREADS: String(threads) };
+        process.stderr.write(`bench: ${backend} ${threads} thread(s): ${part}\n`);
+        await runChild(process.execPath, childArgs, env, keep);
+      }
+    }
+  }
+  if (args.torch) await runTorch(args, keep);
+  printSummary(records);
+}
+
+function partsOf(args: BenchArgs): string[] {
+  const parts: string[] = [];
+  for (const o of args.only) {
+    if (o === 'models') for (const m of args.models) parts.push(`model:${m}`);
+    else parts.push(o);
+  }
+  return parts;
+}
+
+async function runTorch(args: BenchArgs, keep: (r: BenchRecord) => void): Promise<void> {
+  const script = args.torchScript ?? `${here}../../shared/bench/torch_bench.py`;
+  if (!existsSync(script)) {
+    process.stderr.write(`bench: ${script} not found; PyTorch figures skipped\n`);
+    return;
+  }
+  const budget = ['--budget', String(args.budget)];
+  const runs: string[][] = [];
+  if (args.only.includes('models')) runs.push([script, '--models', args.models.join(','), '--threads', '2', ...budget]);
+  if (args.only.includes('micro')) runs.push([script, '--micro', '--threads', '2', ...budget]);
+  for (const r of runs) {
+    process.stderr.write(`bench: PyTorch ${r.slice(1).join(' ')}\n`);
+    await runChild('/usr/bin/python3', r, process.env, keep);
+  }
+}
+
+/** Runs a child, keeps every JSON line of its stdout (echoed to stderr as it comes). */
+function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv, keep: (r: BenchRecord) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        try {
+          keep(JSON.parse(line) as BenchRecord);
+          process.stderr.write(`  ${line}\n`);
+        } catch {
+          process.stderr.write(`  (unparsed) ${line}\n`);
+        }
+      }
+    });
+    child.on('close', (code) => {
+      if (code !== 0) process.stderr.write(`bench: ${cmd} ${argv.slice(-6).join(' ')} exited with ${code}\n`);
+      resolve();
+    });
+  });
+}
+
+await main();

@@ -1,0 +1,80 @@
+// The summary tables printed at the end of `pnpm bench`: one column per backend and thread count,
+// PyTorch's figure beside ours when it was measured in the same session, and our ratio to it.
+import type { BenchRecord } from './measure.js';
+
+const TORCH_WAY: Record<string, string> = {
+  'avgPool2d(x, [H, W])': 'avg_pool2d(x, (H, W))',
+  'adaptiveAvgPool2d(x, 1)': 'adaptive_avg_pool2d(x, 1)',
+  'x.mean([2, 3])': 'x.mean(dim=(2, 3))',
+  'maxPool2d(x, 3, { stride: 2 })': 'max_pool2d(x, 3, stride 2)',
+};
+
+function configOf(r: BenchRecord): string {
+  return `${String(r['backend'])} t${String(r['threads'])}`;
+}
+
+function num(r: BenchRecord | undefined, key: string): number | null {
+  const v = r?.[key];
+  return typeof v === 'number' ? v : null;
+}
+
+function fmt(v: number | null, digits = 1): string {
+  if (v === null) return '-';
+  return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(digits);
+}
+
+function table(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  process.stdout.write(`\n${title}\n${line(header)}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n`);
+  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+}
+
+export function printSummary(records: readonly BenchRecord[]): void {
+  const ours = records.filter((r) => r['system'] === 'tapegrad' && r['error'] === undefined);
+  const torch = records.filter((r) => r['system'] === 'pytorch' && r['error'] === undefined);
+  const configs = [...new Set(ours.map(configOf))];
+  const cell = (pred: (r: BenchRecord) => boolean, key: string, c: string): number | null => num(ours.find((r) => pred(r) && configOf(r) === c), key);
+
+  const gemmWays = [...new Set(ours.filter((r) => r['bench'] === 'gemm').map((r) => String(r['way'])))];
+  if (gemmWays.length > 0) {
+    table('GEMM GFLOP/s (nin conv shapes, batch 64)', ['shape', ...configs],
+      gemmWays.map((w) => [w, ...configs.map((c) => fmt(cell((r) => r['bench'] === 'gemm' && r['way'] === w, 'gflops', c)))]));
+  }
+  const convKeys = [...new Set(ours.filter((r) => r['bench'] === 'conv').map((r) => `${String(r['way'])} ${String(r['pass'])}`))];
+  if (convKeys.length > 0) {
+    table('conv kernels, ms (GFLOP/s), batch 64', ['layer pass', ...configs],
+      convKeys.map((k) => [k, ...configs.map((c) => {
+        const r = ours.find((x) => x['bench'] === 'conv' && `${String(x['way'])} ${String(x['pass'])}` === k && configOf(x) === c);
+        return r === undefined ? '-' : `${fmt(num(r, 'median_ms'), 2)} (${fmt(num(r, 'gflops'))})`;
+      })]));
+  }
+  const microKeys = [...new Set(ours.filter((r) => r['bench'] === 'gap' || r['bench'] === 'maxpool').map((r) => `${String(r['way'])}|${String(r['pass'])}`))];
+  if (microKeys.length > 0) {
+    const rows = microKeys.map((k) => {
+      const [way, pass] = k.split('|') as [string, string];
+      const vals = configs.map((c) => cell((r) => r['way'] === way && r['pass'] === pass, 'median_ms', c));
+      const t = num(torch.find((r) => r['way'] === TORCH_WAY[way] && r['pass'] === pass), 'median_ms');
+      const best = Math.min(...vals.filter((v): v is number => v !== null));
+      return [`${way} ${pass}`, ...vals.map((v) => fmt(v, 2)), fmt(t, 2), t === null || !Number.isFinite(best) ? '-' : `${(t / best).toFixed(2)}x`];
+    });
+    table('micro-benchmarks, ms (median)', ['case', ...configs, 'PyTorch', 'PyTorch / best ours'], rows);
+  }
+  const modelKeys = [...new Set(ours.filter((r) => r['model'] !== undefined && r['img_per_s'] !== undefined).map((r) => `${String(r['model'])}|${String(r['pass'])}`))];
+  if (modelKeys.length > 0) {
+    const rows = modelKeys.map((k) => {
+      const [model, pass] = k.split('|') as [string, string];
+      const pred = (r: BenchRecord): boolean => r['model'] === model && r['pass'] === pass;
+      const vals = configs.map((c) => cell(pred, 'img_per_s', c));
+      const t = num(torch.find(pred), 'img_per_s');
+      const best = Math.max(...vals.filter((v): v is number => v !== null));
+      const rss = configs.map((c) => fmt(cell(pred, 'peak_rss_mib', c), 0)).join(' / ');
+      const eff = configs.map((c) => fmt(cell(pred, 'effective_gflops', c))).join(' / ');
+      return [`${model} ${pass}`, ...vals.map((v) => fmt(v)), fmt(t), t === null ? '-' : `${(best / t).toFixed(2)}x`, eff, rss];
+    });
+    table('models, images/s (train: batch 64 with SGD step; infer: batch 256, eval, noGrad)',
+      ['model pass', ...configs, 'PyTorch', 'best ours / PyTorch', 'effective GFLOP/s', 'peak RSS MiB'], rows);
+  }
+  const errors = records.filter((r) => r['error'] !== undefined);
+  for (const e of errors) process.stdout.write(`error: ${JSON.stringify(e)}\n`);
+}
