@@ -103,6 +103,7 @@ export class Tensor {
       const j = i - (r - this.ndim);
       const want = shape[i]!;
       const have = j >= 0 ? this.shape[j]! : 1;
+      if (j < 0 && want === -1) fail('expand', `target shape ${formatShape(shape)} has -1 at new leading dim ${i}; expected an explicit size there`);
       const target = want === -1 ? have : want;
       if (!isInt(target) || target < 0) fail('expand', `target shape ${formatShape(shape)} has entry ${want}; expected non-negative sizes or -1`);
       if (have === target) strides[i] = j >= 0 ? this.strides[j]! : 0;

@@ -1,6 +1,6 @@
 import { Tensor } from './Tensor.js';
 import { numel } from './shape.js';
-import { fail, formatShape, expectShape } from './validate.js';
+import { fail, formatShape, expectShape, expectFinite } from './validate.js';
 import { getBackend } from './backend/registry.js';
 import { defaultGenerator, type Generator } from './random/Generator.js';
 
@@ -107,7 +107,9 @@ export interface RandomOptions {
 export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   const s = expectShape('rand', 'shape', shape);
   const g = opts.generator ?? defaultGenerator;
-  const low = opts.low ?? 0, span = (opts.high ?? 1) - low;
+  const low = expectFinite('rand', 'low', opts.low ?? 0), high = expectFinite('rand', 'high', opts.high ?? 1);
+  if (high < low) fail('rand', `high ${high} is below low ${low}; expected low <= high`);
+  const span = high - low;
   const out = getBackend().alloc(numel(s));
   for (let i = 0; i < out.length; i++) out[i] = low + span * g.random();
   return new Tensor(out, s);
@@ -117,7 +119,8 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
 export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = expectShape('randn', 'shape', shape);
   const g = opts.generator ?? defaultGenerator;
-  const mean = opts.mean ?? 0, std = opts.std ?? 1;
+  const mean = expectFinite('randn', 'mean', opts.mean ?? 0), std = expectFinite('randn', 'std', opts.std ?? 1);
+  if (std < 0) fail('randn', `std ${std} is negative; expected std >= 0`);
   const out = getBackend().alloc(numel(s));
   for (let i = 0; i < out.length; i++) out[i] = mean + std * g.normal();
   return new Tensor(out, s);

@@ -26,7 +26,7 @@ export function expectNonNegativeInt(fn: string, name: string, v: unknown): numb
 
 /** A finite number. */
 export function expectFinite(fn: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, `${name} ${String(v)} must be a finite number`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, `${name} ${String(v)} must be a finite number; expected a finite number`);
   return v;
 }
 

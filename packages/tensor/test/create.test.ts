@@ -145,3 +145,16 @@ describe('rand and randn', () => {
     expect(() => randn([NaN])).toThrow('randn: shape [NaN] has entry NaN; expected non-negative integers');
   });
 });
+
+describe('random argument errors', () => {
+  it('rand refuses non-finite or inverted bounds', () => {
+    expect(() => rand([2], { low: NaN })).toThrow('rand: low NaN must be a finite number; expected a finite number');
+    expect(() => rand([2], { high: Infinity })).toThrow('rand: high Infinity must be a finite number');
+    expect(() => rand([2], { low: 1, high: 0 })).toThrow('rand: high 0 is below low 1; expected low <= high');
+  });
+  it('randn refuses a non-finite mean and a negative or NaN std', () => {
+    expect(() => randn([2], { mean: NaN })).toThrow('randn: mean NaN must be a finite number; expected a finite number');
+    expect(() => randn([2], { std: -1 })).toThrow('randn: std -1 is negative; expected std >= 0');
+    expect(() => randn([2], { std: NaN })).toThrow('randn: std NaN must be a finite number');
+  });
+});

@@ -56,6 +56,7 @@ describe('views', () => {
     expect(e.strides).toEqual([0, 1, 0]);
     expect(arr(e)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
     expect(tensor([5, 6], [1, 2]).expand([3, -1]).shape).toEqual([3, 2]);
+    expect(() => tensor([5, 6]).expand([-1, 2])).toThrow('expand: target shape [-1, 2] has -1 at new leading dim 0; expected an explicit size there');
   });
 
   it('narrow offsets into the same storage', () => {
