@@ -1,0 +1,28 @@
+import { defaultGenerator, type Generator } from '@tapegrad/tensor';
+import { cat, relu, type Variable, type Input } from '@tapegrad/autograd';
+import { Module, Conv2d } from '@tapegrad/nn';
+
+/**
+ * (N, inC, H, W) -> (N, e1 + e3, H, W): SqueezeNet's Fire module. `squeeze` (1x1 conv to s
+ * channels) then ReLU, then `expand1` (1x1 conv to e1) and `expand3` (3x3 conv, padding 1, to e3),
+ * each followed by ReLU, concatenated on channels. State-dict keys `squeeze.weight`,
+ * `expand1.weight`, `expand3.weight` (and biases).
+ */
+export class Fire extends Module {
+  squeeze: Conv2d;
+  expand1: Conv2d;
+  expand3: Conv2d;
+
+  constructor(inChannels: number, squeezeChannels: number, expand1Channels: number, expand3Channels: number, opts: { generator?: Generator } = {}) {
+    super();
+    const generator = opts.generator ?? defaultGenerator;
+    this.squeeze = new Conv2d(inChannels, squeezeChannels, 1, { generator });
+    this.expand1 = new Conv2d(squeezeChannels, expand1Channels, 1, { generator });
+    this.expand3 = new Conv2d(squeezeChannels, expand3Channels, 3, { padding: 1, generator });
+  }
+
+  forward(x: Input): Variable {
+    const s = relu(this.squeeze.forward(x));
+    return cat([relu(this.expand1.forward(s)), relu(this.expand3.forward(s))], 1);
+  }
+}
