@@ -1,10 +1,10 @@
-import { Tensor, kernels, normalizeDims } from '@tapegrad/tensor';
+import { Tensor, kernels } from '@tapegrad/tensor';
 import { defineOp } from '../defineOp.js';
 import { OpContext } from '../OpContext.js';
 import type { Variable } from '../Variable.js';
 import { lift, type Operand } from './operand.js';
+import { reductionDims, type Dims } from './dims.js';
 
-type Dims = number | readonly number[] | null | undefined;
 type Opts = { dims: number[]; keepDim: boolean; op: 'max' | 'min' };
 type Saved = { x: Tensor; kept: Tensor; dims: number[] };
 
@@ -28,11 +28,11 @@ const extremeOp = defineOp({
 /** (*) -> reduced: the maximum over `dims` (all by default). */
 export function amax(x: Operand, dims?: Dims, keepDim = false): Variable {
   const v = lift(x);
-  return extremeOp(v, { dims: normalizeDims('amax', dims, v.shape.length), keepDim, op: 'max' });
+  return extremeOp(v, { dims: reductionDims('amax', dims, v.shape.length), keepDim, op: 'max' });
 }
 
 /** (*) -> reduced: the minimum over `dims` (all by default). */
 export function amin(x: Operand, dims?: Dims, keepDim = false): Variable {
   const v = lift(x);
-  return extremeOp(v, { dims: normalizeDims('amin', dims, v.shape.length), keepDim, op: 'min' });
+  return extremeOp(v, { dims: reductionDims('amin', dims, v.shape.length), keepDim, op: 'min' });
 }

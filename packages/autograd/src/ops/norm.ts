@@ -1,10 +1,10 @@
-import { Tensor, kernels, normalizeDims, fail } from '@tapegrad/tensor';
+import { Tensor, kernels, fail } from '@tapegrad/tensor';
 import { defineOp } from '../defineOp.js';
 import { OpContext } from '../OpContext.js';
 import type { Variable } from '../Variable.js';
 import { lift, type Operand } from './operand.js';
+import { reductionDims, type Dims } from './dims.js';
 
-type Dims = number | readonly number[] | null | undefined;
 type Opts = { p: number; dims: number[]; keepDim: boolean };
 type Saved = { x: Tensor; kept: Tensor; p: number; dims: number[] };
 
@@ -47,5 +47,5 @@ const normOp = defineOp({
 export function norm(x: Operand, p = 2, dims?: Dims, keepDim = false): Variable {
   const v = lift(x);
   if (typeof p !== 'number' || Number.isNaN(p)) fail('norm', `p ${String(p)} is not a number; expected a number (2, 1, Infinity, ...)`);
-  return normOp(v, { p, dims: normalizeDims('norm', dims, v.shape.length), keepDim });
+  return normOp(v, { p, dims: reductionDims('norm', dims, v.shape.length), keepDim });
 }

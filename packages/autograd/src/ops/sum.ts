@@ -1,10 +1,10 @@
-import { Tensor, kernels, normalizeDims } from '@tapegrad/tensor';
+import { Tensor, kernels } from '@tapegrad/tensor';
 import { defineOp } from '../defineOp.js';
 import { OpContext } from '../OpContext.js';
 import type { Variable } from '../Variable.js';
 import { lift, type Operand } from './operand.js';
+import { reductionDims, type Dims } from './dims.js';
 
-type Dims = number | readonly number[] | null | undefined;
 type Opts = { dims: number[]; keepDim: boolean; scale: number };
 type Saved = { inShape: readonly number[]; keptShape: number[]; scale: number };
 
@@ -27,13 +27,13 @@ const sumOp = defineOp({
 /** (*) -> reduced: the sum over `dims` (all by default). */
 export function sum(x: Operand, dims?: Dims, keepDim = false): Variable {
   const v = lift(x);
-  return sumOp(v, { dims: normalizeDims('sum', dims, v.shape.length), keepDim, scale: 1 });
+  return sumOp(v, { dims: reductionDims('sum', dims, v.shape.length), keepDim, scale: 1 });
 }
 
 /** (*) -> reduced: the mean over `dims` (all by default); NaN over an empty dim, as PyTorch. */
 export function mean(x: Operand, dims?: Dims, keepDim = false): Variable {
   const v = lift(x);
-  const nd = normalizeDims('mean', dims, v.shape.length);
+  const nd = reductionDims('mean', dims, v.shape.length);
   const count = nd.reduce((p, d) => p * v.shape[d]!, 1);
   return sumOp(v, { dims: nd, keepDim, scale: 1 / count });
 }
