@@ -29,7 +29,7 @@ export class ModuleList extends Module {
   /** The module at `i` (negative counts from the end). */
   at(i: number): Module {
     const m = this.modules[i < 0 ? i + this.modules.length : i];
-    if (!m) throw new Error(`ModuleList.at: index ${i} is out of range for ${this.modules.length} modules; expected -${this.modules.length}..${this.modules.length - 1}`);
+    if (!m) throw new Error(`ModuleList.at: index ${i} is out of range for ${this.modules.length} modules; expected an integer in [${-this.modules.length}, ${this.modules.length - 1}]`);
     return m;
   }
 
