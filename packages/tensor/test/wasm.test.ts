@@ -27,6 +27,17 @@ for (const threads of [1, 2]) {
   });
 }
 
+describe('wasm gemm without size thresholds (every call through wasm, split over 2 threads)', () => {
+  const backend = createWasmBackend({ threads: 2, thresholds: 'none' });
+  afterAll(() => backend.close());
+  for (const cs of gemmCases) {
+    it(`gemm ${cs.name} unthresholded`, () => {
+      const { maxDiff, scale } = runGemmCase(backend.gemm!, cs, 13);
+      expect(maxDiff).toBeLessThanOrEqual(8e-6 * scale);
+    });
+  }
+});
+
 describe('wasm gemm edge values', () => {
   it('gemm propagates NaN and Infinity through the SIMD kernel', () => {
     const backend = createWasmBackend({ threads: 1 });
@@ -49,6 +60,16 @@ describe('createWasmBackend options', () => {
   });
   it('createWasmBackend refuses threads 1.5', () => {
     expect(() => createWasmBackend({ threads: 1.5 })).toThrow('useWasmBackend: threads 1.5 is not a positive integer; expected e.g. 1 or 2');
+  });
+  it('TAPEGRAD_WASM_THRESHOLDS=some is refused', () => {
+    const saved = process.env['TAPEGRAD_WASM_THRESHOLDS'];
+    process.env['TAPEGRAD_WASM_THRESHOLDS'] = 'some';
+    try {
+      expect(() => createWasmBackend({ threads: 1 })).toThrow('useWasmBackend: TAPEGRAD_WASM_THRESHOLDS "some" is not a mode; expected auto or none');
+    } finally {
+      if (saved === undefined) delete process.env['TAPEGRAD_WASM_THRESHOLDS'];
+      else process.env['TAPEGRAD_WASM_THRESHOLDS'] = saved;
+    }
   });
   it('createWasmBackend reports its thread count and name', () => {
     const backend = createWasmBackend({ threads: 2 });

@@ -10,16 +10,26 @@ export interface WasmBackendOptions {
    * @default the TAPEGRAD_THREADS environment variable, else the number of cores
    */
   threads?: number;
+  /**
+   * 'auto' sends small kernels to the CPU kernels (the copies in and out would cost more than SIMD
+   * saves) and splits only big ones over threads; 'none' sends every kernel through WebAssembly and
+   * splits every splittable one, so conformance tests on tiny inputs exercise the wasm code paths.
+   * @default the TAPEGRAD_WASM_THRESHOLDS environment variable, else 'auto'
+   */
+  thresholds?: 'auto' | 'none';
 }
 
 /** What the wasm kernels share: the compiled module's memory and arena, and the thread pool. */
 export class WasmContext {
   readonly mem: WasmMemory;
   readonly threads: number;
+  /** False with `thresholds: 'none'`: then kernels never hand small work to the CPU or keep it on one thread. */
+  readonly useThresholds: boolean;
   private readonly pool: ThreadPool | null;
 
   constructor(opts: WasmBackendOptions = {}) {
     this.threads = resolveThreads(opts.threads);
+    this.useThresholds = resolveThresholds(opts.thresholds) === 'auto';
     const module = compileKernels();
     this.mem = new WasmMemory(module, this.threads);
     this.pool = this.threads > 1 ? new ThreadPool(module, this.mem.memory, this.threads) : null;
@@ -35,6 +45,16 @@ export class WasmContext {
       return;
     }
     this.pool.run(this.mem.exports, kernel, args, parts);
+  }
+
+  /** True when a kernel of `work` multiply-adds (or element visits) should run on the CPU kernel instead. */
+  small(work: number, minWork: number): boolean {
+    return this.useThresholds && work < minWork;
+  }
+
+  /** How many parts to split a kernel of `work` into. */
+  partsFor(work: number, splitWork: number): number {
+    return !this.useThresholds || work >= splitWork ? this.threads : 1;
   }
 
   /** Stops the workers. */
@@ -55,4 +75,12 @@ function resolveThreads(threads: number | undefined): number {
     throw new Error(`useWasmBackend: threads ${t} is not a positive integer; expected e.g. 1 or 2`);
   }
   return Math.min(t, 64);
+}
+
+function resolveThresholds(t: 'auto' | 'none' | undefined): 'auto' | 'none' {
+  if (t !== undefined) return t;
+  const env = process.env['TAPEGRAD_WASM_THRESHOLDS'];
+  if (env === undefined || env === '' || env === 'auto') return 'auto';
+  if (env === 'none') return 'none';
+  throw new Error(`useWasmBackend: TAPEGRAD_WASM_THRESHOLDS ${JSON.stringify(env)} is not a mode; expected auto or none`);
 }

@@ -11,7 +11,7 @@ const SPLIT_WORK = 1 << 20;
 /** The wasm backend's GEMM: operands copied into the arena, the SIMD kernel, C copied out. */
 export function makeGemm(ctx: WasmContext): CoreKernels['gemm'] {
   return (M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate) => {
-    if (M * N * K < MIN_WORK) {
+    if (M === 0 || N === 0 || K === 0 || ctx.small(M * N * K, MIN_WORK)) {
       cpuGemm(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
       return;
     }
@@ -24,7 +24,7 @@ export function makeGemm(ctx: WasmContext): CoreKernels['gemm'] {
       const heap = mem.f32, p = C >> 2;
       for (let i = 0; i < M; i++) heap.set(c.subarray(cOff + i * cRs, cOff + i * cRs + N), p + i * N);
     }
-    const parts = M * N * K >= SPLIT_WORK ? ctx.threads : 1;
+    const parts = ctx.partsFor(M * N * K, SPLIT_WORK);
     ctx.run('gemm', [M, N, K, A.ptr, A.rs, A.cs, B.ptr, B.rs, B.cs, C, N, accumulate ? 1 : 0, mem.scratch], parts);
     readRows(mem, C, M, N, c, cOff, cRs);
   };
