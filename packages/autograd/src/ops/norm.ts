@@ -33,7 +33,8 @@ const normOp = defineOp({
     if (p === 0) return [binary('mul', x, ZERO)];
     if (p === 1) return [binary('mul', unary('sign', x), gk)];
     if (!Number.isFinite(p)) {
-      const mask = binary('eq', unary('abs', x), kept);
+      // the arg-extremes, NaN elements included (PyTorch's mask), so a NaN does not spread 0 * inf = NaN
+      const mask = binary('maximum', binary('eq', unary('abs', x), kept), unary('isnan', x));
       const count = reduce('sum', mask, dims, true);
       return [binary('mul', binary('mul', unary('sign', x), mask), binary('div', gk, count))];
     }

@@ -22,7 +22,8 @@ export function unary(op: UnaryOp, x: Float32Array, xo: number, n: number, out: 
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[xo + i]!); return;
     case 'rsqrt': for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[xo + i]!); return;
     case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[xo + i]!); return;
-    case 'sign': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } return;
+    // sign(NaN) = 0 and sign(-0) = 0, as PyTorch's (0 < x) - (x < 0); abs and norm backward rely on it
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } return;
     case 'relu': for (let i = 0; i < n; i++) { const v = x[xo + i]!; out[i] = v > 0 ? v : v !== v ? v : 0; } return;
     case 'sigmoid': for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[xo + i]!)); return;
     case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[xo + i]!); return;
