@@ -24,6 +24,7 @@ export interface ErrorCase {
   shape: number[];
   args: Args;
   torchError: string | null;
+  [extra: string]: unknown;
 }
 
 export type PoolCase = ValueCase | ErrorCase;
