@@ -119,7 +119,9 @@ describe(`core ops vs PyTorch ${fixture.torch_version} (${fixture.script})`, () 
       if (!run) throw new Error(`no runner for op ${c.op}`);
       const xs = c.inputs.map((e) => new Variable(toTensor(e), { requiresGrad: true }));
       const consts = Object.fromEntries(Object.entries(c.consts).map(([k, e]) => [k, toTensor(e)]));
-      const res = run(xs, c.options, consts);
+      // `pre: 'transpose01'` runs the op on non-contiguous views: every input transposed (dims 0, 1) first
+      const args = c.options['pre'] === 'transpose01' ? xs.map((x) => x.transpose(0, 1)) : xs;
+      const res = run(args, c.options, consts);
       const out = res instanceof Tensor ? res : Array.isArray(res) ? res[0] : res;
       const outTensor = out instanceof Tensor ? out : out.data;
       expectClose(outTensor, c.output, { label: 'output' });
