@@ -74,6 +74,8 @@ describe('walking the module tree', () => {
     expect(s.children().length).toBe(3);
     expect(s.length).toBe(3);
     expect(s.at(-1)).toBe(s.children()[2]);
+    expect(() => s.at(3)).toThrow('Sequential.at: index 3 is out of range for 3 layers; expected an integer in [-3, 2]');
+    expect(() => s.at(0.5)).toThrow('Sequential.at: index 0.5 is out of range for 3 layers; expected an integer in [-3, 2]');
   });
 
   it('a parameter shared by two modules is listed once', () => {

@@ -23,7 +23,7 @@ export class Sequential extends Module {
 
   at(i: number): Module {
     const m = this.layers[i < 0 ? i + this.layers.length : i];
-    if (!m) throw new Error(`Sequential.at: index ${i} is out of range for ${this.layers.length} layers`);
+    if (!m) throw new Error(`Sequential.at: index ${i} is out of range for ${this.layers.length} layers; expected an integer in [${-this.layers.length}, ${this.layers.length - 1}]`);
     return m;
   }
 
