@@ -1,31 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import { Generator, randn, tensor } from '@tapegrad/tensor';
-import { Variable, gradcheck, mean, type Input } from '@tapegrad/autograd';
+import { Variable, gradcheck, mean } from '@tapegrad/autograd';
 import {
   F, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, GlobalAvgPool2d, GlobalMaxPool2d, Sequential,
 } from '../src/index.js';
 import { loadFixture } from '../../../test-utils/fixtures.js';
 import {
-  checkValueCase, isErrorCase, zerosOf, distinct, type PoolCase, type ValueCase, type RunResult, type Args,
+  checkValueCase, isErrorCase, zerosOf, distinct, type PoolCase, type ValueCase,
 } from './pooling/poolFixture.js';
+import { runners } from './pooling/runners.js';
 
 const fixture = loadFixture<PoolCase>(new URL('./fixtures/pool2d.json', import.meta.url));
-
-type Runner = (x: Input, a: Args) => RunResult;
-const runners: Record<string, Runner> = {
-  maxPool2d: (x, a) => { const { kernelSize, ...o } = a; return F.maxPool2d(x, kernelSize as F.Size2, { ...o, returnIndices: true }); },
-  avgPool2d: (x, a) => { const { kernelSize, ...o } = a; return F.avgPool2d(x, kernelSize as F.Size2, o); },
-  adaptiveAvgPool2d: (x, a) => F.adaptiveAvgPool2d(x, a.outputSize as F.AdaptiveSize2),
-  adaptiveMaxPool2d: (x, a) => F.adaptiveMaxPool2d(x, a.outputSize as F.AdaptiveSize2, { returnIndices: true }),
-  globalAvgPool2d: (x, a) => F.globalAvgPool2d(x, a),
-  globalMaxPool2d: (x, a) => F.globalMaxPool2d(x, a),
-};
 
 describe('2-d pooling against PyTorch 1.13 fixtures', () => {
   expect(fixture.torch_version).toMatch(/^1\.13/);
   for (const c of fixture.cases) {
     if (isErrorCase(c)) continue;
-    it(c.name, () => checkValueCase(c, (x: Variable, cc: ValueCase) => runners[cc.op]!(x, cc.args)));
+    it(c.name, () => checkValueCase(c, (x: Variable, cc: ValueCase) => runners[cc.op]!(x, cc.args, cc)));
   }
 });
 
@@ -60,7 +51,7 @@ describe('2-d pooling errors (PyTorch refuses the same arguments)', () => {
       expect(c.torchError, 'PyTorch accepted these arguments').not.toBeNull();
       const want = messages[c.name];
       expect(want, `no expected message for ${c.name}`).toBeDefined();
-      expect(() => runners[c.op]!(zerosOf(c), c.args)).toThrow(want);
+      expect(() => runners[c.op]!(zerosOf(c), c.args, c)).toThrow(want);
     });
   }
   it('avgPool2d divisorOverride -2 (NOTE: PyTorch would divide by it)', () => {

@@ -1,58 +1,15 @@
 import { describe, it, expect } from 'vitest';
-import { Generator, Tensor, randn, tensor } from '@tapegrad/tensor';
-import { Variable, gradcheck, type Input } from '@tapegrad/autograd';
+import { Generator, randn, tensor } from '@tapegrad/tensor';
+import { Variable, gradcheck } from '@tapegrad/autograd';
 import {
   F, MaxPool1d, MaxPool3d, AvgPool1d, AvgPool3d, LPPool1d, LPPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,
   ChannelwisePool, CrossChannelPool, Maxout, FractionalMaxPool2d, MaxUnpool1d, MaxUnpool2d, MaxPool2d, Sequential,
 } from '../src/index.js';
-import { loadFixture, toTensor, type EncodedTensor } from '../../../test-utils/fixtures.js';
-import { checkValueCase, isErrorCase, zerosOf, distinct, type PoolCase, type ValueCase, type RunResult, type Args } from './pooling/poolFixture.js';
+import { loadFixture } from '../../../test-utils/fixtures.js';
+import { checkValueCase, isErrorCase, zerosOf, distinct, type PoolCase, type ValueCase } from './pooling/poolFixture.js';
+import { runners } from './pooling/runners.js';
 
 const fixture = loadFixture<PoolCase>(new URL('./fixtures/poolnd.json', import.meta.url));
-
-type Extra = Record<string, unknown>;
-type Runner = (x: Input, a: Args, c: Extra) => RunResult;
-
-function split(a: Args): [unknown, Args] {
-  const { kernelSize, ...rest } = a;
-  return [kernelSize, rest];
-}
-
-function badIndices(c: Extra, shape: readonly number[]): Tensor {
-  const idx = new Float32Array(shape.reduce((p, q) => p * q, 1));
-  idx[0] = c.badIndex as number;
-  return tensor(idx, shape);
-}
-
-const runners: Record<string, Runner> = {
-  maxPool1d: (x, a) => { const [k, o] = split(a); return F.maxPool1d(x, k as F.Size1, { ...o, returnIndices: true }); },
-  maxPool3d: (x, a) => { const [k, o] = split(a); return F.maxPool3d(x, k as F.Size3, { ...o, returnIndices: true }); },
-  avgPool1d: (x, a) => { const [k, o] = split(a); return F.avgPool1d(x, k as F.Size1, o); },
-  avgPool3d: (x, a) => { const [k, o] = split(a); return F.avgPool3d(x, k as F.Size3, o); },
-  lpPool1d: (x, a) => { const { normType, kernelSize, ...o } = a; return F.lpPool1d(x, normType as number, kernelSize as F.Size1, o); },
-  lpPool2d: (x, a) => { const { normType, kernelSize, ...o } = a; return F.lpPool2d(x, normType as number, kernelSize as F.Size2, o); },
-  adaptiveAvgPool1d: (x, a) => F.adaptiveAvgPool1d(x, a.outputSize as number),
-  adaptiveAvgPool3d: (x, a) => F.adaptiveAvgPool3d(x, a.outputSize as F.AdaptiveSize3),
-  adaptiveMaxPool1d: (x, a) => F.adaptiveMaxPool1d(x, a.outputSize as number, { returnIndices: true }),
-  channelwisePool: (x, a) => F.channelwisePool(x, a.mode as F.ChannelwiseMode),
-  crossChannelPool: (x, a) => { const [k, o] = split(a); return F.crossChannelPool(x, k as number, o); },
-  maxout: (x, a) => F.maxout(x, a.groupSize as number),
-  fractionalMaxPool2d: (x, a, c) => {
-    const [k, o] = split(a);
-    const randomSamples = c.samples ? toTensor(c.samples as EncodedTensor) : null;
-    return F.fractionalMaxPool2d(x, k as F.Size2, { ...o, randomSamples, returnIndices: true });
-  },
-  maxUnpool2d: (x, a, c) => {
-    const [k, o] = split(a);
-    const idx = c.unpoolIndices ? toTensor(c.unpoolIndices as EncodedTensor) : badIndices(c, x.shape);
-    return F.maxUnpool2d(x, idx, k as F.Size2, o);
-  },
-  maxUnpool1d: (x, a, c) => {
-    const [k, o] = split(a);
-    const idx = c.unpoolIndices ? toTensor(c.unpoolIndices as EncodedTensor) : badIndices(c, x.shape);
-    return F.maxUnpool1d(x, idx, k as F.Size1, o);
-  },
-};
 
 describe('1-d, 3-d, LP, adaptive, channel, fractional and unpooling against PyTorch 1.13 fixtures', () => {
   expect(fixture.torch_version).toMatch(/^1\.13/);
