@@ -143,7 +143,8 @@ export function gemm(M: i32, N: i32, K: i32,
   gemmBlock(M, N, K, a, aRs, aCs, b, bRs, bCs, c, cRs, accumulate, scratch);
 }
 
-function gemmBlock(M: i32, N: i32, K: i32,
+/** One thread's C (+)= A · B (no split); `scratch` is one block of gemmScratchBytes(). */
+export function gemmBlock(M: i32, N: i32, K: i32,
   a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32,
   c: usize, cRs: i32, accumulate: bool, scratch: usize): void {
   if (M <= 0 || N <= 0) return;

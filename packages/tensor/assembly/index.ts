@@ -8,3 +8,4 @@ export { gemm, gemmScratchBytes } from './gemm';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { conv2d, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto } from './conv';

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWasmBackend } from '../src/index.js';
+import { cpuBackend, createWasmBackend, Generator } from '../src/index.js';
+import { convCases } from './reference/convCases.js';
 import type { GemmCase } from './reference/gemmCases.js';
 import { gemmCases, runGemmCase } from './reference/gemmCases.js';
 
@@ -78,3 +79,49 @@ describe('createWasmBackend options', () => {
     backend.close();
   });
 });
+
+function randomArray(g: Generator, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = g.random() * 2 - 1;
+  return a;
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+// The CPU convolution kernels are the reference (they are checked against PyTorch fixtures).
+for (const threads of [1, 2]) {
+  describe(`wasm conv2d kernels, ${threads} thread${threads > 1 ? 's' : ''}, every call through wasm, against the CPU kernels`, () => {
+    const backend = createWasmBackend({ threads, thresholds: 'none' });
+    afterAll(() => backend.close());
+    for (const { name, g, bias } of convCases) {
+      const gen = new Generator(21);
+      const Cg = g.C / g.groups, L = g.Ho * g.Wo;
+      const x = randomArray(gen, g.N * g.C * g.H * g.W), w = randomArray(gen, g.O * Cg * g.kH * g.kW);
+      const b = bias ? randomArray(gen, g.O) : null, gy = randomArray(gen, g.N * g.O * L);
+      const tol = 1e-5 * Math.sqrt(Cg * g.kH * g.kW * Math.max(1, g.N * L / 16));
+      it(`conv2d ${name}`, () => {
+        const want = new Float32Array(g.N * g.O * L).fill(NaN), got = want.slice();
+        cpuBackend.conv2d(x, w, b, g, want);
+        backend.conv2d!(x, w, b, g, got);
+        expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
+      });
+      it(`conv2dBackwardInput ${name}`, () => {
+        const want = new Float32Array(x.length).fill(NaN), got = want.slice();
+        cpuBackend.conv2dBackwardInput(gy, w, g, want);
+        backend.conv2dBackwardInput!(gy, w, g, got);
+        expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
+      });
+      it(`conv2dBackwardWeight ${name}`, () => {
+        const want = new Float32Array(w.length).fill(NaN), got = want.slice();
+        cpuBackend.conv2dBackwardWeight(gy, x, g, want);
+        backend.conv2dBackwardWeight!(gy, x, g, got);
+        expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
+      });
+    }
+  });
+}

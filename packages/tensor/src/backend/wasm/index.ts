@@ -2,6 +2,7 @@ import type { PartialBackend } from '../Backend.js';
 import { setBackend } from '../registry.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { makeGemm } from './gemm.js';
+import { makeConvKernels } from './conv.js';
 
 export type { WasmBackendOptions } from './context.js';
 
@@ -23,6 +24,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     threads: ctx.threads,
     close: () => ctx.close(),
     gemm: makeGemm(ctx),
+    ...makeConvKernels(ctx),
   };
 }
 

@@ -1,0 +1,207 @@
+// Convolution lowered to the SIMD GEMM (im2col), forward and both backward passes, split over
+// threads by samples. The geometry is 16 i32 in memory at `geom`, in Conv2dGeometry's order:
+// N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups, Ho, Wo.
+// Each thread uses its own cols block (K * Ho * Wo floats) at colsBase + part * colsBytes and its
+// own GEMM scratch at scratch + part * gemmScratchBytes().
+import { gemmBlock, gemmScratchBytes } from './gemm';
+
+// @ts-ignore: decorator
+@inline function g(geom: usize, i: i32): i32 { return load<i32>(geom + (<usize>i << 2)); }
+
+/** First output index whose input index o*stride + shift is >= 0. */
+// @ts-ignore: decorator
+@inline function lowOut(shift: i32, stride: i32, outSize: i32): i32 {
+  return min(outSize, shift >= 0 ? 0 : (-shift + stride - 1) / stride);
+}
+
+/** One past the last output index whose input index o*stride + shift is < size. */
+// @ts-ignore: decorator
+@inline function highOut(shift: i32, stride: i32, size: i32, outSize: i32): i32 {
+  const last = size - 1 - shift;
+  return max(0, min(outSize, last < 0 ? 0 : last / stride + 1));
+}
+
+/** cols[(c*kH + kh)*kW + kw, oh*Wo + ow] = x[c, oh*sH - pH + kh*dH, ow*sW - pW + kw*dW], 0 outside. */
+function im2col(x: usize, Cg: i32, geom: usize, cols: usize): void {
+  const H = g(geom, 2), W = g(geom, 3), kH = g(geom, 5), kW = g(geom, 6);
+  const sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10), dH = g(geom, 11), dW = g(geom, 12);
+  const Ho = g(geom, 14), Wo = g(geom, 15), L = Ho * Wo;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const plane = x + (<usize>(c * H * W) << 2);
+    for (let kh = 0; kh < kH; kh++) {
+      const shH = kh * dH - pH;
+      const ohLo = lowOut(shH, sH, Ho), ohHi = max(ohLo, highOut(shH, sH, H, Ho));
+      for (let kw = 0; kw < kW; kw++, row++) {
+        const shW = kw * dW - pW;
+        const owLo = lowOut(shW, sW, Wo), owHi = max(owLo, highOut(shW, sW, W, Wo));
+        const base = cols + (<usize>(row * L) << 2);
+        memory.fill(base, 0, <usize>(ohLo * Wo) << 2);
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const dst = base + (<usize>(oh * Wo) << 2);
+          const src = plane + (<usize>((oh * sH + shH) * W + shW) << 2);
+          if (owLo > 0) memory.fill(dst, 0, <usize>owLo << 2);
+          if (sW == 1) {
+            memory.copy(dst + (<usize>owLo << 2), src + (<usize>owLo << 2), <usize>(owHi - owLo) << 2);
+          } else {
+            for (let ow = owLo; ow < owHi; ow++) store<f32>(dst + (<usize>ow << 2), load<f32>(src + (<usize>(ow * sW) << 2)));
+          }
+          if (owHi < Wo) memory.fill(dst + (<usize>owHi << 2), 0, <usize>(Wo - owHi) << 2);
+        }
+        memory.fill(base + (<usize>(ohHi * Wo) << 2), 0, <usize>((Ho - ohHi) * Wo) << 2);
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: gx[c, ih, iw] += cols[row, oh*Wo + ow] over every patch touching it. */
+function col2im(cols: usize, Cg: i32, geom: usize, gx: usize): void {
+  const H = g(geom, 2), W = g(geom, 3), kH = g(geom, 5), kW = g(geom, 6);
+  const sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10), dH = g(geom, 11), dW = g(geom, 12);
+  const Ho = g(geom, 14), Wo = g(geom, 15), L = Ho * Wo;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const plane = gx + (<usize>(c * H * W) << 2);
+    for (let kh = 0; kh < kH; kh++) {
+      const shH = kh * dH - pH;
+      const ohLo = lowOut(shH, sH, Ho), ohHi = max(ohLo, highOut(shH, sH, H, Ho));
+      for (let kw = 0; kw < kW; kw++, row++) {
+        const shW = kw * dW - pW;
+        const owLo = lowOut(shW, sW, Wo), owHi = max(owLo, highOut(shW, sW, W, Wo));
+        const base = cols + (<usize>(row * L) << 2);
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const src = base + (<usize>(oh * Wo) << 2);
+          const dst = plane + (<usize>((oh * sH + shH) * W + shW) << 2);
+          if (sW == 1) {
+            let ow = owLo;
+            for (; ow + 4 <= owHi; ow += 4) {
+              const o = dst + (<usize>ow << 2);
+              v128.store(o, f32x4.add(v128.load(o), v128.load(src + (<usize>ow << 2))));
+            }
+            for (; ow < owHi; ow++) {
+              const o = dst + (<usize>ow << 2);
+              store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>ow << 2)));
+            }
+          } else {
+            for (let ow = owLo; ow < owHi; ow++) {
+              const o = dst + (<usize>(ow * sW) << 2);
+              store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>ow << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function isPointwise(geom: usize): bool {
+  return g(geom, 5) == 1 && g(geom, 6) == 1 && g(geom, 7) == 1 && g(geom, 8) == 1 && g(geom, 9) == 0 &&
+    g(geom, 10) == 0 && g(geom, 14) == g(geom, 2) && g(geom, 15) == g(geom, 3);
+}
+
+/** Bytes of the cols block one thread needs (0 for pointwise convolutions, which need none). */
+export function convColsBytes(geom: usize): i32 {
+  if (isPointwise(geom)) return 0;
+  return ((g(geom, 1) / g(geom, 13)) * g(geom, 5) * g(geom, 6) * g(geom, 14) * g(geom, 15)) << 2;
+}
+
+/** out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), samples split over `parts`. */
+export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
+  colsBase: usize, scratch: usize, part: i32, parts: i32): void {
+  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
+  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
+  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
+  const direct = isPointwise(geom);
+  const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
+  const scr = scratch + <usize>part * <usize>gemmScratchBytes();
+  const n0 = N * part / parts, n1 = N * (part + 1) / parts;
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
+      if (!direct) im2col(xs, Cg, geom, cols);
+      const o = out + (<usize>((n * O + gi * Og) * L) << 2);
+      gemmBlock(Og, L, K, w + (<usize>(gi * Og * K) << 2), K, 1, direct ? xs : cols, L, 1, o, L, false, scr);
+      if (bias != 0) {
+        for (let oc = 0; oc < Og; oc++) {
+          const b = f32x4.splat(load<f32>(bias + (<usize>(gi * Og + oc) << 2)));
+          const row = o + (<usize>(oc * L) << 2);
+          let p = 0;
+          for (; p + 4 <= L; p += 4) {
+            const q = row + (<usize>p << 2);
+            v128.store(q, f32x4.add(v128.load(q), b));
+          }
+          const bs = f32x4.extract_lane(b, 0);
+          for (; p < L; p++) {
+            const q = row + (<usize>p << 2);
+            store<f32>(q, load<f32>(q) + bs);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** gx (N, C, H, W) = the input gradient from gOut (N, O, Ho, Wo) and w; samples split over `parts`. */
+export function conv2dBackwardInput(geom: usize, gOut: usize, w: usize, gx: usize,
+  colsBase: usize, scratch: usize, part: i32, parts: i32): void {
+  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
+  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
+  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
+  const direct = isPointwise(geom);
+  const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
+  const scr = scratch + <usize>part * <usize>gemmScratchBytes();
+  const n0 = N * part / parts, n1 = N * (part + 1) / parts;
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const gs = gOut + (<usize>((n * O + gi * Og) * L) << 2);
+      const xs = gx + (<usize>((n * C + gi * Cg) * H * W) << 2);
+      const wg = w + (<usize>(gi * Og * K) << 2);
+      // cols (K, L) = w_g^T (K, Og) · gOut_g (Og, L); w_g^T read through strides (1, K).
+      if (direct) {
+        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, xs, L, false, scr);
+      } else {
+        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, cols, L, false, scr);
+        memory.fill(xs, 0, <usize>(Cg * H * W) << 2);
+        col2im(cols, Cg, geom, xs);
+      }
+    }
+  }
+}
+
+/**
+ * Part `part`'s share of the weight gradient, summed over its samples into its own block
+ * gwBase + part * O*K floats (the host adds the blocks up): gW_g (Og, K) += gOut_g (Og, L) · cols^T.
+ */
+export function conv2dBackwardWeight(geom: usize, gOut: usize, x: usize, gwBase: usize,
+  colsBase: usize, scratch: usize, part: i32, parts: i32): void {
+  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
+  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
+  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
+  const direct = isPointwise(geom);
+  const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
+  const scr = scratch + <usize>part * <usize>gemmScratchBytes();
+  const gw = gwBase + (<usize>(part * O * K) << 2);
+  memory.fill(gw, 0, <usize>(O * K) << 2);
+  const n0 = N * part / parts, n1 = N * (part + 1) / parts;
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
+      if (!direct) im2col(xs, Cg, geom, cols);
+      gemmBlock(Og, K, L, gOut + (<usize>((n * O + gi * Og) * L) << 2), L, 1,
+        direct ? xs : cols, 1, L, gw + (<usize>(gi * Og * K) << 2), K, true, scr);
+    }
+  }
+}
+
+/** dst[i] += src[i] for n floats. */
+export function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = dst + (<usize>i << 2);
+    v128.store(o, f32x4.add(v128.load(o), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) {
+    const o = dst + (<usize>i << 2);
+    store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>i << 2)));
+  }
+}

@@ -1,0 +1,85 @@
+import type { Conv2dGeometry, ConvKernels } from '../ConvKernels.js';
+import { convKernels as cpuConv } from '../cpu/conv.js';
+import type { WasmContext } from './context.js';
+import { placeArray } from './transfer.js';
+
+/** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
+const MIN_WORK = 32 * 32 * 32;
+/** From this many multiply-adds on, the samples are split over threads. */
+const SPLIT_WORK = 1 << 20;
+
+type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight'>;
+
+/** Writes the geometry as 16 int32 in Conv2dGeometry's order (what assembly/conv.ts reads). */
+function placeGeometry(ctx: WasmContext, g: Conv2dGeometry): number {
+  const mem = ctx.mem;
+  const p = mem.take(16);
+  const v = new Int32Array(mem.memory.buffer, p, 16);
+  v.set([g.N, g.C, g.H, g.W, g.O, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW,
+    g.dilationH, g.dilationW, g.groups, g.Ho, g.Wo]);
+  return p;
+}
+
+function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: number } {
+  const K = (g.C / g.groups) * g.kH * g.kW, L = g.Ho * g.Wo;
+  return { x: g.N * g.C * g.H * g.W, w: g.O * K, y: g.N * g.O * L, work: g.N * g.O * L * K };
+}
+
+/**
+ * The wasm backend's convolutions: the whole batch is copied into the arena once, each thread
+ * unfolds (im2col) and multiplies its share of the samples with the SIMD GEMM in place, and the
+ * result is copied out once. The weight gradient is summed per thread, then the partial sums added.
+ */
+export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
+  const parts = (g: Conv2dGeometry, work: number): number => Math.min(g.N, ctx.partsFor(work, SPLIT_WORK));
+  const cols = (geom: number, n: number): number => ctx.mem.take(n * ctx.mem.exports.convColsBytes(geom) / 4);
+  return {
+    conv2d(x, w, bias, g, out) {
+      const s = sizes(g);
+      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+        cpuConv.conv2d(x, w, bias, g, out);
+        return;
+      }
+      const mem = ctx.mem;
+      mem.reset();
+      const geom = placeGeometry(ctx, g);
+      const px = placeArray(mem, x, s.x), pw = placeArray(mem, w, s.w);
+      const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
+      const py = mem.take(s.y);
+      const n = parts(g, s.work);
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch], n);
+      out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
+    },
+    conv2dBackwardInput(gradOut, w, g, gradInput) {
+      const s = sizes(g);
+      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+        cpuConv.conv2dBackwardInput(gradOut, w, g, gradInput);
+        return;
+      }
+      const mem = ctx.mem;
+      mem.reset();
+      const geom = placeGeometry(ctx, g);
+      const pgy = placeArray(mem, gradOut, s.y), pw = placeArray(mem, w, s.w);
+      const pgx = mem.take(s.x);
+      const n = parts(g, s.work);
+      ctx.run('conv2dBackwardInput', [geom, pgy, pw, pgx, cols(geom, n), mem.scratch], n);
+      gradInput.set(mem.f32.subarray(pgx >> 2, (pgx >> 2) + s.x));
+    },
+    conv2dBackwardWeight(gradOut, x, g, gradWeight) {
+      const s = sizes(g);
+      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+        cpuConv.conv2dBackwardWeight(gradOut, x, g, gradWeight);
+        return;
+      }
+      const mem = ctx.mem;
+      mem.reset();
+      const geom = placeGeometry(ctx, g);
+      const pgy = placeArray(mem, gradOut, s.y), px = placeArray(mem, x, s.x);
+      const n = parts(g, s.work);
+      const pgw = mem.take(n * s.w);
+      ctx.run('conv2dBackwardWeight', [geom, pgy, px, pgw, cols(geom, n), mem.scratch], n);
+      for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
+      gradWeight.set(mem.f32.subarray(pgw >> 2, (pgw >> 2) + s.w));
+    },
+  };
+}
