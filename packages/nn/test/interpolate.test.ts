@@ -53,6 +53,7 @@ describe('interpolate bad input', () => {
     ['size 0', () => F.interpolate(x, { size: [0, 3] }), 'interpolate: size [0, 3] has an entry that is not a positive integer; expected integers >= 1'],
     ['size with 3 entries', () => F.interpolate(x, { size: [2, 3, 4] }), 'interpolate: size [2, 3, 4] has 3 entries; expected one number or 2 (one per spatial dim)'],
     ['negative scaleFactor', () => F.interpolate(x, { scaleFactor: -2 }), 'interpolate: scaleFactor [-2, -2] has an entry that is not a positive finite number; expected numbers > 0'],
+    ['Upsample without size or scaleFactor', () => new Upsample({ mode: 'bilinear' }), 'Upsample: size undefined and scaleFactor undefined are both missing; expected exactly one of them'],
     ['scaleFactor giving an empty output', () => F.interpolate(x, { scaleFactor: 0.1 }), 'interpolate: scaleFactor [0.1, 0.1] gives output size [0, 0] from input [4, 4]; expected every output size >= 1'],
   ];
   for (const [name, fn, message] of cases) it(name, () => expect(fn).toThrow(message));

@@ -1,4 +1,4 @@
-import { Tensor, kernels, fail, formatShape, shapesEqual, broadcastShapes } from '@tapegrad/tensor';
+import { Tensor, kernels, fail, formatShape, shapesEqual } from '@tapegrad/tensor';
 import { defineOp, OpContext, type Variable, type Input } from '@tapegrad/autograd';
 import { checkReduction, reduce, type Reduction } from './reduction.js';
 
@@ -63,10 +63,11 @@ export function binaryCrossEntropyWithLogits(input: Input, target: Input, opts: 
   if (!shapesEqual(target.shape, s)) fail(fn, `target shape ${formatShape(target.shape)} does not match input ${formatShape(s)}; expected the same shape`);
   const fits = (name: string, t: Tensor | undefined): Tensor | null => {
     if (!t) return null;
-    try {
-      if (shapesEqual(broadcastShapes(fn, s, t.shape), s)) return t;
-    } catch { /* reported below */ }
-    return fail(fn, `${name} shape ${formatShape(t.shape)} does not broadcast to input ${formatShape(s)}; expected a shape broadcastable to ${formatShape(s)}`);
+    const lead = s.length - t.shape.length;
+    if (lead < 0 || t.shape.some((d, i) => d !== 1 && d !== s[lead + i])) {
+      fail(fn, `${name} shape ${formatShape(t.shape)} does not broadcast to input ${formatShape(s)}; expected a shape broadcastable to ${formatShape(s)}`);
+    }
+    return t;
   };
   const c: Consts = { weight: fits('weight', opts.weight), posWeight: fits('posWeight', opts.posWeight) };
   return reduce(bceOp(input, target, c), reduction);

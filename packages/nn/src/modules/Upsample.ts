@@ -1,4 +1,4 @@
-import type { ResampleMode } from '@tapegrad/tensor';
+import { fail, type ResampleMode } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { interpolate, type InterpolateOptions } from '../functional/interpolate.js';
@@ -12,6 +12,9 @@ export class Upsample extends Module {
 
   constructor(opts: InterpolateOptions) {
     super();
+    if ((opts.size === undefined) === (opts.scaleFactor === undefined)) {
+      fail('Upsample', `size ${String(opts.size)} and scaleFactor ${String(opts.scaleFactor)} are both ${opts.size === undefined ? 'missing' : 'given'}; expected exactly one of them`);
+    }
     this.options = { ...opts };
   }
 
