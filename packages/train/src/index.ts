@@ -4,3 +4,4 @@ export * from './schedule/index.js';
 export * from './checkpoint/index.js';
 export * from './models/index.js';
 export * from './loop/index.js';
+export * from './cli/index.js';

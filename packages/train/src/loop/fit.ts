@@ -64,6 +64,8 @@ export interface FitOptions {
   earlyStopping?: EarlyStoppingOptions;
   /** Directory for metrics.jsonl, curves.svg and checkpoint.safetensors (written after every epoch). */
   outDir?: string;
+  /** End after this epoch, as if interrupted (the schedule still spans `epochs`; resume continues). */
+  stopAfter?: number;
   /** Continue from `outDir`'s checkpoint (true) or from this checkpoint. @default false */
   resume?: boolean | Checkpoint;
   /** @default 'auto' (a live bar on a TTY, else one line per epoch) */
@@ -99,6 +101,7 @@ function checkOptions(model: Module, o: FitOptions): void {
     if (m !== undefined && !['loss', 'accuracy', 'valLoss', 'valAccuracy'].includes(m)) fail('fit', `earlyStopping.monitor '${String(m)}' is not supported; expected 'loss', 'accuracy', 'valLoss' or 'valAccuracy'`);
     if ((m === 'valLoss' || m === 'valAccuracy') && !o.val) fail('fit', `earlyStopping.monitor '${m}' needs a val loader`);
   }
+  if (o.stopAfter !== undefined) expectPositiveInt('fit', 'stopAfter', o.stopAfter);
   if (o.resume && !o.outDir && typeof o.resume !== 'object') fail('fit', 'resume: true needs outDir (the checkpoint is read from there)');
 }
 
@@ -144,14 +147,20 @@ export function fit(model: Module, opts: FitOptions): FitResult {
     history = parseHistory(ckpt.meta?.['history']).slice(0, ckpt.epoch);
     const es = ckpt.meta?.['earlyStopping'] as unknown as StopState | undefined;
     if (es) stop = { best: es.best, bad: es.bad };
-    if (outDir) atomicWrite(metricsPath, [Buffer.from(history.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
-  } else if (outDir) {
-    atomicWrite(metricsPath, [new Uint8Array(0)]);
+  }
+  if (outDir) {
+    // (re)start metrics.jsonl from the checkpoint's history; this also proves the directory writable up front
+    try {
+      atomicWrite(metricsPath, [Buffer.from(history.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
+    } catch (e) {
+      fail('fit', `outDir ${outDir} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a writable directory`);
+    }
   }
   let lastVal: EvalResult | undefined;
   let stoppedEarly = false;
   const batches = train.length;
-  for (let epoch = history.length + 1; epoch <= epochs && !stoppedEarly; epoch++) {
+  const last = Math.min(epochs, opts.stopAfter ?? epochs);
+  for (let epoch = history.length + 1; epoch <= last && !stoppedEarly; epoch++) {
     model.train();
     progress.startEpoch(epoch, epochs, batches);
     const t0 = performance.now();

@@ -1,0 +1,42 @@
+import { UsageError } from './args.js';
+import { runTrain } from './train.js';
+import { runEval } from './eval.js';
+import { runInfo } from './info.js';
+import { releaseBackend } from './backend.js';
+import type { CliIO } from './io.js';
+
+const USAGE = `Usage: tapegrad <command> [flags]
+
+Commands:
+  train   train a model on MNIST (default: RECIPE.md's nin-bn recipe on the embedded set)
+  eval    evaluate a checkpoint on the test set
+  info    print a model's layers, parameters and multiply-adds
+
+Run tapegrad <command> --help for the flags of a command.
+`;
+
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code: 0 ok, 1 failure, 2 bad usage. */
+export function runCli(argv: readonly string[], io: CliIO): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train': runTrain(rest, io); return 0;
+      case 'eval': runEval(rest, io); return 0;
+      case 'info': runInfo(rest, io); return 0;
+      case undefined: case 'help': case '--help': case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`tapegrad: unknown command '${command}'; expected train, eval or info (see tapegrad --help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(e.message);
+      return 2;
+    }
+    io.err((e as Error).message);
+    return 1;
+  } finally {
+    releaseBackend();
+  }
+}
