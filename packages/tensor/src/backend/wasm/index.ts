@@ -3,6 +3,7 @@ import { setBackend } from '../registry.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { makeGemm } from './gemm.js';
 import { makeConvKernels } from './conv.js';
+import { binary, unary, where } from './elementwise.js';
 
 export type { WasmBackendOptions } from './context.js';
 
@@ -24,6 +25,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     threads: ctx.threads,
     close: () => ctx.close(),
     gemm: makeGemm(ctx),
+    binary,
+    where,
+    unary,
     ...makeConvKernels(ctx),
   };
 }

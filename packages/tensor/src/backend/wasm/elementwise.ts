@@ -1,0 +1,117 @@
+import type { BinaryOp, CoreKernels, StridedArray } from '../CoreKernels.js';
+import { binary as cpuBinary, where as cpuWhere } from '../cpu/strided.js';
+import { unary as cpuUnary } from '../cpu/unary.js';
+
+/**
+ * Elementwise kernels of the wasm backend, in TypeScript: they are memory-bound, so copying their
+ * operands into WebAssembly memory would cost as much as the work. What makes them fast is walking
+ * long rows: dims are coalesced first (adjacent dims merge when every operand steps through them as
+ * one; size-1 dims drop), so same-shape contiguous operands become one row and a per-channel
+ * broadcast becomes rows of H*W. Shapes that stay above rank 2 go to the CPU kernels.
+ */
+
+interface Coalesced {
+  readonly shape: number[];
+  readonly strides: number[][];
+}
+
+/** Merges adjacent dims that every operand walks contiguously; drops size-1 dims. */
+function coalesce(shape: readonly number[], operands: readonly (readonly number[])[]): Coalesced {
+  const outShape: number[] = [];
+  const outStrides: number[][] = operands.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && operands.every((s, k) => outStrides[k]![last] === s[d]! * size)) {
+      outShape[last]! *= size;
+      for (let k = 0; k < operands.length; k++) outStrides[k]![last] = operands[k]![d]!;
+    } else {
+      outShape.push(size);
+      for (let k = 0; k < operands.length; k++) outStrides[k]!.push(operands[k]![d]!);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** (outer, inner) with the strides of each operand, or null when the shape keeps more than two dims. */
+function asRows(shape: readonly number[], ops: readonly StridedArray[]): { outer: number; inner: number; so: number[]; si: number[] } | null {
+  const c = coalesce(shape, ops.map((o) => o.strides));
+  const r = c.shape.length;
+  if (r > 2) return null;
+  return {
+    outer: r === 2 ? c.shape[0]! : 1,
+    inner: r === 0 ? 1 : c.shape[r - 1]!,
+    so: c.strides.map((s) => (r === 2 ? s[0]! : 0)),
+    si: c.strides.map((s) => (r === 0 ? 0 : s[r - 1]!)),
+  };
+}
+
+function binaryRow(op: BinaryOp, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number,
+  out: Float32Array, p: number, n: number): boolean {
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! + b[ib + i * sb]!; return true;
+    case 'sub': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! - b[ib + i * sb]!; return true;
+    case 'mul': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! * b[ib + i * sb]!; return true;
+    case 'div': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! / b[ib + i * sb]!; return true;
+    // `| 0` instead of `? 1 : 0`: no branch, so random signs (ReLU masks) cost no mispredictions.
+    case 'gt': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! > b[ib + i * sb]!) as unknown as number) | 0; return true;
+    case 'ge': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! >= b[ib + i * sb]!) as unknown as number) | 0; return true;
+    case 'lt': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! < b[ib + i * sb]!) as unknown as number) | 0; return true;
+    case 'le': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! <= b[ib + i * sb]!) as unknown as number) | 0; return true;
+    default: return false;
+  }
+}
+
+/** The common arithmetic and comparison ops on long rows; the rest (pow, maximum, ...) on the CPU kernel. */
+export const binary: CoreKernels['binary'] = (op, shape, A, B, out) => {
+  const rows = asRows(shape, [A, B]);
+  if (rows === null || !binaryRow(op, A.data, A.offset, rows.si[0]!, B.data, B.offset, rows.si[1]!, out, 0, 0)) {
+    cpuBinary(op, shape, A, B, out);
+    return;
+  }
+  const { outer, inner, so, si } = rows;
+  for (let o = 0; o < outer; o++) {
+    binaryRow(op, A.data, A.offset + o * so[0]!, si[0]!, B.data, B.offset + o * so[1]!, si[1]!, out, o * inner, inner);
+  }
+};
+
+function bits(x: Float32Array): Int32Array {
+  return new Int32Array(x.buffer, x.byteOffset, x.length);
+}
+
+/**
+ * out = cond != 0 ? a : b on long rows, as a select of the raw bits (mask -1 or 0): no branch, so
+ * a random mask costs no mispredictions, and every value (NaN payloads, -0, infinities) is kept exactly.
+ */
+export const where: CoreKernels['where'] = (shape, C, A, B, out) => {
+  const rows = asRows(shape, [C, A, B]);
+  if (rows === null) {
+    cpuWhere(shape, C, A, B, out);
+    return;
+  }
+  const { outer, inner, so, si } = rows;
+  const c = C.data, a = bits(A.data), b = bits(B.data), o32 = bits(out);
+  const sc = si[0]!, sa = si[1]!, sb = si[2]!;
+  for (let o = 0; o < outer; o++) {
+    const ic = C.offset + o * so[0]!, ia = A.offset + o * so[1]!, ib = B.offset + o * so[2]!, p = o * inner;
+    for (let i = 0; i < inner; i++) {
+      const m = -(((c[ic + i * sc]! !== 0) as unknown as number) | 0);
+      o32[p + i] = (a[ia + i * sa]! & m) | (b[ib + i * sb]! & ~m);
+    }
+  }
+};
+
+/** ReLU without branches (bit mask: keep x when x > 0 or NaN); other ops on the CPU kernel. */
+export const unary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
+  if (op !== 'relu') {
+    cpuUnary(op, x, xo, n, out, a, b);
+    return;
+  }
+  const xi = bits(x), oi = bits(out);
+  for (let i = 0; i < n; i++) {
+    const v = x[xo + i]!;
+    const m = -(((v > 0) as unknown as number) | ((v !== v) as unknown as number));
+    oi[i] = xi[xo + i]! & m;
+  }
+};
