@@ -1,7 +1,39 @@
-export * from './data/index.js';
-export * from './optim/index.js';
-export * from './schedule/index.js';
-export * from './checkpoint/index.js';
-export * from './models/index.js';
-export * from './loop/index.js';
-export * from './cli/index.js';
+// @tapegrad/train: data, loaders, optimisers, schedules, the training loop, checkpoints, models, the CLI.
+export {
+  TensorDataset, Subset, getSample, DataLoader, normalize, randomTranslate, padCrop, embeddedMnist,
+  defaultCacheDir, MNIST_MEAN, MNIST_STD, loadIdx, MnistIdx, mnistIdx, atomicWrite,
+} from './data/index.js';
+export type {
+  Dataset, TensorDatasetOptions, Batch, DataLoaderOptions, Transform, RandomTranslateOptions, PadCropOptions,
+  EmbeddedMnistOptions, IdxArray, IdxType, MnistIdxOptions,
+} from './data/index.js';
+export {
+  Optimizer, expectNonNegative, SGD, Adam, AdamW, RMSprop, clipGradNorm_, clipGradValue_,
+} from './optim/index.js';
+export type {
+  ParamGroup, ParamsInput, ParamState, OptimizerStateDict, StateDict, StateValue, SGDOptions, AdamOptions,
+  AdamState, RMSpropOptions, ClipGradNormOptions,
+} from './optim/index.js';
+export {
+  LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, LambdaLR, OneCycleLR,
+  ReduceLROnPlateau, SequentialLR,
+} from './schedule/index.js';
+export type {
+  Scheduler, ScheduledOptimizer, StepLROptions, MultiStepLROptions, ExponentialLROptions,
+  CosineAnnealingLROptions, LinearLROptions, LambdaLROptions, OneCycleLROptions, ReduceLROnPlateauOptions,
+  SequentialLROptions,
+} from './schedule/index.js';
+export {
+  saveCheckpoint, loadCheckpoint, checkModelState, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, restoreCheckpoint,
+  crc32,
+} from './checkpoint/index.js';
+export type { Checkpoint, RestoreTargets } from './checkpoint/index.js';
+export { fit, evaluate, countCorrect, crossEntropyLoss, Progress, curvesSvg } from './loop/index.js';
+export type {
+  FitOptions, FitResult, FitOptimizer, FitCallbacks, EpochContext, EarlyStoppingOptions, EvalResult,
+  EvaluateOptions, LossFn, ProgressMode, BatchStats, EpochResult,
+} from './loop/index.js';
+export { createModel, MODEL_NAMES, Fire, summarize } from './models/index.js';
+export type { ModelName, CreateModelOptions, LayerSummary } from './models/index.js';
+export { runCli } from './cli/index.js';
+export type { CliIO, TrainSettings } from './cli/index.js';
