@@ -9,3 +9,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { conv2d, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto } from './conv';
+export { maxPool2d } from './pool';

@@ -14,8 +14,9 @@ export interface WasmExports {
   conv2dBackwardWeight(geom: number, gOut: number, x: number, gwBase: number, cols: number, scratch: number, part: number, parts: number): void;
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
+  maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
-export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const;
+export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2d'] as const;
 export type SplitKernel = (typeof splitKernels)[number];

@@ -4,6 +4,8 @@ import { WasmContext, type WasmBackendOptions } from './context.js';
 import { makeGemm } from './gemm.js';
 import { makeConvKernels } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
+import { makePoolKernels } from './pool.js';
+import { poolKernels as cpuPool } from '../cpu/pool.js';
 
 export type { WasmBackendOptions } from './context.js';
 
@@ -29,6 +31,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     where,
     unary,
     ...makeConvKernels(ctx),
+    ...makePoolKernels(ctx, cpuPool),
   };
 }
 
