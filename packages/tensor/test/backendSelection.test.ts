@@ -20,7 +20,7 @@ describe('backend selection', () => {
     const backend = useWasmBackend({ threads: 1 });
     expect(getBackend().name).toBe('wasm');
     expect(getBackend().gemm).toBe(backend.gemm);
-    expect(getBackend().unary).toBe(cpuBackend.unary);
+    expect(getBackend().softmax).toBe(cpuBackend.softmax);
     // 40 x 40 @ 40 x 40 is above the size where the wasm gemm hands over to the CPU one.
     const a = tensor(Float32Array.from({ length: 1600 }, (_, i) => (i % 7) - 3), [40, 40]);
     const eye = tensor(Float32Array.from({ length: 1600 }, (_, i) => (i % 41 === 0 ? 1 : 0)), [40, 40]);
