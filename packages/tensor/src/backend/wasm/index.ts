@@ -12,6 +12,8 @@ export type { WasmBackendOptions } from './context.js';
 /** A WebAssembly backend: its kernels, and `close()` to stop its worker threads. */
 export interface WasmBackend extends PartialBackend {
   readonly threads: number;
+  /** Bytes of WebAssembly memory held (module data, packing blocks, arena): the largest call's need, never shrinking. */
+  memoryBytes(): number;
   close(): void;
 }
 
@@ -25,6 +27,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   return {
     name: 'wasm',
     threads: ctx.threads,
+    memoryBytes: () => ctx.mem.memory.buffer.byteLength,
     close: () => ctx.close(),
     gemm: makeGemm(ctx),
     binary,
