@@ -1,0 +1,90 @@
+// Class activation maps (Zhou et al. 2016) of a GAP classifier. For the NiN head the logit of class
+// c is the average of the last conv's class map c, so the map itself shows where the evidence for
+// c lies. Writes a PNG grid: for correct and for wrong predictions, the input digit, the map of the
+// predicted class and the map of the true class, upsampled to 28 x 28 (bilinear) over the digit.
+//
+//   pnpm --filter examples run cam -- --epochs 3            (trains RECIPE.md's nin-bn first)
+//   pnpm --filter examples run cam -- --checkpoint runs/example-nin-bn/checkpoint.safetensors
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Generator, type Tensor } from '@tapegrad/tensor';
+import { Variable, noGrad } from '@tapegrad/autograd';
+import { F, Sequential } from '@tapegrad/nn';
+import { createModel, fit, loadCheckpoint, DataLoader, MNIST_MEAN, MNIST_STD } from '@tapegrad/train';
+import { parseExampleArgs, startBackend } from './lib/args.js';
+import { loadMnist, trainLoader, testLoader } from './lib/data.js';
+import { recipe } from './lib/recipe.js';
+import { TileGrid } from './lib/png.js';
+
+interface Pick { image: Float32Array; label: number; pred: number; predMap: Float32Array; trueMap: Float32Array }
+
+function minMax(v: Float32Array): Float32Array {
+  let lo = Infinity, hi = -Infinity;
+  for (const x of v) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+  return v.map((x) => (hi > lo ? (x - lo) / (hi - lo) : 0));
+}
+
+/** (N, 10, 7, 7) class maps -> map of class c of sample n, upsampled to 28 x 28 and scaled to [0, 1]. */
+function camOf(maps28: Tensor, n: number, c: number): Float32Array {
+  return minMax(maps28.narrow(0, n, 1).narrow(1, c, 1).toArray());
+}
+
+export function main(argv: readonly string[]): { correct: number; wrong: number; file: string } {
+  const args = parseExampleArgs(argv, { epochs: 3, out: 'runs/cam' });
+  const backend = startBackend(args.backend);
+  try {
+    const data = loadMnist(args.subset);
+    const model = createModel('nin-bn', { generator: new Generator(args.seed), dropoutGenerator: new Generator(args.seed + 1000) }) as Sequential;
+    if (args.checkpoint) {
+      model.loadStateDict(loadCheckpoint(args.checkpoint).model);
+    } else {
+      const train = trainLoader(data.train, args.seed);
+      const { optimizer, scheduler } = recipe(model, train.length, args.epochs);
+      fit(model, { train, val: testLoader(data.test), optimizer, scheduler, schedulerStep: 'batch', epochs: args.epochs, progress: 'lines' });
+    }
+    // everything before the global average pooling: (N, 1, 28, 28) -> (N, 10, 7, 7) class maps
+    const trunk = new Sequential(...model.layers.slice(0, -1));
+    model.eval();
+    const correct: Pick[] = [], wrong: Pick[] = [];
+    const want = 8;
+    noGrad(() => {
+      // a shuffled pass, so the picks span every digit (the set is ordered by digit)
+      for (const { x, y } of new DataLoader(data.test, { batchSize: 256, shuffle: true, generator: new Generator(args.seed + 7) })) {
+        const maps = trunk.forward(new Variable(x));
+        const logits = F.globalAvgPool2d(maps);
+        const preds = logits.argmax(1).toArray(), labels = y.toArray();
+        const maps28 = F.interpolate(maps, { size: 28, mode: 'bilinear', alignCorners: false }).data;
+        for (let n = 0; n < labels.length; n++) {
+          const pred = preds[n]!, label = labels[n]!;
+          const bucket = pred === label ? correct : wrong;
+          if (bucket.length >= want) continue;
+          if (pred === label && correct.some((p) => p.label === label)) continue; // one correct example per digit
+          const image = x.narrow(0, n, 1).toArray().map((v) => v * MNIST_STD + MNIST_MEAN);
+          bucket.push({ image, label, pred, predMap: camOf(maps28, n, pred), trueMap: camOf(maps28, n, label) });
+        }
+        if (correct.length >= want && wrong.length >= want) break;
+      }
+    });
+    const grid = new TileGrid(want, 6, 84);
+    const lines: string[] = ['# Class activation maps', '', 'Rows 1-3: correct predictions; rows 4-6: wrong ones. In each group: the digit, the map of the predicted class, the map of the true class.', ''];
+    [correct, wrong].forEach((group, gi) => {
+      lines.push(`${gi === 0 ? 'correct' : 'wrong'}: ${group.map((p) => `true ${p.label} / predicted ${p.pred}`).join(', ')}`);
+      group.forEach((p, col) => {
+        grid.draw(col, 3 * gi, p.image, 28);
+        grid.draw(col, 3 * gi + 1, p.image, 28, p.predMap);
+        grid.draw(col, 3 * gi + 2, p.image, 28, p.trueMap);
+      });
+    });
+    mkdirSync(args.out, { recursive: true });
+    const file = join(args.out, 'cam.png');
+    writeFileSync(file, grid.toBuffer());
+    writeFileSync(join(args.out, 'cam.md'), `${lines.join('\n')}\n`);
+    console.log(`${lines.slice(4).join('\n')}\nwrote ${file} (${correct.length} correct, ${wrong.length} wrong)`);
+    return { correct: correct.length, wrong: wrong.length, file };
+  } finally {
+    backend.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) main(process.argv.slice(2));

@@ -1,0 +1,56 @@
+// Command-line flags shared by the examples.
+import { parseArgs } from 'node:util';
+import { useWasmBackend, resetBackend } from '@tapegrad/tensor';
+
+export interface ExampleArgs {
+  /** Epochs per model. */
+  epochs: number;
+  /** Use only this many training and test images (spread over every class); null: all. */
+  subset: number | null;
+  seed: number;
+  out: string;
+  backend: 'cpu' | 'wasm';
+  model: string;
+  /** A checkpoint to start from instead of training (examples that support it). */
+  checkpoint: string | null;
+}
+
+function int(name: string, v: string | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${v} is not an integer >= ${min}`);
+  return n;
+}
+
+/** Parses --epochs, --subset, --seed, --out, --backend, --model and --checkpoint. */
+export function parseExampleArgs(argv: readonly string[], defaults: { epochs: number; out: string; model?: string }): ExampleArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      epochs: { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
+      out: { type: 'string' }, backend: { type: 'string' }, model: { type: 'string' }, checkpoint: { type: 'string' },
+    },
+    strict: true,
+  });
+  const backend = values.backend ?? 'wasm';
+  if (backend !== 'cpu' && backend !== 'wasm') throw new Error(`--backend ${backend} is not supported; expected cpu or wasm`);
+  return {
+    epochs: int('epochs', values.epochs, defaults.epochs, 1),
+    subset: values.subset === undefined ? null : int('subset', values.subset, 0, 1),
+    seed: int('seed', values.seed, 0, 0),
+    out: values.out ?? defaults.out,
+    backend,
+    model: values.model ?? defaults.model ?? 'nin-bn',
+    checkpoint: values.checkpoint ?? null,
+  };
+}
+
+/** Installs the chosen backend; returns a function that releases its worker threads. */
+export function startBackend(name: 'cpu' | 'wasm'): { label: string; close(): void } {
+  if (name === 'cpu') {
+    resetBackend();
+    return { label: 'cpu', close() {} };
+  }
+  const be = useWasmBackend();
+  return { label: `wasm (${be.threads} threads)`, close() { resetBackend(); be.close(); } };
+}

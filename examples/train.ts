@@ -1,0 +1,42 @@
+// Trains one of the canonical models (BENCHMARK.md / RECIPE.md) on the embedded MNIST set with
+// RECIPE.md's optimiser and schedule; reports test accuracy, wall time and images/s, and saves a
+// checkpoint (checkpoint.safetensors, metrics.jsonl, curves.svg in --out).
+//
+//   pnpm --filter examples run train -- --model nin-bn --epochs 15
+//   pnpm --filter examples run train -- --model squeezenet --epochs 15
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Generator } from '@tapegrad/tensor';
+import { createModel, fit, MODEL_NAMES, type ModelName, type FitResult } from '@tapegrad/train';
+import { parseExampleArgs, startBackend } from './lib/args.js';
+import { loadMnist, trainLoader, testLoader } from './lib/data.js';
+import { recipe } from './lib/recipe.js';
+
+export function main(argv: readonly string[]): FitResult & { seconds: number; imagesPerSecond: number } {
+  const args = parseExampleArgs(argv, { epochs: 15, out: '', model: 'nin-bn' });
+  if (!(MODEL_NAMES as readonly string[]).includes(args.model)) throw new Error(`--model ${args.model} is not a model; expected one of ${MODEL_NAMES.join(', ')}`);
+  const name = args.model as ModelName;
+  const out = args.out || `runs/example-${name}`;
+  const backend = startBackend(args.backend);
+  try {
+    const data = loadMnist(args.subset);
+    const model = createModel(name, { generator: new Generator(args.seed), dropoutGenerator: new Generator(args.seed + 1000) });
+    const train = trainLoader(data.train, args.seed);
+    const { optimizer, scheduler } = recipe(model, train.length, args.epochs);
+    console.log(`${name}: ${model.numParameters().toLocaleString('en')} parameters, ${data.train.length} train / ${data.test.length} test images, ${args.epochs} epochs, backend ${backend.label}`);
+    const t0 = performance.now();
+    const res = fit(model, {
+      train, val: testLoader(data.test), optimizer, scheduler, schedulerStep: 'batch', epochs: args.epochs,
+      outDir: out, progress: 'auto', meta: { model: name },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const trainSeconds = res.history.reduce((s, r) => s + r.seconds, 0);
+    const imagesPerSecond = (data.train.length * res.history.length) / trainSeconds;
+    console.log(`${name}: test accuracy ${(100 * (res.val?.accuracy ?? NaN)).toFixed(2)} %, wall time ${seconds.toFixed(1)} s (training ${trainSeconds.toFixed(1)} s, ${imagesPerSecond.toFixed(0)} img/s), checkpoint in ${out}`);
+    return { ...res, seconds, imagesPerSecond };
+  } finally {
+    backend.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) main(process.argv.slice(2));
