@@ -25,6 +25,9 @@ const cases: { name: string; g: Pool2dGeometry }[] = [
   { name: 'non-square k=[2,3] s=[1,2] pad=[1,1]', g: geom(3, 7, 9, [2, 3], [1, 2], [1, 1], [1, 1], false) },
   { name: 'dilation 2 pad 2', g: geom(3, 11, 10, [3, 3], [1, 1], [2, 2], [2, 2], false) },
   { name: 'k=1 s=1 identity-like', g: geom(2, 4, 5, [1, 1], [1, 1], [0, 0], [1, 1], false) },
+  { name: 'k=2 s=1 wide rows (many lane blocks)', g: geom(3, 5, 37, [2, 2], [1, 1], [0, 0], [1, 1], false) },
+  { name: 'k=3 s=3 (lanes gathered one by one)', g: geom(3, 9, 40, [3, 3], [3, 3], [1, 1], [1, 1], true) },
+  { name: 'dilated window wider than the padded row', g: geom(2, 3, 3, [3, 3], [1, 1], [1, 1], [2, 2], false) },
 ];
 
 function input(planes: number, size: number, seed: number): Float32Array {
