@@ -68,6 +68,15 @@ describe('wasm backend elementwise kernels match the CPU kernels bit for bit', (
       same(got, want);
     });
   }
+  for (const l of layouts) {
+    it(`copy ${l.name}`, () => {
+      const [x, o] = views(new Generator(9), l);
+      const want = { ...o!, data: o!.data.slice() };
+      backend.copy!(l.shape, x!, o!);
+      cpuBackend.copy(l.shape, x!, want);
+      same(o!.data, want.data);
+    });
+  }
   it('where over a rank-0 shape', () => {
     const c = { data: Float32Array.from([1]), strides: [], offset: 0 };
     const a = { data: Float32Array.from([NaN]), strides: [], offset: 0 }, b = { data: Float32Array.from([2]), strides: [], offset: 0 };

@@ -1,5 +1,5 @@
 import type { BinaryOp, CoreKernels, StridedArray } from '../CoreKernels.js';
-import { binary as cpuBinary, where as cpuWhere } from '../cpu/strided.js';
+import { binary as cpuBinary, copy as cpuCopy, where as cpuWhere } from '../cpu/strided.js';
 import { unary as cpuUnary } from '../cpu/unary.js';
 
 /**
@@ -113,5 +113,21 @@ export const unary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
     const v = x[xo + i]!;
     const m = -(((v > 0) as unknown as number) | ((v !== v) as unknown as number));
     oi[i] = xi[xo + i]! & m;
+  }
+};
+
+/** Strided copy on coalesced rows: a contiguous source and destination is one block copy. */
+export const copy: CoreKernels['copy'] = (shape, X, O) => {
+  const rows = asRows(shape, [X, O]);
+  if (rows === null) {
+    cpuCopy(shape, X, O);
+    return;
+  }
+  const { outer, inner, so, si } = rows;
+  const x = X.data, out = O.data, sx = si[0]!, sout = si[1]!;
+  for (let o = 0; o < outer; o++) {
+    const ix = X.offset + o * so[0]!, io = O.offset + o * so[1]!;
+    if (sx === 1 && sout === 1) out.set(x.subarray(ix, ix + inner), io);
+    else for (let i = 0; i < inner; i++) out[io + i * sout] = x[ix + i * sx]!;
   }
 };

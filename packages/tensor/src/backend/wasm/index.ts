@@ -3,7 +3,7 @@ import { setBackend } from '../registry.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { makeGemm } from './gemm.js';
 import { makeConvKernels } from './conv.js';
-import { binary, unary, where } from './elementwise.js';
+import { binary, copy, unary, where } from './elementwise.js';
 import { makePoolKernels } from './pool.js';
 import { poolKernels as cpuPool } from '../cpu/pool.js';
 
@@ -33,6 +33,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     binary,
     where,
     unary,
+    copy,
     ...makeConvKernels(ctx),
     ...makePoolKernels(ctx, cpuPool),
   };
