@@ -77,6 +77,14 @@ describe('wasm backend elementwise kernels match the CPU kernels bit for bit', (
       same(o!.data, want.data);
     });
   }
+  it('copy of an expanded (stride-0) source, as a mean gradient', () => {
+    const x = { data: Float32Array.from([1, NaN, -0, 4]), strides: [1, 0, 0], offset: 1 };
+    const got = { data: new Float32Array(3 * 4 * 5), strides: [20, 5, 1], offset: 0 };
+    const want = { ...got, data: got.data.slice() };
+    backend.copy!([3, 4, 5], x, got);
+    cpuBackend.copy([3, 4, 5], x, want);
+    same(got.data, want.data);
+  });
   it('where over a rank-0 shape', () => {
     const c = { data: Float32Array.from([1]), strides: [], offset: 0 };
     const a = { data: Float32Array.from([NaN]), strides: [], offset: 0 }, b = { data: Float32Array.from([2]), strides: [], offset: 0 };

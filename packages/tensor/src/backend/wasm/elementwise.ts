@@ -116,7 +116,7 @@ export const unary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
   }
 };
 
-/** Strided copy on coalesced rows: a contiguous source and destination is one block copy. */
+/** Strided copy on coalesced rows: a contiguous row is one block copy, a broadcast row one fill. */
 export const copy: CoreKernels['copy'] = (shape, X, O) => {
   const rows = asRows(shape, [X, O]);
   if (rows === null) {
@@ -128,6 +128,7 @@ export const copy: CoreKernels['copy'] = (shape, X, O) => {
   for (let o = 0; o < outer; o++) {
     const ix = X.offset + o * so[0]!, io = O.offset + o * so[1]!;
     if (sx === 1 && sout === 1) out.set(x.subarray(ix, ix + inner), io);
+    else if (sx === 0 && sout === 1) out.fill(x[ix]!, io, io + inner);
     else for (let i = 0; i < inner; i++) out[io + i * sout] = x[ix + i * sx]!;
   }
 };
