@@ -10,3 +10,4 @@ export function heapBase(): usize {
 }
 export { conv2d, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto } from './conv';
 export { maxPool2d } from './pool';
+export { binaryRow, whereRow, reluRow } from './elementwise';

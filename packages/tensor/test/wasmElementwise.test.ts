@@ -4,8 +4,12 @@ import type { BinaryOp, StridedArray } from '../src/index.js';
 
 // The wasm backend's elementwise kernels against the CPU ones, bit for bit: contiguous operands,
 // broadcasts that coalesce to rows, views that stay above rank 2 (the CPU fallback), and special values.
-const backend = createWasmBackend({ threads: 1 });
-afterAll(() => backend.close());
+// 'auto' keeps these small shapes on the TypeScript rows; 'none' sends every row through the f32x4 kernels.
+const backends = [
+  { label: 'TypeScript rows', backend: createWasmBackend({ threads: 1 }) },
+  { label: 'f32x4 rows on 2 threads', backend: createWasmBackend({ threads: 2, thresholds: 'none' }) },
+];
+afterAll(() => { for (const b of backends) b.backend.close(); });
 
 const SPECIAL = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -2.5];
 
@@ -47,7 +51,7 @@ function same(got: Float32Array, want: Float32Array): void {
 
 const OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'gt', 'ge', 'lt', 'le', 'pow', 'maximum', 'eq'];
 
-describe('wasm backend elementwise kernels match the CPU kernels bit for bit', () => {
+for (const { label, backend } of backends) describe(`wasm backend elementwise kernels (${label}) match the CPU kernels bit for bit`, () => {
   for (const l of layouts) {
     const n = l.shape.reduce((a, b) => a * b, 1);
     for (const op of OPS) {

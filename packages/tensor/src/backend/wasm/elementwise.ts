@@ -1,13 +1,17 @@
 import type { BinaryOp, CoreKernels, StridedArray } from '../CoreKernels.js';
+import type { WasmContext } from './context.js';
+import { placeArray } from './transfer.js';
 import { binary as cpuBinary, copy as cpuCopy, where as cpuWhere } from '../cpu/strided.js';
 import { unary as cpuUnary } from '../cpu/unary.js';
 
 /**
- * Elementwise kernels of the wasm backend, in TypeScript: they are memory-bound, so copying their
- * operands into WebAssembly memory would cost as much as the work. What makes them fast is walking
- * long rows: dims are coalesced first (adjacent dims merge when every operand steps through them as
+ * Elementwise kernels of the wasm backend. What makes them fast is walking long rows without
+ * branches: dims are coalesced first (adjacent dims merge when every operand steps through them as
  * one; size-1 dims drop), so same-shape contiguous operands become one row and a per-channel
- * broadcast becomes rows of H*W. Shapes that stay above rank 2 go to the CPU kernels.
+ * broadcast becomes rows of H*W. One long row whose operands are contiguous or a single broadcast
+ * value goes through the f32x4 kernels (copied in and out: block copies, cheaper than the branchy
+ * scalar work they replace); other rows run here in TypeScript, branch-free; shapes that stay above
+ * rank 2 go to the CPU kernels.
  */
 
 interface Coalesced {
@@ -64,7 +68,7 @@ function binaryRow(op: BinaryOp, a: Float32Array, ia: number, sa: number, b: Flo
 }
 
 /** The common arithmetic and comparison ops on long rows; the rest (pow, maximum, ...) on the CPU kernel. */
-export const binary: CoreKernels['binary'] = (op, shape, A, B, out) => {
+const jsBinary: CoreKernels['binary'] = (op, shape, A, B, out) => {
   const rows = asRows(shape, [A, B]);
   if (rows === null || !binaryRow(op, A.data, A.offset, rows.si[0]!, B.data, B.offset, rows.si[1]!, out, 0, 0)) {
     cpuBinary(op, shape, A, B, out);
@@ -84,7 +88,7 @@ function bits(x: Float32Array): Int32Array {
  * out = cond != 0 ? a : b on long rows, as a select of the raw bits (mask -1 or 0): no branch, so
  * a random mask costs no mispredictions, and every value (NaN payloads, -0, infinities) is kept exactly.
  */
-export const where: CoreKernels['where'] = (shape, C, A, B, out) => {
+const jsWhere: CoreKernels['where'] = (shape, C, A, B, out) => {
   const rows = asRows(shape, [C, A, B]);
   if (rows === null) {
     cpuWhere(shape, C, A, B, out);
@@ -103,7 +107,7 @@ export const where: CoreKernels['where'] = (shape, C, A, B, out) => {
 };
 
 /** ReLU without branches (bit mask: keep x when x > 0 or NaN); other ops on the CPU kernel. */
-export const unary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
+const jsUnary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
   if (op !== 'relu') {
     cpuUnary(op, x, xo, n, out, a, b);
     return;
@@ -132,3 +136,63 @@ export const copy: CoreKernels['copy'] = (shape, X, O) => {
     else for (let i = 0; i < inner; i++) out[io + i * sout] = x[ix + i * sx]!;
   }
 };
+
+/** Below this many elements a row stays in TypeScript; from SPLIT on it is split over threads. */
+const MIN_WASM = 1 << 14;
+const SPLIT = 1 << 20;
+const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, gt: 4, ge: 5, lt: 6, le: 7 };
+
+/** The elementwise kernels bound to a wasm context. */
+export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 'where' | 'unary' | 'copy'> {
+  const mem = ctx.mem;
+  /** One row of n elements with unit or zero strides, or null. */
+  const row = (shape: readonly number[], ops: readonly StridedArray[]): { n: number; s: number[] } | null => {
+    let n = 1;
+    for (const d of shape) n *= d;
+    if (n === 0 || ctx.small(n, MIN_WASM)) return null;
+    const r = asRows(shape, ops);
+    if (r === null || r.outer !== 1 || r.si.some((s) => s !== 0 && s !== 1)) return null;
+    return { n, s: r.si };
+  };
+  const place = (op: StridedArray, stride: number, n: number): number =>
+    placeArray(mem, op.data.subarray(op.offset, op.offset + (stride === 0 ? 1 : n)));
+  const readOut = (p: number, n: number, out: Float32Array): void => {
+    out.set(mem.f32.subarray(p >> 2, (p >> 2) + n));
+  };
+  return {
+    binary(op, shape, A, B, out) {
+      const code = WASM_BINARY[op];
+      const r = code === undefined ? null : row(shape, [A, B]);
+      if (r === null) {
+        jsBinary(op, shape, A, B, out);
+        return;
+      }
+      mem.reset();
+      const pa = place(A, r.s[0]!, r.n), pb = place(B, r.s[1]!, r.n), po = mem.take(r.n);
+      ctx.run('binaryRow', [code!, pa, r.s[0]!, pb, r.s[1]!, po, r.n], ctx.partsFor(r.n, SPLIT));
+      readOut(po, r.n, out);
+    },
+    where(shape, C, A, B, out) {
+      const r = row(shape, [C, A, B]);
+      if (r === null) {
+        jsWhere(shape, C, A, B, out);
+        return;
+      }
+      mem.reset();
+      const pc = place(C, r.s[0]!, r.n), pa = place(A, r.s[1]!, r.n), pb = place(B, r.s[2]!, r.n), po = mem.take(r.n);
+      ctx.run('whereRow', [pc, r.s[0]!, pa, r.s[1]!, pb, r.s[2]!, po, r.n], ctx.partsFor(r.n, SPLIT));
+      readOut(po, r.n, out);
+    },
+    unary(op, x, xo, n, out, a, b) {
+      if (op !== 'relu' || n === 0 || ctx.small(n, MIN_WASM)) {
+        jsUnary(op, x, xo, n, out, a, b);
+        return;
+      }
+      mem.reset();
+      const px = placeArray(mem, x.subarray(xo, xo + n)), po = mem.take(n);
+      ctx.run('reluRow', [px, po, n], ctx.partsFor(n, SPLIT));
+      readOut(po, n, out);
+    },
+    copy,
+  };
+}

@@ -15,8 +15,12 @@ export interface WasmExports {
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
+  binaryRow(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
+  whereRow(c: number, sc: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
+  reluRow(x: number, out: number, n: number, part: number, parts: number): void;
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
-export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2d'] as const;
+export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2d',
+  'binaryRow', 'whereRow', 'reluRow'] as const;
 export type SplitKernel = (typeof splitKernels)[number];

@@ -3,7 +3,7 @@ import { setBackend } from '../registry.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { makeGemm } from './gemm.js';
 import { makeConvKernels } from './conv.js';
-import { binary, copy, unary, where } from './elementwise.js';
+import { makeElementwise } from './elementwise.js';
 import { makePoolKernels } from './pool.js';
 import { poolKernels as cpuPool } from '../cpu/pool.js';
 
@@ -30,10 +30,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     memoryBytes: () => ctx.mem.memory.buffer.byteLength,
     close: () => ctx.close(),
     gemm: makeGemm(ctx),
-    binary,
-    where,
-    unary,
-    copy,
+    ...makeElementwise(ctx),
     ...makeConvKernels(ctx),
     ...makePoolKernels(ctx, cpuPool),
   };
