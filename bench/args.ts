@@ -11,6 +11,8 @@ export interface BenchArgs {
   readonly quick: boolean;
   readonly torch: boolean;
   readonly torchScript: string | null;
+  /** A results file whose tables to print instead of measuring. */
+  readonly summary: string | null;
   /** Internal: the part a child process runs. */
   readonly part: string | null;
 }
@@ -44,6 +46,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     quick,
     torch: argv.includes('--torch'),
     torchScript: get('torch-script'),
+    summary: get('summary'),
     part: get('part'),
   };
 }

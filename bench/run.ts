@@ -4,11 +4,12 @@
 //
 //   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models]
 //              [--models nin,nin-fc,squeezenet] [--budget S] [--quick] [--torch] [--torch-script PATH]
+//   pnpm bench --summary bench/results/<file>.jsonl     (prints the tables of an earlier run)
 //
 // --torch also runs PyTorch's side (../shared/bench/torch_bench.py with Debian's /usr/bin/python3,
 // models and --micro) in the same session, one after the other, and quotes ratios to it.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type BenchArgs } from './args.js';
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.part !== null) {
     await runPart(args);
+    return;
+  }
+  if (args.summary !== null) {
+    printSummary(readFileSync(args.summary, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BenchRecord));
     return;
   }
   mkdirSync(`${here}results`, { recursive: true });

@@ -9,6 +9,16 @@ const TORCH_WAY: Record<string, string> = {
   'maxPool2d(x, 3, { stride: 2 })': 'max_pool2d(x, 3, stride 2)',
 };
 
+/** The peers' figures and our targets from the speed issue (EPYC, 2 vCPU), per model and pass. */
+const PEERS: Record<string, { torchEpyc: string; tfjsWasm: string; target: number }> = {
+  'nin|train': { torchEpyc: '460-840', tfjsWasm: 'cannot train', target: 600 },
+  'nin|infer': { torchEpyc: '660-972', tfjsWasm: '927', target: 1800 },
+  'nin-fc|train': { torchEpyc: '369', tfjsWasm: 'cannot train', target: 500 },
+  'nin-fc|infer': { torchEpyc: '461-491', tfjsWasm: '860', target: 1600 },
+  'squeezenet|train': { torchEpyc: '1,276', tfjsWasm: 'cannot train', target: 1000 },
+  'squeezenet|infer': { torchEpyc: '520', tfjsWasm: '804', target: 2400 },
+};
+
 function configOf(r: BenchRecord): string {
   return `${String(r['backend'])} t${String(r['threads'])}`;
 }
@@ -58,7 +68,8 @@ export function printSummary(records: readonly BenchRecord[]): void {
       const best = Math.min(...vals.filter((v): v is number => v !== null));
       return [`${way} ${pass}`, ...vals.map((v) => fmt(v, 2)), fmt(t, 2), t === null || !Number.isFinite(best) ? '-' : `${(t / best).toFixed(2)}x`];
     });
-    table('micro-benchmarks, ms (median)', ['case', ...configs, 'PyTorch', 'PyTorch / best ours'], rows);
+    table('micro-benchmarks, ms (median); targets: forward within 2x of PyTorch, forward+backward faster than PyTorch',
+      ['case', ...configs, 'PyTorch', 'PyTorch / best ours'], rows);
   }
   const modelKeys = [...new Set(ours.filter((r) => r['model'] !== undefined && r['img_per_s'] !== undefined).map((r) => `${String(r['model'])}|${String(r['pass'])}`))];
   if (modelKeys.length > 0) {
@@ -70,10 +81,14 @@ export function printSummary(records: readonly BenchRecord[]): void {
       const best = Math.max(...vals.filter((v): v is number => v !== null));
       const rss = configs.map((c) => fmt(cell(pred, 'peak_rss_mib', c), 0)).join(' / ');
       const eff = configs.map((c) => fmt(cell(pred, 'effective_gflops', c))).join(' / ');
-      return [`${model} ${pass}`, ...vals.map((v) => fmt(v)), fmt(t), t === null ? '-' : `${(best / t).toFixed(2)}x`, eff, rss];
+      const peer = PEERS[k];
+      const target = peer === undefined ? '-' : `>= ${peer.target.toLocaleString('en-US')} ${Number.isFinite(best) && best >= peer.target ? 'met' : 'not met'}`;
+      return [`${model} ${pass}`, ...vals.map((v) => fmt(v)), fmt(t), t === null ? '-' : `${(best / t).toFixed(2)}x`,
+        peer?.torchEpyc ?? '-', peer?.tfjsWasm ?? '-', target, eff, rss];
     });
     table('models, images/s (train: batch 64 with SGD step; infer: batch 256, eval, noGrad)',
-      ['model pass', ...configs, 'PyTorch', 'best ours / PyTorch', 'effective GFLOP/s', 'peak RSS MiB'], rows);
+      ['model pass', ...configs, 'PyTorch (this run)', 'best ours / PyTorch', 'PyTorch EPYC (issue)', 'tfjs wasm 1t EPYC (issue)',
+        'target EPYC', 'effective GFLOP/s', 'peak RSS MiB'], rows);
   }
   const errors = records.filter((r) => r['error'] !== undefined);
   for (const e of errors) process.stdout.write(`error: ${JSON.stringify(e)}\n`);
