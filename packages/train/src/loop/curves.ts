@@ -21,7 +21,7 @@ function fmt(v: number): string {
   return Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : v.toPrecision(3);
 }
 
-function panel(x0: number, title: string, series: { name: string; color: string; points: [number, number][] }[], epochs: number): string {
+function panel(x0: number, title: string, series: { name: string; color: string; points: [number, number][] }[], epochs: number, legendAtBottom: boolean): string {
   const all = series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
   let lo = Math.min(...all), hi = Math.max(...all);
   if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
@@ -47,7 +47,9 @@ function panel(x0: number, title: string, series: { name: string; color: string;
     if (pts.length === 0) return;
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map(([e, v]) => `${sx(e).toFixed(1)},${sy(v).toFixed(1)}`).join(' ')}"/>`);
     for (const [e, v] of pts) out.push(`<circle cx="${sx(e).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
-    out.push(`<text x="${x0 + W - M.r - 4}" y="${M.t + 14 + 14 * i}" text-anchor="end" fill="${s.color}">${s.name}</text>`);
+    // the legend sits where the curves are not: top right for losses (falling), bottom right for accuracies (rising)
+    const ly = legendAtBottom ? H - M.b - 8 - 14 * (series.length - 1 - i) : M.t + 14 + 14 * i;
+    out.push(`<text x="${x0 + W - M.r - 4}" y="${ly}" text-anchor="end" fill="${s.color}">${s.name}</text>`);
   });
   return out.join('\n');
 }
@@ -62,8 +64,8 @@ export function curvesSvg(history: readonly EpochResult[], totalEpochs = history
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${2 * W}" height="${H}" fill="white"/>`,
-    panel(0, 'loss', loss, epochs),
-    panel(W, 'accuracy (%)', acc, epochs),
+    panel(0, 'loss', loss, epochs, false),
+    panel(W, 'accuracy (%)', acc, epochs, true),
     '</svg>',
     '',
   ].join('\n');
