@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runCli, loadCheckpoint, type CliIO } from '../src/index.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-cli-'));
@@ -85,6 +86,29 @@ describe('tapegrad CLI', () => {
     const r = run('eval', '--checkpoint', join(a, 'checkpoint.safetensors'), '--model', 'nin', '--backend', 'cpu');
     expect(r.code).toBe(1);
     expect(r.err[0]).toContain('does not fit the model: at position 2 the model has key 2.weight but the checkpoint has key 1.weight');
+  });
+
+  it('--data DIR trains on MNIST IDX files (gzip), --data on a missing directory is a usage error', () => {
+    const dir = tmp();
+    const idx = (type: number, shape: number[], body: Uint8Array): Buffer => {
+      const head = Buffer.alloc(4 + 4 * shape.length);
+      head[2] = type; head[3] = shape.length;
+      shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+      return gzipSync(Buffer.concat([head, body]));
+    };
+    const pixels = new Uint8Array(6 * 784).map((_, i) => (i * 37) % 256);
+    const labels = Uint8Array.from([0, 1, 2, 3, 4, 5]);
+    for (const stem of ['train', 't10k']) {
+      writeFileSync(join(dir, `${stem}-images-idx3-ubyte.gz`), idx(8, [6, 28, 28], pixels));
+      writeFileSync(join(dir, `${stem}-labels-idx1-ubyte.gz`), idx(8, [6], labels));
+    }
+    const r = run('train', '--data', dir, '--epochs', '1', '--batch-size', '3', '--backend', 'cpu', '--progress', 'lines', '--out', tmp());
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe(`tapegrad train: nin-bn (155,294 parameters) on ${dir}: 6 train / 6 test images`);
+    const bad = run('train', '--data', join(dir, 'nope'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toEqual([`tapegrad train: --data ${join(dir, 'nope')} is neither 'embedded' nor a directory; expected 'embedded' or a directory of MNIST IDX files`]);
   });
 
   it('an output path that cannot be a directory fails clearly (exit 1)', () => {
