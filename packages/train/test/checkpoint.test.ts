@@ -41,10 +41,11 @@ describe('checkpoints', () => {
     trainSteps(a, 3);
     const g = new Generator(7);
     g.random();
-    saveCheckpoint(path, { model: a.model.stateDict(), optimizer: a.opt.stateDict(), scheduler: a.sched.stateDict(), epoch: 3, rng: { loader: g.getState() }, meta: { modelName: 'mlp', history: [{ loss: 0.5 }], extra: tensor([1, 2]) } });
+    saveCheckpoint(path, { model: a.model.stateDict(), optimizer: a.opt.stateDict(), scheduler: a.sched.stateDict(), epoch: 3, rng: { loader: g.getState() }, meta: { modelName: 'mlp', history: [{ loss: 0.5 }, { loss: NaN, best: -Infinity }], extra: tensor([1, 2]) } });
     const ck = loadCheckpoint(path);
     expect(ck.epoch).toBe(3);
     expect(ck.meta!['modelName']).toBe('mlp');
+    expect(ck.meta!['history']).toEqual([{ loss: 0.5 }, { loss: NaN, best: -Infinity }]);
     expect((ck.meta!['extra'] as Tensor).toArray()).toEqual(Float32Array.from([1, 2]));
     const b = setup(2);
     const g2 = new Generator(0);

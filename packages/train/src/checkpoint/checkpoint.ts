@@ -23,6 +23,7 @@ export interface Checkpoint {
 }
 
 const REF = '$tensor';
+const NUM = '$number';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
@@ -40,7 +41,8 @@ function extract(v: unknown, name: string, out: [string, Tensor][]): unknown {
     for (const [k, x] of Object.entries(v)) o[k] = extract(x, `${name}/${k}`, out);
     return o;
   }
-  if (typeof v === 'number' && !Number.isFinite(v)) fail('saveCheckpoint', `value ${v} at ${name} is not finite; expected finite numbers in the JSON part (store it in a Tensor instead)`);
+  // JSON has no NaN or infinity (a diverged epoch's loss): tag them so they come back as numbers
+  if (typeof v === 'number' && !Number.isFinite(v)) return { [NUM]: String(v) };
   return v;
 }
 
@@ -48,6 +50,7 @@ function resolve(v: unknown, tensors: Map<string, Tensor>, path: string): unknow
   if (Array.isArray(v)) return v.map((x) => resolve(x, tensors, path));
   if (isPlainObject(v)) {
     const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === NUM) return Number(v[NUM]);
     if (keys.length === 1 && keys[0] === REF) {
       const t = tensors.get(String(v[REF]));
       if (!t) fail('loadCheckpoint', `file ${path} is corrupt: its state refers to tensor ${String(v[REF])}, which the file does not hold`);
