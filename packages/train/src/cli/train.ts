@@ -154,7 +154,7 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
   const optimizer = makeOptimizer(s, model.parameters());
   const scheduler = makeSchedule(s, optimizer, trainLoader.length);
   io.out(`tapegrad train: ${s.model} (${model.numParameters().toLocaleString('en-US')} parameters) on ${s.data === 'embedded' ? 'the embedded MNIST set' : s.data}: ${train.length} train / ${test.length} test images`);
-  io.out(`  ${s.optimizer} lr ${s.lr} wd ${s.weightDecay}${s.optimizer === 'sgd' || s.optimizer === 'rmsprop' ? ` momentum ${s.momentum}` : ''}, schedule ${s.schedule}, batch ${s.batchSize}, ${s.epochs} epochs, seed ${s.seed}, backend ${backend}`);
+  io.out(`  ${s.optimizer} lr ${s.lr} wd ${s.weightDecay}${s.optimizer === 'sgd' || s.optimizer === 'rmsprop' ? ` momentum ${s.momentum}` : ''}, schedule ${s.schedule}, batch ${s.batchSize}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, seed ${s.seed}, backend ${backend}`);
   io.out(`  output: ${out}${resume ? ' (resuming)' : ''}`);
   const r = fit(model, {
     train: trainLoader, val: testLoader, optimizer, ...(scheduler ? { scheduler } : {}), schedulerStep: 'batch',
