@@ -114,6 +114,50 @@ function parseHistory(v: StateValue | undefined): EpochResult[] {
   return Array.isArray(v) ? (v as unknown as EpochResult[]).map((r) => ({ ...r })) : [];
 }
 
+/** One pass over the training loader: forward, loss, backward, (clip), step, per-batch schedule. */
+function trainEpoch(model: Module, opts: FitOptions, epoch: number, progress: Progress): { loss: number; accuracy: number; seconds: number; seen: number } {
+  const { train, optimizer, scheduler } = opts;
+  const lossFn = opts.lossFn ?? crossEntropyLoss;
+  const perBatch = opts.schedulerStep === 'batch';
+  const batches = train.length;
+  model.train();
+  progress.startEpoch(epoch, opts.epochs, batches);
+  const t0 = performance.now();
+  let lossSum = 0, correct = 0, seen = 0, b = 0;
+  for (const { x, y } of train) {
+    const logits = model.forward(x);
+    const loss = lossFn(logits, y);
+    optimizer.zeroGrad();
+    loss.backward();
+    if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
+    optimizer.step();
+    const B = y.shape[0]!;
+    const l = loss.item();
+    if (perBatch && scheduler) scheduler.step(scheduler instanceof ReduceLROnPlateau ? l : undefined);
+    lossSum += l * B;
+    correct += countCorrect(logits.data, y);
+    seen += B;
+    b++;
+    progress.batch(b, { loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
+    opts.callbacks?.onBatchEnd?.({ epoch, batch: b, batches, loss: l });
+  }
+  return { loss: lossSum / seen, accuracy: correct / seen, seconds: (performance.now() - t0) / 1000, seen };
+}
+
+function monitorOf(es: EarlyStoppingOptions, hasVal: boolean): NonNullable<EarlyStoppingOptions['monitor']> {
+  return es.monitor ?? (hasVal ? 'valLoss' : 'loss');
+}
+
+/** The early-stopping state after one epoch: the best monitored value and the epochs since it improved. */
+function updateEarlyStopping(stop: StopState, r: EpochResult, es: EarlyStoppingOptions, hasVal: boolean): StopState {
+  const m = monitorOf(es, hasVal);
+  const v = r[m]!;
+  const maximize = m === 'accuracy' || m === 'valAccuracy';
+  const delta = es.minDelta ?? 0;
+  const better = stop.best === null || (maximize ? v > stop.best + delta : v < stop.best - delta);
+  return better ? { best: v, bad: 0 } : { best: stop.best, bad: stop.bad + 1 };
+}
+
 /**
  * Trains `model` for `epochs` epochs: per batch forward, loss, backward, (clip), optimiser step
  * (and the schedule when `schedulerStep` is 'batch'); per epoch the validation metrics, the
@@ -158,51 +202,23 @@ export function fit(model: Module, opts: FitOptions): FitResult {
   }
   let lastVal: EvalResult | undefined;
   let stoppedEarly = false;
-  const batches = train.length;
   const last = Math.min(epochs, opts.stopAfter ?? epochs);
   for (let epoch = history.length + 1; epoch <= last && !stoppedEarly; epoch++) {
-    model.train();
-    progress.startEpoch(epoch, epochs, batches);
-    const t0 = performance.now();
-    let lossSum = 0, correct = 0, seen = 0, b = 0;
-    for (const { x, y } of train) {
-      const logits = model.forward(x);
-      const loss = lossFn(logits, y);
-      optimizer.zeroGrad();
-      loss.backward();
-      if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
-      optimizer.step();
-      const B = y.shape[0]!;
-      const l = loss.item();
-      if (perBatch && scheduler) scheduler.step(scheduler instanceof ReduceLROnPlateau ? l : undefined);
-      lossSum += l * B;
-      correct += countCorrect(logits.data, y);
-      seen += B;
-      b++;
-      progress.batch(b, { loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
-      opts.callbacks?.onBatchEnd?.({ epoch, batch: b, batches, loss: l });
-    }
-    const seconds = (performance.now() - t0) / 1000;
+    const { loss, accuracy, seconds, seen } = trainEpoch(model, opts, epoch, progress);
     const lr = optimizer.paramGroups[0]!.lr;
     lastVal = val ? evaluate(model, val, { lossFn }) : undefined;
     const result: EpochResult = {
-      epoch, loss: lossSum / seen, accuracy: correct / seen, lr, seconds, imagesPerSecond: seen / seconds,
+      epoch, loss, accuracy, lr, seconds, imagesPerSecond: seen / seconds,
       ...(lastVal ? { valLoss: lastVal.loss, valAccuracy: lastVal.accuracy } : {}),
     };
     if (!perBatch && scheduler) scheduler.step(scheduler instanceof ReduceLROnPlateau ? (lastVal?.loss ?? result.loss) : undefined);
     history.push(result);
     progress.endEpoch(summaryLine(result, epochs));
     if (opts.earlyStopping) {
-      const m = opts.earlyStopping.monitor ?? (val ? 'valLoss' : 'loss');
-      const v = result[m]!;
-      const maximize = m === 'accuracy' || m === 'valAccuracy';
-      const delta = opts.earlyStopping.minDelta ?? 0;
-      const better = stop.best === null || (maximize ? v > stop.best + delta : v < stop.best - delta);
-      if (better) stop = { best: v, bad: 0 };
-      else stop = { best: stop.best, bad: stop.bad + 1 };
+      stop = updateEarlyStopping(stop, result, opts.earlyStopping, val !== undefined);
       if (stop.bad >= opts.earlyStopping.patience) {
         stoppedEarly = true;
-        log(`early stopping: ${m} has not improved for ${stop.bad} epochs (best ${stop.best})`);
+        log(`early stopping: ${monitorOf(opts.earlyStopping, val !== undefined)} has not improved for ${stop.bad} epochs (best ${stop.best})`);
       }
     }
     opts.callbacks?.onEpochEnd?.(result, { model, history, val: lastVal, stop: () => { stoppedEarly = true; } });
