@@ -3,7 +3,7 @@
 // N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups, Ho, Wo.
 // Each thread uses its own cols block (K * Ho * Wo floats) at colsBase + part * colsBytes and its
 // own GEMM scratch at scratch + part * gemmScratchBytes().
-import { gemmBlock, gemmScratchBytes } from './gemm';
+import { gemmBlock, gemmScratchBytes, packAll, MR } from './gemm';
 
 // @ts-ignore: decorator
 @inline function g(geom: usize, i: i32): i32 { return load<i32>(geom + (<usize>i << 2)); }
@@ -105,9 +105,34 @@ export function convColsBytes(geom: usize): i32 {
   return ((g(geom, 1) / g(geom, 13)) * g(geom, 5) * g(geom, 6) * g(geom, 14) * g(geom, 15)) << 2;
 }
 
-/** out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), samples split over `parts`. */
+/**
+ * Floats of one group's packed weight: forward multiplies W_g (Og, K), the input gradient
+ * W_g^T (K, Og); the rows are padded to whole micro-kernel panels.
+ */
+function packedGroupFloats(geom: usize, transposed: bool): i32 {
+  const Og = g(geom, 4) / g(geom, 13), K = (g(geom, 1) / g(geom, 13)) * g(geom, 5) * g(geom, 6);
+  const rows = transposed ? K : Og, depth = transposed ? Og : K;
+  return (rows + MR - 1) / MR * MR * depth;
+}
+
+export function packedWeightBytes(geom: usize, transposed: bool): i32 {
+  return (packedGroupFloats(geom, transposed) * g(geom, 13)) << 2;
+}
+
+/** Packs every group's weight once (for all samples and threads) at `dst`, as packAll does. */
+export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool): void {
+  const groups = g(geom, 13), Og = g(geom, 4) / groups, K = (g(geom, 1) / groups) * g(geom, 5) * g(geom, 6);
+  const per = <usize>packedGroupFloats(geom, transposed) << 2;
+  for (let gi = 0; gi < groups; gi++) {
+    const wg = w + (<usize>(gi * Og * K) << 2);
+    if (transposed) packAll(dst + <usize>gi * per, wg, 1, K, K, Og);
+    else packAll(dst + <usize>gi * per, wg, K, 1, Og, K);
+  }
+}
+
+/** out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), samples split over `parts`; `packed` from packWeights. */
 export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
-  colsBase: usize, scratch: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packed: usize, part: i32, parts: i32): void {
   const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
   const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
@@ -120,7 +145,8 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
       const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
       if (!direct) im2col(xs, Cg, geom, cols);
       const o = out + (<usize>((n * O + gi * Og) * L) << 2);
-      gemmBlock(Og, L, K, w + (<usize>(gi * Og * K) << 2), K, 1, direct ? xs : cols, L, 1, o, L, false, scr);
+      gemmBlock(Og, L, K, w + (<usize>(gi * Og * K) << 2), K, 1, direct ? xs : cols, L, 1, o, L, false, scr,
+        packed + <usize>gi * (<usize>packedGroupFloats(geom, false) << 2));
       if (bias != 0) {
         for (let oc = 0; oc < Og; oc++) {
           const b = f32x4.splat(load<f32>(bias + (<usize>(gi * Og + oc) << 2)));
@@ -141,9 +167,9 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
   }
 }
 
-/** gx (N, C, H, W) = the input gradient from gOut (N, O, Ho, Wo) and w; samples split over `parts`. */
+/** gx (N, C, H, W) = the input gradient from gOut (N, O, Ho, Wo) and w; samples split over `parts`; `packed` from packWeights (transposed). */
 export function conv2dBackwardInput(geom: usize, gOut: usize, w: usize, gx: usize,
-  colsBase: usize, scratch: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packed: usize, part: i32, parts: i32): void {
   const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
   const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
@@ -156,11 +182,12 @@ export function conv2dBackwardInput(geom: usize, gOut: usize, w: usize, gx: usiz
       const gs = gOut + (<usize>((n * O + gi * Og) * L) << 2);
       const xs = gx + (<usize>((n * C + gi * Cg) * H * W) << 2);
       const wg = w + (<usize>(gi * Og * K) << 2);
+      const pw = packed + <usize>gi * (<usize>packedGroupFloats(geom, true) << 2);
       // cols (K, L) = w_g^T (K, Og) · gOut_g (Og, L); w_g^T read through strides (1, K).
       if (direct) {
-        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, xs, L, false, scr);
+        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, xs, L, false, scr, pw);
       } else {
-        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, cols, L, false, scr);
+        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, cols, L, false, scr, pw);
         memory.fill(xs, 0, <usize>(Cg * H * W) << 2);
         col2im(cols, Cg, geom, xs);
       }

@@ -143,10 +143,26 @@ export function gemm(M: i32, N: i32, K: i32,
   gemmBlock(M, N, K, a, aRs, aCs, b, bRs, bCs, c, cRs, accumulate, scratch);
 }
 
-/** One thread's C (+)= A · B (no split); `scratch` is one block of gemmScratchBytes(). */
+/**
+ * Packs all of A (M x K) once, for gemmBlock's `prepacked`: per block of KC depths, row panels of MR
+ * over the whole of M (padded to whole panels), so block (i0, k0) starts at
+ * dst + (k0 * Mpad + i0 * kc) floats with Mpad = M rounded up to MR. Needs Mpad * K floats.
+ */
+export function packAll(dst: usize, a: usize, aRs: i32, aCs: i32, M: i32, K: i32): void {
+  const Mpad = (M + MR - 1) / MR * MR;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    packA(dst + (<usize>(k0 * Mpad) << 2), a + (<usize>(k0 * aCs) << 2), aRs, aCs, M, min(KC, K - k0));
+  }
+}
+
+/**
+ * One thread's C (+)= A · B (no split); `scratch` is one block of gemmScratchBytes(). With
+ * `prepacked` != 0, A was packed by packAll there and is not packed again (a convolution's weight,
+ * shared by every sample).
+ */
 export function gemmBlock(M: i32, N: i32, K: i32,
   a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32,
-  c: usize, cRs: i32, accumulate: bool, scratch: usize): void {
+  c: usize, cRs: i32, accumulate: bool, scratch: usize, prepacked: usize = 0): void {
   if (M <= 0 || N <= 0) return;
   const cRsBytes = <usize>cRs << 2;
   if (K <= 0) {
@@ -164,13 +180,15 @@ export function gemmBlock(M: i32, N: i32, K: i32,
       packB(pB, b + (<usize>(k0 * bRs + j0 * bCs) << 2), bRs, bCs, kc, nc);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
-        packA(pA, a + (<usize>(i0 * aRs + k0 * aCs) << 2), aRs, aCs, mc, kc);
+        let panels = pA;
+        if (prepacked != 0) panels = prepacked + (<usize>(k0 * ((M + MR - 1) / MR * MR) + i0 * kc) << 2);
+        else packA(pA, a + (<usize>(i0 * aRs + k0 * aCs) << 2), aRs, aCs, mc, kc);
         for (let q = 0; q * NR < nc; q++) {
           const cols = min(NR, nc - q * NR);
           const pb = pB + (<usize>(q * kc * NR) << 2);
           for (let p = 0; p * MR < mc; p++) {
             const rows = min(MR, mc - p * MR);
-            const pa = pA + (<usize>(p * kc * MR) << 2);
+            const pa = panels + (<usize>(p * kc * MR) << 2);
             const ct = c + <usize>(i0 + p * MR) * cRsBytes + (<usize>(j0 + q * NR) << 2);
             if (rows == MR && cols == NR) {
               kernel4x8(kc, pa, pb, ct, cRsBytes, overwrite);

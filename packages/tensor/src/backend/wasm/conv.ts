@@ -33,6 +33,12 @@ function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: numb
 export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
   const parts = (g: Conv2dGeometry, work: number): number => Math.min(g.N, ctx.partsFor(work, SPLIT_WORK));
   const cols = (geom: number, n: number): number => ctx.mem.take(n * ctx.mem.exports.convColsBytes(geom) / 4);
+  /** Packs the weight once for every sample and thread (transposed: as W^T, for the input gradient). */
+  const packWeights = (geom: number, pw: number, transposed: 0 | 1): number => {
+    const dst = ctx.mem.take(ctx.mem.exports.packedWeightBytes(geom, transposed) / 4);
+    ctx.mem.exports.packWeights(geom, pw, dst, transposed);
+    return dst;
+  };
   return {
     conv2d(x, w, bias, g, out) {
       const s = sizes(g);
@@ -47,7 +53,8 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
       const py = mem.take(s.y);
       const n = parts(g, s.work);
-      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch], n);
+      const packed = packWeights(geom, pw, 0);
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed], n);
       out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
     },
     conv2dBackwardInput(gradOut, w, g, gradInput) {
@@ -62,7 +69,8 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const pgy = placeArray(mem, gradOut, s.y), pw = placeArray(mem, w, s.w);
       const pgx = mem.take(s.x);
       const n = parts(g, s.work);
-      ctx.run('conv2dBackwardInput', [geom, pgy, pw, pgx, cols(geom, n), mem.scratch], n);
+      const packed = packWeights(geom, pw, 1);
+      ctx.run('conv2dBackwardInput', [geom, pgy, pw, pgx, cols(geom, n), mem.scratch, packed], n);
       gradInput.set(mem.f32.subarray(pgx >> 2, (pgx >> 2) + s.x));
     },
     conv2dBackwardWeight(gradOut, x, g, gradWeight) {
