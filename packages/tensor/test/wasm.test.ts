@@ -116,6 +116,12 @@ for (const threads of [1, 2]) {
         backend.conv2dBackwardInput!(gy, w, g, got);
         expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
       });
+      it(`conv2dBackwardBias ${name}`, () => {
+        const want = new Float32Array(g.O).fill(NaN), got = want.slice();
+        cpuBackend.conv2dBackwardBias(gy, g, want);
+        backend.conv2dBackwardBias!(gy, g, got);
+        expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1e-5 * Math.sqrt(g.N * L));
+      });
       it(`conv2dBackwardWeight ${name}`, () => {
         const want = new Float32Array(w.length).fill(NaN), got = want.slice();
         cpuBackend.conv2dBackwardWeight(gy, x, g, want);

@@ -8,7 +8,7 @@ const MIN_WORK = 32 * 32 * 32;
 /** From this many multiply-adds on, the samples are split over threads. */
 const SPLIT_WORK = 1 << 20;
 
-type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight'>;
+type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2dBackwardBias'>;
 
 /** Writes the geometry as 16 int32 in Conv2dGeometry's order (what assembly/conv.ts reads). */
 function placeGeometry(ctx: WasmContext, g: Conv2dGeometry): number {
@@ -40,6 +40,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     return dst;
   };
   return {
+    conv2dBackwardBias,
     conv2d(x, w, bias, g, out) {
       const s = sizes(g);
       if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
@@ -90,4 +91,27 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       gradWeight.set(mem.f32.subarray(pgw >> 2, (pgw >> 2) + s.w));
     },
   };
+}
+
+/**
+ * gradBias[o] = sum of gradOut over N, Ho, Wo, in float64 with four independent partial sums (one
+ * chain of dependent adds is what bounds the CPU kernel). Memory-bound, so it stays in TypeScript.
+ */
+function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: Float32Array): void {
+  const L = g.Ho * g.Wo;
+  for (let o = 0; o < g.O; o++) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let n = 0; n < g.N; n++) {
+      const base = (n * g.O + o) * L;
+      let p = 0;
+      for (; p + 4 <= L; p += 4) {
+        s0 += gradOut[base + p]!;
+        s1 += gradOut[base + p + 1]!;
+        s2 += gradOut[base + p + 2]!;
+        s3 += gradOut[base + p + 3]!;
+      }
+      for (; p < L; p++) s0 += gradOut[base + p]!;
+    }
+    gradBias[o] = s0 + s1 + (s2 + s3);
+  }
 }
