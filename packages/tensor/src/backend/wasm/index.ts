@@ -5,6 +5,7 @@ import { makeGemm } from './gemm.js';
 import { makeConvKernels } from './conv.js';
 import { makeElementwise } from './elementwise.js';
 import { makePoolKernels } from './pool.js';
+import { makePlaneKernels } from './planes.js';
 import { poolKernels as cpuPool } from '../cpu/pool.js';
 
 export type { WasmBackendOptions } from './context.js';
@@ -33,6 +34,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     ...makeElementwise(ctx),
     ...makeConvKernels(ctx),
     ...makePoolKernels(ctx, cpuPool),
+    ...makePlaneKernels(cpuPool),
   };
 }
 
