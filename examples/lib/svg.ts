@@ -12,7 +12,7 @@ function esc(s: string): string {
 
 /** Lines of `series` over x = 1..n, y scaled to the data's range; a legend on the right. */
 export function lineChart(title: string, yLabel: string, series: readonly Series[]): string {
-  const W = 640, H = 320, L = 56, R = 230, T = 30, B = 40;
+  const W = 800, H = 320, L = 56, R = 330, T = 30, B = 40;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   let lo = Math.min(...all), hi = Math.max(...all);
   if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
