@@ -3,7 +3,7 @@
  * explicit shapes/strides/offsets and plain numbers; the caller allocates `out` (via `alloc`).
  */
 
-/** Elementwise ops of one operand; `a` and `b` are the op's numeric parameters where it has any. */
+/** Elementwise ops of one operand; `a` and `b` are the op's numeric parameters where it has them. */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh'
   | 'square' | 'reciprocal' | 'powScalar' | 'clamp' | 'leakyRelu' | 'elu' | 'gelu'
