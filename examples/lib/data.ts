@@ -1,16 +1,10 @@
 // The embedded MNIST split of BENCHMARK.md, optionally an evenly spread subset, and loaders.
 import { Generator } from '@tapegrad/tensor';
-import { embeddedMnist, Subset, DataLoader, padCrop, type Dataset, type Transform } from '@tapegrad/train';
+import { embeddedMnist, evenSubset, DataLoader, padCrop, type Dataset, type Transform } from '@tapegrad/train';
 
 export function loadMnist(subset: number | null): { train: Dataset; test: Dataset } {
   const sets = embeddedMnist();
-  if (subset === null) return sets;
-  // the embedded set is ordered by digit: an evenly spread pick keeps every class
-  const pick = (ds: Dataset): Dataset => {
-    const n = Math.min(subset, ds.length);
-    return new Subset(ds, Array.from({ length: n }, (_, i) => Math.floor((i * ds.length) / n)));
-  };
-  return { train: pick(sets.train), test: pick(sets.test) };
+  return subset === null ? sets : { train: evenSubset(sets.train, subset), test: evenSubset(sets.test, subset) };
 }
 
 /** Shifts every image `dx` pixels right and `dy` down, filling with the normalised background. */

@@ -1,20 +1,9 @@
 // RECIPE.md's optimiser and schedule: SGD, Nesterov momentum 0.9, weight decay 5e-4, lr 0.1 with
 // one epoch of linear warm-up, then cosine decay to 0, stepped every batch.
 import type { Module } from '@tapegrad/nn';
-import { SGD, SequentialLR, LinearLR, CosineAnnealingLR, type Scheduler } from '@tapegrad/train';
+import { SGD, warmupCosine, type Scheduler } from '@tapegrad/train';
 
 export function recipe(model: Module, stepsPerEpoch: number, epochs: number): { optimizer: SGD; scheduler: Scheduler } {
   const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
-  const total = stepsPerEpoch * epochs;
-  const warm = Math.min(stepsPerEpoch, total - 1);
-  const scheduler: Scheduler = warm <= 1
-    ? new CosineAnnealingLR(optimizer, { tMax: total })
-    : new SequentialLR(optimizer, {
-      schedulers: [
-        new LinearLR(optimizer, { startFactor: 1 / warm, endFactor: 1, totalIters: warm - 1 }),
-        new CosineAnnealingLR(optimizer, { tMax: total - warm }),
-      ],
-      milestones: [warm],
-    });
-  return { optimizer, scheduler };
+  return { optimizer, scheduler: warmupCosine(optimizer, stepsPerEpoch, stepsPerEpoch * epochs) };
 }

@@ -1,6 +1,6 @@
 // @tapegrad/train: data, loaders, optimisers, schedules, the training loop, checkpoints, models, the CLI.
 export {
-  TensorDataset, Subset, getSample, DataLoader, normalize, randomTranslate, padCrop, embeddedMnist,
+  TensorDataset, Subset, getSample, evenSubset, DataLoader, normalize, randomTranslate, padCrop, embeddedMnist,
   defaultCacheDir, MNIST_MEAN, MNIST_STD, loadIdx, MnistIdx, mnistIdx, atomicWrite,
 } from './data/index.js';
 export type {
@@ -16,7 +16,7 @@ export type {
 } from './optim/index.js';
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, LambdaLR, OneCycleLR,
-  ReduceLROnPlateau, SequentialLR,
+  ReduceLROnPlateau, SequentialLR, warmupCosine,
 } from './schedule/index.js';
 export type {
   Scheduler, ScheduledOptimizer, StepLROptions, MultiStepLROptions, ExponentialLROptions,

@@ -8,9 +8,8 @@ import { SGD } from '../optim/SGD.js';
 import { Adam, AdamW } from '../optim/Adam.js';
 import { RMSprop } from '../optim/RMSprop.js';
 import type { Scheduler } from '../schedule/LRScheduler.js';
-import { LinearLR } from '../schedule/LinearLR.js';
 import { CosineAnnealingLR } from '../schedule/CosineAnnealingLR.js';
-import { SequentialLR } from '../schedule/SequentialLR.js';
+import { warmupCosine } from '../schedule/warmupCosine.js';
 import { MultiStepLR } from '../schedule/MultiStepLR.js';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { createModel, MODEL_NAMES, type ModelName } from '../models/createModel.js';
@@ -103,14 +102,7 @@ function makeSchedule(s: TrainSettings, opt: FitOptimizer, stepsPerEpoch: number
     case 'none': return undefined;
     case 'cosine': return new CosineAnnealingLR(o, { tMax: total });
     case 'step': return new MultiStepLR(o, { milestones: [Math.floor(total / 2), Math.floor((3 * total) / 4)], gamma: 0.1 });
-    case 'warmup-cosine': {
-      const warm = Math.min(s.warmupEpochs * stepsPerEpoch, total - 1);
-      if (warm <= 1) return new CosineAnnealingLR(o, { tMax: total });
-      return new SequentialLR(o, {
-        schedulers: [new LinearLR(o, { startFactor: 1 / warm, endFactor: 1, totalIters: warm - 1 }), new CosineAnnealingLR(o, { tMax: total - warm })],
-        milestones: [warm],
-      });
-    }
+    case 'warmup-cosine': return warmupCosine(o, s.warmupEpochs * stepsPerEpoch, total);
   }
 }
 

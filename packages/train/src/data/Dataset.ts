@@ -98,3 +98,12 @@ export class Subset implements Dataset {
     this.ds.copySample(this.indices[index]!, x, xOffset, y, yOffset);
   }
 }
+
+/**
+ * `n` samples spread evenly over `ds` (every ⌊i·length/n⌋-th), so an ordered set (the embedded
+ * MNIST digits come sorted by class) keeps every class in a quick run.
+ */
+export function evenSubset(ds: Dataset, n: number): Subset {
+  const k = Math.min(n, ds.length);
+  return new Subset(ds, Array.from({ length: k }, (_, i) => Math.floor((i * ds.length) / k)));
+}

@@ -1,4 +1,4 @@
-export { TensorDataset, Subset, getSample } from './Dataset.js';
+export { TensorDataset, Subset, getSample, evenSubset } from './Dataset.js';
 export type { Dataset, TensorDatasetOptions } from './Dataset.js';
 export { DataLoader } from './DataLoader.js';
 export type { Batch, DataLoaderOptions } from './DataLoader.js';

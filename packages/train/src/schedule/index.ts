@@ -18,3 +18,4 @@ export { ReduceLROnPlateau } from './ReduceLROnPlateau.js';
 export type { ReduceLROnPlateauOptions } from './ReduceLROnPlateau.js';
 export { SequentialLR } from './SequentialLR.js';
 export type { SequentialLROptions } from './SequentialLR.js';
+export { warmupCosine } from './warmupCosine.js';
