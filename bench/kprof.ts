@@ -1,0 +1,32 @@
+import { Generator, getBackend, setBackend, rand, tensor } from '@tapegrad/tensor';
+import { noGrad, Variable } from '@tapegrad/autograd';
+import { F } from '@tapegrad/nn';
+import { SGD, createModel } from '@tapegrad/train';
+const [name = 'nin', pass = 'train', stepsArg = '10'] = process.argv.slice(2);
+const g = new Generator(1);
+const model = createModel(name, { generator: g });
+const batch = pass === 'train' ? 64 : 256;
+const x = rand([batch, 1, 28, 28], { generator: g });
+const y = tensor(Float32Array.from({ length: batch }, () => g.randint(10)), [batch]);
+const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+const step = (): void => {
+  if (pass === 'train') { model.train(); opt.zeroGrad(); const loss = F.crossEntropy(model.forward(new Variable(x)), y); loss.backward(); opt.step(); loss.item(); }
+  else { model.eval(); noGrad(() => model.forward(new Variable(x))).data.toArray(); }
+};
+for (let i = 0; i < 3; i++) step();
+const b = getBackend() as unknown as Record<string, unknown>;
+const times = new Map<string, [number, number]>();
+const wrapped: Record<string, unknown> = {};
+for (const [k, f] of Object.entries(b)) {
+  if (typeof f !== 'function') { wrapped[k] = f; continue; }
+  wrapped[k] = (...a: unknown[]) => { const t = performance.now(); const r = (f as (...x: unknown[]) => unknown)(...a); const e = times.get(k) ?? [0, 0]; e[0] += performance.now() - t; e[1]++; times.set(k, e); return r; };
+}
+setBackend(wrapped as never);
+const steps = Number(stepsArg);
+const t0 = performance.now();
+for (let i = 0; i < steps; i++) step();
+const ms = (performance.now() - t0) / steps;
+let tot = 0;
+console.log(`${name} ${pass}: ${ms.toFixed(1)} ms/step`);
+for (const [k, [t, c]] of [...times].sort((a, b) => b[1][0] - a[1][0])) { tot += t; console.log(`${(t / steps).toFixed(2).padStart(8)} ms ${String(c / steps).padStart(5)}x ${k}`); }
+console.log(`kernels ${(tot / steps).toFixed(1)} ms, outside ${(ms - tot / steps).toFixed(1)} ms`);
