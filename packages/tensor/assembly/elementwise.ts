@@ -75,3 +75,19 @@ export function reluRow(x: usize, out: usize, n: i32, part: i32, parts: i32): vo
     store<f32>(out + (<usize>i << 2), f32x4.extract_lane(v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v))), 0));
   }
 }
+
+/** gx[i] = out[i] <= 0 ? 0 : g[i] (ReLU's backward from its output; NaN passes), as a bit mask. */
+export function reluBackwardRow(out: usize, g: usize, gx: usize, n: i32, part: i32, parts: i32): void {
+  const i0 = range(n, part, parts);
+  const i1 = part == parts - 1 ? n : range(n, part + 1, parts);
+  const zero = f32x4.splat(0);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(gx + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(out + o), zero)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    store<f32>(gx + o, load<f32>(out + o) <= 0 ? 0 : load<f32>(g + o));
+  }
+}

@@ -6,7 +6,6 @@ import { lift, type Operand } from './operand.js';
 
 const { binary, unary } = kernels;
 type Saved = { x: Tensor; out: Tensor };
-const ZERO = new Tensor(new Float32Array(1), []);
 
 /** An elementwise op (*) -> (*) whose backward is g * d(x, out). */
 function elementwise(name: string, op: UnaryOp, derivative: (x: Tensor, out: Tensor, g: Tensor) => Tensor) {
@@ -36,7 +35,7 @@ export const sqrt = elementwise('sqrt', 'sqrt', (_x, out, g) => binary('div', g,
 /** (*) -> (*): |x|, gradient sign(x) (0 at 0, as PyTorch) */
 export const abs = elementwise('abs', 'abs', (x, _o, g) => binary('mul', g, unary('sign', x)));
 /** (*) -> (*): max(x, 0); the gradient passes except where out <= 0 (so NaN passes it, as PyTorch's threshold_backward) */
-export const relu = elementwise('relu', 'relu', (_x, out, g) => kernels.where(binary('le', out, ZERO), ZERO, g));
+export const relu = elementwise('relu', 'relu', (_x, out, g) => kernels.reluBackward(out, g));
 /** (*) -> (*): 1 / (1 + e^-x) */
 export const sigmoid = elementwise('sigmoid', 'sigmoid', (_x, out, g) =>
   binary('mul', g, binary('mul', out, unary('addScalar', unary('neg', out), 1))));

@@ -28,6 +28,11 @@ export interface CoreKernels {
   alloc(length: number): Float32Array;
   /** out[i] = op(x[i]) over `n` contiguous elements. */
   unary(op: UnaryOp, x: Float32Array, xOffset: number, n: number, out: Float32Array, a: number, b: number): void;
+  /**
+   * ReLU's backward over `n` contiguous elements: gx[i] = out[i] <= 0 ? 0 : g[i], where `out` is
+   * the forward output (so a NaN output passes the gradient, as PyTorch's threshold_backward).
+   */
+  reluBackward(out: Float32Array, outOffset: number, g: Float32Array, gOffset: number, n: number, gx: Float32Array): void;
   /** out (contiguous, `shape`) = op(a, b) with `a` and `b` strided (stride 0 where broadcast). */
   binary(op: BinaryOp, shape: readonly number[], a: StridedArray, b: StridedArray, out: Float32Array): void;
   /** out (contiguous, `shape`) = where(cond != 0, a, b), all three strided over `shape`. */

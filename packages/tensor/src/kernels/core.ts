@@ -25,6 +25,16 @@ export function unary(op: UnaryOp, x: Tensor, a = 0, b = 0): Tensor {
   return new Tensor(out, x.shape);
 }
 
+/** (*), (*) -> (*): ReLU's backward from its output `out` and the upstream gradient `g` (same shape). */
+export function reluBackward(out: Tensor, g: Tensor): Tensor {
+  if (!shapesEqual(out.shape, g.shape)) fail('reluBackward', `gradient shape ${formatShape(g.shape)} differs from output shape ${formatShape(out.shape)}; expected the same shape`);
+  const be = getBackend();
+  const o = out.contiguous(), gc = g.contiguous();
+  const gx = be.alloc(o.size);
+  be.reluBackward(o.data, o.offset, gc.data, gc.offset, o.size, gx);
+  return new Tensor(gx, out.shape);
+}
+
 /** (*a), (*b) -> broadcast(*a, *b). */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor, fn: string = op): Tensor {
   const be = getBackend();

@@ -1,5 +1,5 @@
 import type { Backend } from '../Backend.js';
-import { unary } from './unary.js';
+import { unary, reluBackward } from './unary.js';
 import { binary, copy, where } from './strided.js';
 import { reduce, argReduce } from './reduce.js';
 import { gemm } from './gemm.js';
@@ -13,6 +13,7 @@ export const cpuBackend: Backend = {
   name: 'cpu',
   alloc: (length: number) => new Float32Array(length),
   unary,
+  reluBackward,
   binary,
   where,
   copy,

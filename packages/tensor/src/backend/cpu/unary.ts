@@ -49,3 +49,12 @@ export function unary(op: UnaryOp, x: Float32Array, xo: number, n: number, out: 
     case 'mulScalar': for (let i = 0; i < n; i++) out[i] = x[xo + i]! * a; return;
   }
 }
+
+/**
+ * gx[i] = out[i] <= 0 ? 0 : g[i], branch-free on the bits (a random sign pattern would mispredict
+ * half the branches): the mask is 0 where out <= 0 and all ones elsewhere, NaN included.
+ */
+export function reluBackward(out: Float32Array, oo: number, g: Float32Array, go: number, n: number, gx: Float32Array): void {
+  const gi = new Int32Array(g.buffer, g.byteOffset, g.length), xi = new Int32Array(gx.buffer, gx.byteOffset, gx.length);
+  for (let i = 0; i < n; i++) xi[i] = gi[go + i]! & ((((out[oo + i]! <= 0) as unknown as number) | 0) - 1);
+}

@@ -2,7 +2,7 @@ import type { BinaryOp, CoreKernels, StridedArray } from '../CoreKernels.js';
 import type { WasmContext } from './context.js';
 import { placeArray } from './transfer.js';
 import { binary as cpuBinary, copy as cpuCopy, where as cpuWhere } from '../cpu/strided.js';
-import { unary as cpuUnary } from '../cpu/unary.js';
+import { unary as cpuUnary, reluBackward as cpuReluBackward } from '../cpu/unary.js';
 
 /**
  * Elementwise kernels of the wasm backend. What makes them fast is walking long rows without
@@ -143,7 +143,7 @@ const SPLIT = 1 << 20;
 const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, gt: 4, ge: 5, lt: 6, le: 7 };
 
 /** The elementwise kernels bound to a wasm context. */
-export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 'where' | 'unary' | 'copy'> {
+export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 'where' | 'unary' | 'reluBackward' | 'copy'> {
   const mem = ctx.mem;
   /** One row of n elements with unit or zero strides, or null. */
   const row = (shape: readonly number[], ops: readonly StridedArray[]): { n: number; s: number[] } | null => {
@@ -192,6 +192,16 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
       const px = placeArray(mem, x.subarray(xo, xo + n)), po = mem.take(n);
       ctx.run('reluRow', [px, po, n], ctx.partsFor(n, SPLIT));
       readOut(po, n, out);
+    },
+    reluBackward(out, oo, g, go, n, gx) {
+      if (n === 0 || ctx.small(n, MIN_WASM)) {
+        cpuReluBackward(out, oo, g, go, n, gx);
+        return;
+      }
+      mem.reset();
+      const po = placeArray(mem, out.subarray(oo, oo + n)), pg = placeArray(mem, g.subarray(go, go + n)), px = mem.take(n);
+      ctx.run('reluBackwardRow', [po, pg, px, n], ctx.partsFor(n, SPLIT));
+      readOut(px, n, gx);
     },
     copy,
   };

@@ -20,9 +20,10 @@ export interface WasmExports {
   binaryRow(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
   whereRow(c: number, sc: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
   reluRow(x: number, out: number, n: number, part: number, parts: number): void;
+  reluBackwardRow(out: number, g: number, gx: number, n: number, part: number, parts: number): void;
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
 export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2d',
-  'binaryRow', 'whereRow', 'reluRow'] as const;
+  'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow'] as const;
 export type SplitKernel = (typeof splitKernels)[number];
