@@ -232,3 +232,69 @@ export function addInto(dst: usize, src: usize, n: i32): void {
     store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>i << 2)));
   }
 }
+
+/**
+ * Every gradient of one convolution in one pass over part `part`'s samples, so gOut is read from
+ * one copy and the threads are dispatched once: per sample, the weight gradient
+ * gW_g += gOut_g · cols^T (cols = im2col(x_n)), then the input gradient from W_g^T · gOut_g
+ * (col2im, reusing the same cols block), then the bias gradient's row sums. A zero `gx`, `gwBase`
+ * or `gbBase` skips that gradient. gW is summed into the part's own block gwBase + part * O*K
+ * floats, gB into gbBase + part * O float64s (the host adds the blocks up); `packedT` is the
+ * weight packed by packWeights (transposed), needed only with `gx`.
+ */
+export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx: usize, gwBase: usize, gbBase: usize,
+  colsBase: usize, scratch: usize, packedT: usize, part: i32, parts: i32): void {
+  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
+  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
+  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
+  const direct = isPointwise(geom);
+  const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
+  const scr = scratch + <usize>part * <usize>gemmScratchBytes();
+  const gw = gwBase + (<usize>(part * O * K) << 2);
+  const gb = gbBase + (<usize>(part * O) << 3);
+  if (gwBase != 0) memory.fill(gw, 0, <usize>(O * K) << 2);
+  if (gbBase != 0) memory.fill(gb, 0, <usize>O << 3);
+  const n0 = N * part / parts, n1 = N * (part + 1) / parts;
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const gs = gOut + (<usize>((n * O + gi * Og) * L) << 2);
+      if (gwBase != 0) {
+        const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
+        if (!direct) im2col(xs, Cg, geom, cols);
+        gemmBlock(Og, K, L, gs, L, 1, direct ? xs : cols, 1, L, gw + (<usize>(gi * Og * K) << 2), K, true, scr);
+      }
+      if (gx != 0) {
+        const xs = gx + (<usize>((n * C + gi * Cg) * H * W) << 2);
+        const wg = w + (<usize>(gi * Og * K) << 2);
+        const pw = packedT + <usize>gi * (<usize>packedGroupFloats(geom, true) << 2);
+        if (direct) {
+          gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, xs, L, false, scr, pw);
+        } else {
+          gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, cols, L, false, scr, pw);
+          memory.fill(xs, 0, <usize>(Cg * H * W) << 2);
+          col2im(cols, Cg, geom, xs);
+        }
+      }
+    }
+    if (gbBase != 0) {
+      for (let o = 0; o < O; o++) {
+        const p = gb + (<usize>o << 3);
+        store<f64>(p, load<f64>(p) + rowSum(gOut + (<usize>((n * O + o) * L) << 2), L));
+      }
+    }
+  }
+}
+
+/** Sum of n floats at `p`: f32x4 lanes widened to two f64x2 accumulators, the tail in f64. */
+function rowSum(p: usize, n: i32): f64 {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+  }
+  let s = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+  for (; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
+  return s;
+}

@@ -8,6 +8,6 @@ export { gemm, gemmScratchBytes } from './gemm';
 export function heapBase(): usize {
   return __heap_base;
 }
-export { conv2d, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
+export { conv2d, conv2dBackward, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
 export { maxPool2d } from './pool';
 export { binaryRow, whereRow, reluRow, reluBackwardRow } from './elementwise';

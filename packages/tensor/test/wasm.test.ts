@@ -128,6 +128,21 @@ for (const threads of [1, 2]) {
         backend.conv2dBackwardWeight!(gy, x, g, got);
         expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
       });
+      for (const needs of [[true, true, true], [true, false, false], [false, true, true], [false, false, true]] as const) {
+        it(`conv2dBackward ${name}, gradients ${needs.map((n) => (n ? 1 : 0)).join('')}`, () => {
+          const want = [new Float32Array(x.length), new Float32Array(w.length), new Float32Array(g.O)].map((a) => a.fill(NaN));
+          const got = want.map((a) => a.slice());
+          cpuBackend.conv2dBackwardInput(gy, w, g, want[0]!);
+          cpuBackend.conv2dBackwardWeight(gy, x, g, want[1]!);
+          cpuBackend.conv2dBackwardBias(gy, g, want[2]!);
+          backend.conv2dBackward!(gy, needs[1] ? x : null, needs[0] ? w : null, g,
+            needs[0] ? got[0]! : null, needs[1] ? got[1]! : null, needs[2] ? got[2]! : null);
+          needs.forEach((n, i) => {
+            if (n) expect(maxAbsDiff(got[i]!, want[i]!)).toBeLessThanOrEqual(i === 2 ? 1e-5 * Math.sqrt(g.N * L) : tol);
+            else expect(got[i]!.every((v) => Number.isNaN(v))).toBe(true);
+          });
+        });
+      }
     }
   });
 }

@@ -100,12 +100,9 @@ const conv2dOp = defineOp({
   },
   backward(ctx: OpContext<Saved>, gradOut: Tensor) {
     const { x, w, g } = ctx.saved;
-    const grads: (Tensor | null)[] = [
-      w ? kernels.conv2dBackwardInput(gradOut, w, g) : null,
-      x ? kernels.conv2dBackwardWeight(gradOut, x, g) : null,
-    ];
-    if (ctx.needsInputGrad.length > 2) grads.push(ctx.needsInputGrad[2] ? kernels.conv2dBackwardBias(gradOut, g) : null);
-    return grads;
+    const hasBias = ctx.needsInputGrad.length > 2;
+    const [gi, gw, gb] = kernels.conv2dBackward(gradOut, x, w, g, [w !== null, x !== null, hasBias && ctx.needsInputGrad[2] === true]);
+    return hasBias ? [gi, gw, gb] : [gi, gw];
   },
 });
 

@@ -38,4 +38,10 @@ export interface ConvKernels extends ResampleKernels {
   conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, g: Conv2dGeometry, gradWeight: Float32Array): void;
   /** gradBias (O) = sum of gradOut over N, Ho, Wo. Overwrites gradBias. */
   conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: Float32Array): void;
+  /**
+   * The three backward passes in one call (a backend can then read gradOut once): each non-null
+   * output is overwritten as by its own kernel; `w` is needed for gradInput, `x` for gradWeight.
+   */
+  conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
+    gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null): void;
 }

@@ -59,5 +59,24 @@ function conv2dBackwardBias(gradOut: Tensor, g: Conv2dGeometry): Tensor {
   return new Tensor(out, [g.O]);
 }
 
+/**
+ * gradOut (N, O, Ho, Wo) -> [gradInput (N, C, H, W) | null, gradWeight (O, C/groups, kH, kW) | null,
+ * gradBias (O) | null], each computed when `needs` asks for it (gradInput needs the weight,
+ * gradWeight the input), in one backend call.
+ */
+function conv2dBackward(gradOut: Tensor, x: Tensor | null, weight: Tensor | null, g: Conv2dGeometry,
+  needs: readonly [boolean, boolean, boolean]): [Tensor | null, Tensor | null, Tensor | null] {
+  const fn = 'conv2dBackward', be = getBackend(), s = shapes(g);
+  if (needs[0] && weight === null) fail(fn, 'weight is null; expected the weight when the input gradient is needed');
+  if (needs[1] && x === null) fail(fn, 'input is null; expected the input when the weight gradient is needed');
+  const gb = buffer(fn, 'gradOut', gradOut, s.output);
+  const xb = needs[1] ? buffer(fn, 'input', x!, s.input) : null, wb = needs[0] ? buffer(fn, 'weight', weight!, s.weight) : null;
+  const gi = needs[0] ? be.alloc(numel(s.input)) : null;
+  const gw = needs[1] ? be.alloc(numel(s.weight)) : null;
+  const gbias = needs[2] ? be.alloc(g.O) : null;
+  be.conv2dBackward(gb, xb, wb, g, gi, gw, gbias);
+  return [gi && new Tensor(gi, s.input), gw && new Tensor(gw, s.weight), gbias && new Tensor(gbias, [g.O])];
+}
+
 /** Tensor-level entry points of the conv kernels (merged into `kernels`). */
-export const convEntries = { conv2d, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardBias, ...resampleEntries };
+export const convEntries = { conv2d, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardBias, conv2dBackward, ...resampleEntries };

@@ -153,10 +153,19 @@ function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: 
   }
 }
 
+/** The three backward kernels one after the other. */
+function conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
+  gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null): void {
+  if (gradInput !== null) conv2dBackwardInput(gradOut, w!, g, gradInput);
+  if (gradWeight !== null) conv2dBackwardWeight(gradOut, x!, g, gradWeight);
+  if (gradBias !== null) conv2dBackwardBias(gradOut, g, gradBias);
+}
+
 export const convKernels: ConvKernels = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dBackwardBias,
+  conv2dBackward,
   ...resampleKernels,
 };

@@ -8,7 +8,7 @@ const MIN_WORK = 32 * 32 * 32;
 /** From this many multiply-adds on, the samples are split over threads. */
 const SPLIT_WORK = 1 << 20;
 
-type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2dBackwardBias'>;
+type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2dBackwardBias' | 'conv2dBackward'>;
 
 /** Writes the geometry as 16 int32 in Conv2dGeometry's order (what assembly/conv.ts reads). */
 function placeGeometry(ctx: WasmContext, g: Conv2dGeometry): number {
@@ -73,6 +73,40 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const packed = packWeights(geom, pw, 1);
       ctx.run('conv2dBackwardInput', [geom, pgy, pw, pgx, cols(geom, n), mem.scratch, packed], n);
       gradInput.set(mem.f32.subarray(pgx >> 2, (pgx >> 2) + s.x));
+    },
+    conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias) {
+      const s = sizes(g);
+      const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
+      if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+        cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias);
+        return;
+      }
+      const mem = ctx.mem;
+      mem.reset();
+      const geom = placeGeometry(ctx, g);
+      const pgy = placeArray(mem, gradOut, s.y);
+      const px = gradWeight !== null ? placeArray(mem, x!, s.x) : 0;
+      const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
+      const pgx = gradInput !== null ? mem.take(s.x) : 0;
+      const n = parts(g, jobs * s.work);
+      const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
+      const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
+      const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
+      ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed], n);
+      const heap = mem.f32;
+      if (gradInput !== null) gradInput.set(heap.subarray(pgx >> 2, (pgx >> 2) + s.x));
+      if (gradWeight !== null) {
+        for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
+        gradWeight.set(heap.subarray(pgw >> 2, (pgw >> 2) + s.w));
+      }
+      if (gradBias !== null) {
+        const sums = new Float64Array(mem.memory.buffer, pgb, n * g.O);
+        for (let o = 0; o < g.O; o++) {
+          let t = 0;
+          for (let p = 0; p < n; p++) t += sums[p * g.O + o]!;
+          gradBias[o] = t;
+        }
+      }
     },
     conv2dBackwardWeight(gradOut, x, g, gradWeight) {
       const s = sizes(g);

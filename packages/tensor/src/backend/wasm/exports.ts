@@ -14,6 +14,8 @@ export interface WasmExports {
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
   conv2dBackwardWeight(geom: number, gOut: number, x: number, gwBase: number, cols: number, scratch: number, part: number, parts: number): void;
+  conv2dBackward(geom: number, gOut: number, x: number, w: number, gx: number, gwBase: number, gbBase: number,
+    cols: number, scratch: number, packedT: number, part: number, parts: number): void;
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
@@ -24,6 +26,6 @@ export interface WasmExports {
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
-export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2d',
+export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackward', 'maxPool2d',
   'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow'] as const;
 export type SplitKernel = (typeof splitKernels)[number];
