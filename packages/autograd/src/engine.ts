@@ -1,4 +1,4 @@
-import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend } from '@tapegrad/tensor';
+import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend, recordAllocations } from '@tapegrad/tensor';
 import type { Node } from './Node.js';
 import type { Variable } from './Variable.js';
 import { noGrad } from './gradMode.js';
@@ -9,22 +9,39 @@ export interface BackwardOptions {
 }
 
 /**
- * Leaf gradients are always fresh, compact tensors (offset 0, exactly `size` elements, owned by
- * nobody else), so optimisers can read and even update `.grad.data` directly. A backward may hand
- * out the caller's upstream tensor itself or a view into a larger buffer (cat's narrow), hence the copy.
+ * Buffers of one backward pass: `fresh` holds those allocated during it (so held by nothing from
+ * before), `taken` those already handed to a `.grad`.
  */
-function accumulate(v: Variable, g: Tensor): void {
+interface Ownership {
+  readonly fresh: WeakSet<Float32Array>;
+  readonly taken: Set<Float32Array>;
+}
+
+/**
+ * Leaf gradients are always compact tensors (offset 0, exactly `size` elements) owned by nobody
+ * else, so optimisers can read and even update `.grad.data` in place. A gradient computed during
+ * this pass into a buffer of its own that no other `.grad` took is taken over as it is; anything
+ * else (the caller's upstream tensor, a view into a larger buffer such as cat's narrow, an expanded
+ * view, a buffer already taken by another leaf) is copied.
+ */
+function accumulate(v: Variable, g: Tensor, own: Ownership): void {
   if (v.grad) {
     v.grad = kernels.binary('add', v.grad, g);
     return;
   }
+  if (g.offset === 0 && g.data.length === g.size && g.isContiguous() && own.fresh.has(g.data) && !own.taken.has(g.data)) {
+    own.taken.add(g.data);
+    v.grad = g;
+    return;
+  }
   const out = new Tensor(getBackend().alloc(g.size), g.shape);
   kernels.copyInto(out, g);
+  own.taken.add(out.data);
   v.grad = out;
 }
 
-function propagate(node: Node, gOut: Tensor, pending: Map<Node, Tensor>): void {
-  if (node.retained) accumulate(node.retained, gOut);
+function propagate(node: Node, gOut: Tensor, pending: Map<Node, Tensor>, own: Ownership): void {
+  if (node.retained) accumulate(node.retained, gOut, own);
   const grads = node.backwardFn(gOut);
   if (grads.length !== node.inputs.length) {
     throw new Error(`${node.name}: backward returned ${grads.length} gradients for ${node.inputs.length} tensor inputs; expected one entry (Tensor or null) per tensor input`);
@@ -39,7 +56,7 @@ function propagate(node: Node, gOut: Tensor, pending: Map<Node, Tensor>): void {
       const prev = pending.get(v.gradFn);
       pending.set(v.gradFn, prev ? kernels.binary('add', prev, gi) : gi);
     } else {
-      accumulate(v, gi);
+      accumulate(v, gi, own);
     }
   });
 }
@@ -64,8 +81,9 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
     }
     g = grad;
   }
+  const own: Ownership = { fresh: new WeakSet(), taken: new Set() };
   if (!root.gradFn) {
-    accumulate(root, g);
+    accumulate(root, g, own);
     return;
   }
   // collect reachable nodes
@@ -84,7 +102,7 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
   nodes.sort((a, b) => b.seq - a.seq);
   const pending = new Map<Node, Tensor>();
   pending.set(root.gradFn, g);
-  noGrad(() => {
+  noGrad(() => recordAllocations(own.fresh, () => {
     for (const node of nodes) {
       const gOut = pending.get(node);
       pending.delete(node);
@@ -92,9 +110,9 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
         if (node.ctx.isReleased) {
           throw new Error(`backward: the graph through ${node.name} was freed by an earlier backward(); pass { retainGraph: true } to the first backward() to run backward through it again`);
         }
-        propagate(node, gOut, pending);
+        propagate(node, gOut, pending, own);
       }
       if (!opts.retainGraph) node.ctx.release();
     }
-  });
+  }));
 }

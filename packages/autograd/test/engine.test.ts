@@ -277,3 +277,58 @@ describe('gradcheck', () => {
     expect(arr(x.data)).toEqual([1, 2]);
   });
 });
+
+describe('leaf gradient buffers', () => {
+  it('a gradient computed during backward in a buffer of its own becomes .grad without a copy', () => {
+    let made: Float32Array | null = null;
+    const double = defineOp({
+      name: 'double',
+      forward(_ctx: OpContext<Record<string, never>>, x: Tensor): Tensor {
+        return kernels.unary('mulScalar', x, 2);
+      },
+      backward(_ctx: OpContext<Record<string, never>>, g: Tensor) {
+        const out = kernels.unary('mulScalar', g, 2);
+        made = out.data;
+        return [out];
+      },
+    });
+    const x = leaf([1, 2, 3]);
+    sum(double(x)).backward();
+    expect(made).not.toBeNull();
+    expect(x.grad!.data).toBe(made);
+    expect(arr(x.grad)).toEqual([2, 2, 2]);
+  });
+
+  it('two leaves handed the same gradient buffer get separate .grad buffers', () => {
+    const a = leaf([1, 2]), b = leaf([3, 4]);
+    sum(mul(add(a, b), tensor([5, 6]))).backward(); // add's backward hands one tensor to both
+    expect(a.grad!.data).not.toBe(b.grad!.data);
+    a.grad!.data[0] = 100;
+    expect(arr(b.grad)).toEqual([5, 6]);
+  });
+
+  it("the caller's upstream gradient and a tensor an op kept from before backward are copied, not taken", () => {
+    const upstream = tensor([1, 2]);
+    const x = leaf([0, 0]);
+    add(x, tensor([1, 1])).backward(upstream);
+    expect(x.grad!.data).not.toBe(upstream.data);
+    x.grad!.data[0] = 9;
+    expect(arr(upstream)).toEqual([1, 2]);
+
+    const kept = tensor([7, 7]);
+    const constGrad = defineOp({
+      name: 'constGrad',
+      forward(_ctx: OpContext<Record<string, never>>, v: Tensor): Tensor {
+        return kernels.unary('mulScalar', v, 1);
+      },
+      backward() {
+        return [kept];
+      },
+    });
+    const y = leaf([1, 2]);
+    sum(constGrad(y)).backward();
+    expect(y.grad!.data).not.toBe(kept.data);
+    y.grad!.data[0] = 0;
+    expect(arr(kept)).toEqual([7, 7]);
+  });
+});

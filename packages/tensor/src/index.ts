@@ -4,7 +4,7 @@ export type { NestedArray, RandomOptions } from './create.js';
 export { Generator, manualSeed, defaultGenerator } from './random/Generator.js';
 export type { GeneratorState } from './random/Generator.js';
 export { kernels } from './kernels/index.js';
-export { setBackend, getBackend, resetBackend } from './backend/registry.js';
+export { setBackend, getBackend, resetBackend, recordAllocations } from './backend/registry.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';
 export type { CoreKernels, UnaryOp, BinaryOp, ReduceOp, StridedArray } from './backend/CoreKernels.js';

@@ -1,14 +1,30 @@
 import type { Backend, PartialBackend } from './Backend.js';
 import { cpuBackend } from './cpu/index.js';
 
-let active: Backend = cpuBackend;
+/** Buffers allocated inside `recordAllocations`, or null outside it. */
+let recording: WeakSet<Float32Array> | null = null;
+
+/** The backend with its `alloc` reporting to `recording`. */
+function recorded(backend: Backend): Backend {
+  const alloc = backend.alloc;
+  return {
+    ...backend,
+    alloc(length: number): Float32Array {
+      const a = alloc(length);
+      if (recording !== null) recording.add(a);
+      return a;
+    },
+  };
+}
+
+let active: Backend = recorded(cpuBackend);
 
 /**
  * Makes `backend` the active one. Kernels it does not supply fall back to the CPU kernels one at a
  * time, so a backend can be written and swapped in kernel by kernel.
  */
 export function setBackend(backend: PartialBackend): void {
-  active = { ...cpuBackend, ...backend } as Backend;
+  active = recorded({ ...cpuBackend, ...backend } as Backend);
 }
 
 /** The active backend (with CPU fallbacks filled in). */
@@ -18,5 +34,20 @@ export function getBackend(): Backend {
 
 /** Restores the CPU backend. */
 export function resetBackend(): void {
-  active = cpuBackend;
+  active = recorded(cpuBackend);
+}
+
+/**
+ * Runs `fn`, adding every buffer the active backend allocates meanwhile to `into`: whoever knows
+ * that nothing else holds such a buffer (the autograd engine with a gradient computed during its
+ * own backward pass) may then take it over instead of copying it.
+ */
+export function recordAllocations<T>(into: WeakSet<Float32Array>, fn: () => T): T {
+  const outer = recording;
+  recording = into;
+  try {
+    return fn();
+  } finally {
+    recording = outer;
+  }
 }
