@@ -130,9 +130,12 @@ export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool)
   }
 }
 
-/** out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), samples split over `parts`; `packed` from packWeights. */
+/**
+ * out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), then max(., 0) with `relu`; samples split
+ * over `parts`; `packed` from packWeights.
+ */
 export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
-  colsBase: usize, scratch: usize, packed: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packed: usize, relu: bool, part: i32, parts: i32): void {
   const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
   const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
@@ -147,23 +150,44 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
       const o = out + (<usize>((n * O + gi * Og) * L) << 2);
       gemmBlock(Og, L, K, w + (<usize>(gi * Og * K) << 2), K, 1, direct ? xs : cols, L, 1, o, L, false, scr,
         packed + <usize>gi * (<usize>packedGroupFloats(geom, false) << 2));
-      if (bias != 0) {
+      if (bias != 0 || relu) {
         for (let oc = 0; oc < Og; oc++) {
-          const b = f32x4.splat(load<f32>(bias + (<usize>(gi * Og + oc) << 2)));
+          const b = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>(gi * Og + oc) << 2)) : 0);
           const row = o + (<usize>(oc * L) << 2);
           let p = 0;
           for (; p + 4 <= L; p += 4) {
             const q = row + (<usize>p << 2);
-            v128.store(q, f32x4.add(v128.load(q), b));
+            const v = f32x4.add(v128.load(q), b);
+            v128.store(q, relu ? reluLanes(v) : v);
           }
-          const bs = f32x4.extract_lane(b, 0);
           for (; p < L; p++) {
             const q = row + (<usize>p << 2);
-            store<f32>(q, load<f32>(q) + bs);
+            const v = f32x4.add(v128.load32_splat(q), b);
+            store<f32>(q, f32x4.extract_lane(relu ? reluLanes(v) : v, 0));
           }
         }
       }
     }
+  }
+}
+
+/** max(v, 0) per lane with NaN kept: v's bits where v > 0 or v is NaN, else +0. */
+// @ts-ignore: decorator
+@inline function reluLanes(v: v128): v128 {
+  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
+}
+
+/** g[i] = mask[i] <= 0 ? 0 : g[i] for n floats in place (ReLU's backward from its output `mask`). */
+function maskByRelu(g: usize, mask: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(g + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(mask + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    if (load<f32>(mask + o) <= 0) store<f32>(g + o, 0);
   }
 }
 
@@ -240,10 +264,12 @@ export function addInto(dst: usize, src: usize, n: i32): void {
  * (col2im, reusing the same cols block), then the bias gradient's row sums. A zero `gx`, `gwBase`
  * or `gbBase` skips that gradient. gW is summed into the part's own block gwBase + part * O*K
  * floats, gB into gbBase + part * O float64s (the host adds the blocks up); `packedT` is the
- * weight packed by packWeights (transposed), needed only with `gx`.
+ * weight packed by packWeights (transposed), needed only with `gx`. With `reluOut` != 0 the
+ * convolution was followed by a ReLU whose output that is: each sample's gOut is first masked by it
+ * in place (ReLU's backward), so gOut must be the arena's own copy.
  */
 export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx: usize, gwBase: usize, gbBase: usize,
-  colsBase: usize, scratch: usize, packedT: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, part: i32, parts: i32): void {
   const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
   const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
@@ -256,6 +282,10 @@ export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx:
   if (gbBase != 0) memory.fill(gb, 0, <usize>O << 3);
   const n0 = N * part / parts, n1 = N * (part + 1) / parts;
   for (let n = n0; n < n1; n++) {
+    if (reluOut != 0) {
+      const at = <usize>(n * O * L) << 2;
+      maskByRelu(gOut + at, reluOut + at, O * L);
+    }
     for (let gi = 0; gi < groups; gi++) {
       const gs = gOut + (<usize>((n * O + gi * Og) * L) << 2);
       if (gwBase != 0) {

@@ -106,9 +106,29 @@ const conv2dOp = defineOp({
   },
 });
 
-/** Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW). */
-export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined): Variable {
-  return bias ? conv2dOp(g, x4, w4, bias) : conv2dOp(g, x4, w4);
+type ReluSaved = Saved & { out: Tensor };
+
+// relu(conv2d(...)) as one op: the same numbers, without the ReLU's own passes over the output.
+// Its backward hands ReLU's output to the conv backward kernel, which masks gradOut itself.
+const conv2dReluOp = defineOp({
+  name: 'conv2dRelu',
+  forward(ctx: OpContext<ReluSaved>, g: Conv2dGeometry, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
+    const out = kernels.conv2d(x, w, bias[0] ?? null, g, true);
+    ctx.save({ x: ctx.needsInputGrad[1] ? x : null, w: ctx.needsInputGrad[0] ? w : null, g, out });
+    return out;
+  },
+  backward(ctx: OpContext<ReluSaved>, gradOut: Tensor) {
+    const { x, w, g, out } = ctx.saved;
+    const hasBias = ctx.needsInputGrad.length > 2;
+    const [gi, gw, gb] = kernels.conv2dBackward(gradOut, x, w, g, [w !== null, x !== null, hasBias && ctx.needsInputGrad[2] === true], out);
+    return hasBias ? [gi, gw, gb] : [gi, gw];
+  },
+});
+
+/** Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW); with `relu`, relu(conv) as one op. */
+export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined, relu = false): Variable {
+  const op = relu ? conv2dReluOp : conv2dOp;
+  return bias ? op(g, x4, w4, bias) : op(g, x4, w4);
 }
 
 /**
@@ -117,7 +137,19 @@ export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input |
  * Cross-correlation, as PyTorch's conv2d.
  */
 export function conv2d(x: Input, weight: Input, bias?: Input | null, opts: Conv2dOptions = {}): Variable {
+  return convThenMaybeRelu(x, weight, bias, opts, false);
+}
+
+/**
+ * relu(conv2d(x, weight, bias, opts)) computed as one op (what Sequential runs for a Conv2d
+ * followed by a ReLU): the same values and gradients, fewer passes over memory.
+ */
+export function conv2dRelu(x: Input, weight: Input, bias?: Input | null, opts: Conv2dOptions = {}): Variable {
+  return convThenMaybeRelu(x, weight, bias, opts, true);
+}
+
+function convThenMaybeRelu(x: Input, weight: Input, bias: Input | null | undefined, opts: Conv2dOptions, relu: boolean): Variable {
   const { geometry, batched } = resolveConv('conv2d', 2, x.shape, weight.shape, bias ? bias.shape : null, opts);
-  if (batched) return runConv2d(geometry, x, weight, bias);
-  return runConv2d(geometry, x.unsqueeze(0), weight, bias).squeeze(0);
+  if (batched) return runConv2d(geometry, x, weight, bias, relu);
+  return runConv2d(geometry, x.unsqueeze(0), weight, bias, relu).squeeze(0);
 }

@@ -2,7 +2,7 @@ import { zeros, defaultGenerator, expectPositiveInt, fail, type Generator } from
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { Parameter } from '../Parameter.js';
-import { conv2d, type Conv2dOptions } from '../functional/conv2d.js';
+import { conv2d, conv2dRelu, type Conv2dOptions } from '../functional/conv2d.js';
 import { toTuple, type Size2 } from '../functional/size.js';
 import { kaimingUniform_, uniform_ } from '../init/init.js';
 import { fans } from '../init/fan.js';
@@ -97,6 +97,11 @@ export class Conv2d extends Module {
 
   forward(x: Input): Variable {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  /** relu(this.forward(x)) as one op: what Sequential runs when a ReLU follows this layer. */
+  forwardRelu(x: Input): Variable {
+    return conv2dRelu(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {

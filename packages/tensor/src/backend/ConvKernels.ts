@@ -30,8 +30,11 @@ export interface Conv2dGeometry {
  * start at index 0. Spatial resampling (interpolation) kernels live in the same domain.
  */
 export interface ConvKernels extends ResampleKernels {
-  /** out (N, O, Ho, Wo) = conv(x (N, C, H, W), w (O, C/groups, kH, kW)) + bias (O) when given. */
-  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array): void;
+  /**
+   * out (N, O, Ho, Wo) = conv(x (N, C, H, W), w (O, C/groups, kH, kW)) + bias (O) when given; with
+   * `relu`, max(out, 0) (NaN kept) in the same pass (a convolution followed by a ReLU).
+   */
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, relu?: boolean): void;
   /** gradInput (N, C, H, W) from gradOut (N, O, Ho, Wo) and the weight. Overwrites gradInput. */
   conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void;
   /** gradWeight (O, C/groups, kH, kW) from gradOut and the input. Overwrites gradWeight. */
@@ -41,7 +44,10 @@ export interface ConvKernels extends ResampleKernels {
   /**
    * The three backward passes in one call (a backend can then read gradOut once): each non-null
    * output is overwritten as by its own kernel; `w` is needed for gradInput, `x` for gradWeight.
+   * With `reluOut` (the output of conv2d with `relu`), gradOut is the gradient of that ReLU's output
+   * and is first passed through ReLU's backward (zero where reluOut <= 0); gradOut is not modified.
    */
   conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
-    gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null): void;
+    gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
+    reluOut?: Float32Array | null): void;
 }

@@ -19,14 +19,14 @@ function shapes(g: Conv2dGeometry): { input: number[]; weight: number[]; output:
   };
 }
 
-/** (N, C, H, W), weight (O, C/groups, kH, kW), bias (O) | null -> (N, O, Ho, Wo). */
-function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometry): Tensor {
+/** (N, C, H, W), weight (O, C/groups, kH, kW), bias (O) | null -> (N, O, Ho, Wo); with `relu`, max(., 0) fused. */
+function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometry, relu = false): Tensor {
   const be = getBackend();
   const s = shapes(g);
   const xb = buffer('conv2d', 'input', x, s.input), wb = buffer('conv2d', 'weight', weight, s.weight);
   const bb = bias ? buffer('conv2d', 'bias', bias, [g.O]) : null;
   const out = be.alloc(numel(s.output));
-  be.conv2d(xb, wb, bb, g, out);
+  be.conv2d(xb, wb, bb, g, out, relu);
   return new Tensor(out, s.output);
 }
 
@@ -62,19 +62,21 @@ function conv2dBackwardBias(gradOut: Tensor, g: Conv2dGeometry): Tensor {
 /**
  * gradOut (N, O, Ho, Wo) -> [gradInput (N, C, H, W) | null, gradWeight (O, C/groups, kH, kW) | null,
  * gradBias (O) | null], each computed when `needs` asks for it (gradInput needs the weight,
- * gradWeight the input), in one backend call.
+ * gradWeight the input), in one backend call. With `reluOut` (the output of conv2d with `relu`),
+ * gradOut is the gradient of that output and ReLU's backward is applied first.
  */
 function conv2dBackward(gradOut: Tensor, x: Tensor | null, weight: Tensor | null, g: Conv2dGeometry,
-  needs: readonly [boolean, boolean, boolean]): [Tensor | null, Tensor | null, Tensor | null] {
+  needs: readonly [boolean, boolean, boolean], reluOut: Tensor | null = null): [Tensor | null, Tensor | null, Tensor | null] {
   const fn = 'conv2dBackward', be = getBackend(), s = shapes(g);
   if (needs[0] && weight === null) fail(fn, 'weight is null; expected the weight when the input gradient is needed');
   if (needs[1] && x === null) fail(fn, 'input is null; expected the input when the weight gradient is needed');
   const gb = buffer(fn, 'gradOut', gradOut, s.output);
   const xb = needs[1] ? buffer(fn, 'input', x!, s.input) : null, wb = needs[0] ? buffer(fn, 'weight', weight!, s.weight) : null;
+  const mask = reluOut ? buffer(fn, 'reluOut', reluOut, s.output) : null;
   const gi = needs[0] ? be.alloc(numel(s.input)) : null;
   const gw = needs[1] ? be.alloc(numel(s.weight)) : null;
   const gbias = needs[2] ? be.alloc(g.O) : null;
-  be.conv2dBackward(gb, xb, wb, g, gi, gw, gbias);
+  be.conv2dBackward(gb, xb, wb, g, gi, gw, gbias, mask);
   return [gi && new Tensor(gi, s.input), gw && new Tensor(gw, s.weight), gbias && new Tensor(gbias, [g.O])];
 }
 

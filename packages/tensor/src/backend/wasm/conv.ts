@@ -41,10 +41,10 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
   };
   return {
     conv2dBackwardBias,
-    conv2d(x, w, bias, g, out) {
+    conv2d(x, w, bias, g, out, relu = false) {
       const s = sizes(g);
       if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-        cpuConv.conv2d(x, w, bias, g, out);
+        cpuConv.conv2d(x, w, bias, g, out, relu);
         return;
       }
       const mem = ctx.mem;
@@ -55,7 +55,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const py = mem.take(s.y);
       const n = parts(g, s.work);
       const packed = packWeights(geom, pw, 0);
-      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed], n);
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0], n);
       out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
     },
     conv2dBackwardInput(gradOut, w, g, gradInput) {
@@ -74,17 +74,18 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       ctx.run('conv2dBackwardInput', [geom, pgy, pw, pgx, cols(geom, n), mem.scratch, packed], n);
       gradInput.set(mem.f32.subarray(pgx >> 2, (pgx >> 2) + s.x));
     },
-    conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias) {
+    conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut = null) {
       const s = sizes(g);
       const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
       if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-        cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias);
+        cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut);
         return;
       }
       const mem = ctx.mem;
       mem.reset();
       const geom = placeGeometry(ctx, g);
       const pgy = placeArray(mem, gradOut, s.y);
+      const pmask = reluOut !== null ? placeArray(mem, reluOut, s.y) : 0;
       const px = gradWeight !== null ? placeArray(mem, x!, s.x) : 0;
       const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
       const pgx = gradInput !== null ? mem.take(s.x) : 0;
@@ -92,7 +93,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
       const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
       const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
-      ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed], n);
+      ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask], n);
       const heap = mem.f32;
       if (gradInput !== null) gradInput.set(heap.subarray(pgx >> 2, (pgx >> 2) + s.x));
       if (gradWeight !== null) {

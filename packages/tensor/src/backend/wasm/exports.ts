@@ -9,13 +9,13 @@ export interface WasmExports {
   gemm(M: number, N: number, K: number,
     a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
     c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
-  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, part: number, parts: number): void;
+  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, relu: number, part: number, parts: number): void;
   conv2dBackwardInput(geom: number, gOut: number, w: number, gx: number, cols: number, scratch: number, packed: number, part: number, parts: number): void;
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
   conv2dBackwardWeight(geom: number, gOut: number, x: number, gwBase: number, cols: number, scratch: number, part: number, parts: number): void;
   conv2dBackward(geom: number, gOut: number, x: number, w: number, gx: number, gwBase: number, gbBase: number,
-    cols: number, scratch: number, packedT: number, part: number, parts: number): void;
+    cols: number, scratch: number, packedT: number, reluOut: number, part: number, parts: number): void;
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
