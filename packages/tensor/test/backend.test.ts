@@ -4,10 +4,10 @@ import { setBackend, getBackend, resetBackend, cpuBackend, kernels, tensor, zero
 
 afterEach(() => resetBackend());
 
-/** Every kernel of the active backend is the CPU backend's (alloc is wrapped to record allocations). */
+/** Every kernel of the active backend is the CPU backend's (alloc and empty are wrapped to record allocations). */
 function cpuIsActive(): boolean {
   const active = getBackend() as unknown as Record<string, unknown>, cpu = cpuBackend as unknown as Record<string, unknown>;
-  return active['name'] === 'cpu' && Object.keys(cpu).every((k) => k === 'alloc' || active[k] === cpu[k]);
+  return active['name'] === 'cpu' && Object.keys(cpu).every((k) => k === 'alloc' || k === 'empty' || active[k] === cpu[k]);
 }
 
 describe('backend registry', () => {
@@ -39,7 +39,11 @@ describe('backend registry', () => {
 
   it('the backend allocates outputs', () => {
     let allocated = 0;
-    setBackend({ name: 'counting', alloc: (n) => { allocated += n; return new Float32Array(n); } });
+    setBackend({
+      name: 'counting',
+      alloc: (n) => { allocated += n; return new Float32Array(n); },
+      empty: (n) => { allocated += n; return new Float32Array(n); },
+    });
     zeros([2, 3]);
     kernels.binary('mul', tensor([1, 2, 3]), tensor([2]));
     expect(allocated).toBe(6 + 3 + 1 + 3); // zeros, the two tensor() inputs, the output

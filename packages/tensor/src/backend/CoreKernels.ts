@@ -26,6 +26,11 @@ export interface StridedArray {
 export interface CoreKernels {
   /** Allocates a zero-filled buffer. A WASM backend may hand out views into its own memory. */
   alloc(length: number): Float32Array;
+  /**
+   * A buffer whose contents are unspecified, for an output the kernel called next overwrites
+   * completely (skipping the zero fill and the fresh pages a zeroed buffer costs).
+   */
+  empty(length: number): Float32Array;
   /** out[i] = op(x[i]) over `n` contiguous elements. */
   unary(op: UnaryOp, x: Float32Array, xOffset: number, n: number, out: Float32Array, a: number, b: number): void;
   /**

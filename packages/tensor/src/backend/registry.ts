@@ -4,13 +4,18 @@ import { cpuBackend } from './cpu/index.js';
 /** Buffers allocated inside `recordAllocations`, or null outside it. */
 let recording: WeakSet<Float32Array> | null = null;
 
-/** The backend with its `alloc` reporting to `recording`. */
+/** The backend with its `alloc` and `empty` reporting to `recording`. */
 function recorded(backend: Backend): Backend {
-  const alloc = backend.alloc;
+  const { alloc, empty } = backend;
   return {
     ...backend,
     alloc(length: number): Float32Array {
       const a = alloc(length);
+      if (recording !== null) recording.add(a);
+      return a;
+    },
+    empty(length: number): Float32Array {
+      const a = empty(length);
       if (recording !== null) recording.add(a);
       return a;
     },

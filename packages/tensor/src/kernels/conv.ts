@@ -25,7 +25,7 @@ function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometr
   const s = shapes(g);
   const xb = buffer('conv2d', 'input', x, s.input), wb = buffer('conv2d', 'weight', weight, s.weight);
   const bb = bias ? buffer('conv2d', 'bias', bias, [g.O]) : null;
-  const out = be.alloc(numel(s.output));
+  const out = be.empty(numel(s.output));
   be.conv2d(xb, wb, bb, g, out, relu);
   return new Tensor(out, s.output);
 }
@@ -73,9 +73,9 @@ function conv2dBackward(gradOut: Tensor, x: Tensor | null, weight: Tensor | null
   const gb = buffer(fn, 'gradOut', gradOut, s.output);
   const xb = needs[1] ? buffer(fn, 'input', x!, s.input) : null, wb = needs[0] ? buffer(fn, 'weight', weight!, s.weight) : null;
   const mask = reluOut ? buffer(fn, 'reluOut', reluOut, s.output) : null;
-  const gi = needs[0] ? be.alloc(numel(s.input)) : null;
-  const gw = needs[1] ? be.alloc(numel(s.weight)) : null;
-  const gbias = needs[2] ? be.alloc(g.O) : null;
+  const gi = needs[0] ? be.empty(numel(s.input)) : null;
+  const gw = needs[1] ? be.empty(numel(s.weight)) : null;
+  const gbias = needs[2] ? be.empty(g.O) : null;
   be.conv2dBackward(gb, xb, wb, g, gi, gw, gbias, mask);
   return [gi && new Tensor(gi, s.input), gw && new Tensor(gw, s.weight), gbias && new Tensor(gbias, [g.O])];
 }

@@ -20,7 +20,7 @@ function view(t: Tensor, shape: readonly number[]): StridedArray {
 export function unary(op: UnaryOp, x: Tensor, a = 0, b = 0): Tensor {
   const be = getBackend();
   const src = x.contiguous();
-  const out = be.alloc(src.size);
+  const out = be.empty(src.size);
   be.unary(op, src.data, src.offset, src.size, out, a, b);
   return new Tensor(out, x.shape);
 }
@@ -30,7 +30,7 @@ export function reluBackward(out: Tensor, g: Tensor): Tensor {
   if (!shapesEqual(out.shape, g.shape)) fail('reluBackward', `gradient shape ${formatShape(g.shape)} differs from output shape ${formatShape(out.shape)}; expected the same shape`);
   const be = getBackend();
   const o = out.contiguous(), gc = g.contiguous();
-  const gx = be.alloc(o.size);
+  const gx = be.empty(o.size);
   be.reluBackward(o.data, o.offset, gc.data, gc.offset, o.size, gx);
   return new Tensor(gx, out.shape);
 }
@@ -39,7 +39,7 @@ export function reluBackward(out: Tensor, g: Tensor): Tensor {
 export function binary(op: BinaryOp, a: Tensor, b: Tensor, fn: string = op): Tensor {
   const be = getBackend();
   const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(fn, a.shape, b.shape);
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.binary(op, shape, view(a, shape), view(b, shape), out);
   return new Tensor(out, shape);
 }
@@ -48,7 +48,7 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor, fn: string = op): Ten
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const be = getBackend();
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.where(shape, view(cond, shape), view(a, shape), view(b, shape), out);
   return new Tensor(out, shape);
 }

@@ -12,6 +12,7 @@ import { normKernels } from './norm.js';
 export const cpuBackend: Backend = {
   name: 'cpu',
   alloc: (length: number) => new Float32Array(length),
+  empty: (length: number) => new Float32Array(length),
   unary,
   reluBackward,
   binary,

@@ -13,7 +13,9 @@ export interface WasmBackendOptions {
   /**
    * 'auto' sends small kernels to the CPU kernels (the copies in and out would cost more than SIMD
    * saves) and splits only big ones over threads; 'none' sends every kernel through WebAssembly and
-   * splits every splittable one, so conformance tests on tiny inputs exercise the wasm code paths.
+   * splits every splittable one, so conformance tests on tiny inputs exercise the wasm code paths;
+   * it also fills the buffers of `empty` with NaN, so a kernel that leaves part of its output
+   * unwritten fails them.
    * @default the TAPEGRAD_WASM_THRESHOLDS environment variable, else 'auto'
    */
   thresholds?: 'auto' | 'none';

@@ -30,12 +30,27 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     threads: ctx.threads,
     memoryBytes: () => ctx.mem.memory.buffer.byteLength,
     close: () => ctx.close(),
+    empty: ctx.useThresholds ? emptyBuffer : poisonedBuffer,
     gemm: makeGemm(ctx),
     ...makeElementwise(ctx),
     ...makeConvKernels(ctx),
     ...makePoolKernels(ctx, cpuPool),
     ...makePlaneKernels(cpuPool),
   };
+}
+
+/**
+ * An uninitialised buffer from Node's allocator (no zero fill; freed memory is reused, so no fresh
+ * pages to fault in either).
+ */
+function emptyBuffer(length: number): Float32Array {
+  const bytes = Buffer.allocUnsafeSlow(length * 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+}
+
+/** With `thresholds: 'none'` (the conformance-test mode): filled with NaN, so an element a kernel leaves unwritten shows. */
+function poisonedBuffer(length: number): Float32Array {
+  return emptyBuffer(length).fill(NaN);
 }
 
 let installed: WasmBackend | null = null;
