@@ -158,3 +158,16 @@ describe('distributions (10^5 samples)', () => {
     for (const c of pos) expect(Math.abs(c / trials - 0.25)).toBeLessThan(0.015);
   });
 });
+
+describe('Generator.fillMask', () => {
+  it('draws exactly what random() per element draws, and leaves the same state', () => {
+    for (const p of [0, 0.1, 0.5, 0.999, 1]) {
+      const a = new Generator(77), b = new Generator(77);
+      const mask = new Float32Array(1001);
+      a.fillMask(mask, p, 2);
+      const want = Float32Array.from({ length: 1001 }, () => (b.random() < p ? 0 : 2));
+      expect(Array.from(mask)).toEqual(Array.from(want));
+      expect(a.getState()).toEqual(b.getState());
+    }
+  });
+});

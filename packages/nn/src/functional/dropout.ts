@@ -16,10 +16,8 @@ export function expectProbability(fn: string, p: unknown): number {
 
 /** A mask of `shape`: each entry 0 with probability p, else 1 / (1 - p) (all 0 when p = 1). */
 function dropoutMask(shape: readonly number[], p: number, g: Generator): Tensor {
-  const t = new Tensor(getBackend().alloc(shape.reduce((a, b) => a * b, 1)), shape);
-  const m = t.data;
-  const keep = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < m.length; i++) m[i] = g.random() < p ? 0 : keep;
+  const t = new Tensor(getBackend().empty(shape.reduce((a, b) => a * b, 1)), shape);
+  g.fillMask(t.data, p, p === 1 ? 0 : 1 / (1 - p));
   return t;
 }
 

@@ -79,6 +79,31 @@ export class Generator {
     return (this.nextUint32() >>> 8) * 5.9604644775390625e-8;
   }
 
+  /**
+   * out[i] = random() < p ? 0 : value for every i, in order: the same draws and the same state
+   * afterwards as calling random() once per element, in one loop with the state in locals
+   * (a dropout mask).
+   */
+  fillMask(out: Float32Array, p: number, value: number): void {
+    const st = this.s;
+    let s0 = st[0]!, s1 = st[1]!, s2 = st[2]!, s3 = st[3]!;
+    // random() < p  <=>  (r >>> 8) * 2^-24 < p  <=>  (r >>> 8) < p * 2^24 (a power-of-two scale is exact)
+    const below = p * 16777216;
+    for (let i = 0; i < out.length; i++) {
+      const x = Math.imul(s1, 5);
+      const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 8;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = r < below ? 0 : value;
+    }
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  }
+
   /** A uniform integer in [0, n). */
   randint(n: number): number {
     return Math.floor(this.random53() * n);
