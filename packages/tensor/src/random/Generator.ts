@@ -87,8 +87,12 @@ export class Generator {
   fillMask(out: Float32Array, p: number, value: number): void {
     const st = this.s;
     let s0 = st[0]!, s1 = st[1]!, s2 = st[2]!, s3 = st[3]!;
-    // random() < p  <=>  (r >>> 8) * 2^-24 < p  <=>  (r >>> 8) < p * 2^24 (a power-of-two scale is exact)
-    const below = p * 16777216;
+    // random() < p  <=>  (r >>> 8) * 2^-24 < p  <=>  (r >>> 8) < ceil(p * 2^24) for the integer r >>> 8
+    // (a power-of-two scale is exact); then the sign of r - below selects without a branch, which a
+    // random mask would mispredict half the time.
+    const below = Math.ceil(p * 16777216);
+    const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
+    const valueBits = new Int32Array(new Float32Array([value]).buffer)[0]!;
     for (let i = 0; i < out.length; i++) {
       const x = Math.imul(s1, 5);
       const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 8;
@@ -99,7 +103,7 @@ export class Generator {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      out[i] = r < below ? 0 : value;
+      bits[i] = valueBits & ~((r - below) >> 31);
     }
     st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   }
