@@ -21,6 +21,25 @@ import { gemmBlock, gemmScratchBytes, packAll, MR } from './gemm';
   return max(0, min(outSize, last < 0 ? 0 : last / stride + 1));
 }
 
+/**
+ * Copies n floats (rows of a few dozen: memory.copy's call costs more than the copy at that size).
+ */
+// @ts-ignore: decorator
+@inline function copyFloats(d: usize, s: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(d + (<usize>i << 2), v128.load(s + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(d + (<usize>i << 2), load<f32>(s + (<usize>i << 2)));
+}
+
+/** Zeroes n floats (short runs, as copyFloats). */
+// @ts-ignore: decorator
+@inline function zeroFloats(d: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(d + (<usize>i << 2), z);
+  for (; i < n; i++) store<f32>(d + (<usize>i << 2), 0);
+}
+
 /** cols[(c*kH + kh)*kW + kw, oh*Wo + ow] = x[c, oh*sH - pH + kh*dH, ow*sW - pW + kw*dW], 0 outside. */
 function im2col(x: usize, Cg: i32, geom: usize, cols: usize): void {
   const H = g(geom, 2), W = g(geom, 3), kH = g(geom, 5), kW = g(geom, 6);
@@ -36,19 +55,19 @@ function im2col(x: usize, Cg: i32, geom: usize, cols: usize): void {
         const shW = kw * dW - pW;
         const owLo = lowOut(shW, sW, Wo), owHi = max(owLo, highOut(shW, sW, W, Wo));
         const base = cols + (<usize>(row * L) << 2);
-        memory.fill(base, 0, <usize>(ohLo * Wo) << 2);
+        zeroFloats(base, ohLo * Wo);
         for (let oh = ohLo; oh < ohHi; oh++) {
           const dst = base + (<usize>(oh * Wo) << 2);
           const src = plane + (<usize>((oh * sH + shH) * W + shW) << 2);
-          if (owLo > 0) memory.fill(dst, 0, <usize>owLo << 2);
+          if (owLo > 0) zeroFloats(dst, owLo);
           if (sW == 1) {
-            memory.copy(dst + (<usize>owLo << 2), src + (<usize>owLo << 2), <usize>(owHi - owLo) << 2);
+            copyFloats(dst + (<usize>owLo << 2), src + (<usize>owLo << 2), owHi - owLo);
           } else {
             for (let ow = owLo; ow < owHi; ow++) store<f32>(dst + (<usize>ow << 2), load<f32>(src + (<usize>(ow * sW) << 2)));
           }
-          if (owHi < Wo) memory.fill(dst + (<usize>owHi << 2), 0, <usize>(Wo - owHi) << 2);
+          if (owHi < Wo) zeroFloats(dst + (<usize>owHi << 2), Wo - owHi);
         }
-        memory.fill(base + (<usize>(ohHi * Wo) << 2), 0, <usize>((Ho - ohHi) * Wo) << 2);
+        zeroFloats(base + (<usize>(ohHi * Wo) << 2), (Ho - ohHi) * Wo);
       }
     }
   }
