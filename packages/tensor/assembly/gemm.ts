@@ -17,11 +17,44 @@ export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) << 2;
 }
 
+/**
+ * Stores the 4x4 block whose rows are x0..x3 transposed: column j of the block (x0[j], x1[j],
+ * x2[j], x3[j]) goes to d + j * step bytes.
+ */
+// @ts-ignore: decorator
+@inline function storeTransposed(d: usize, step: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(d + step, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(d + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(d + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+}
+
 /** Packs A[0 .. mc, 0 .. kc] (at `a`) into row panels: dst[(p * kc + k) * MR + r], rows past mc zero. */
 function packA(dst: usize, a: usize, aRs: i32, aCs: i32, mc: i32, kc: i32): void {
   for (let p = 0; p * MR < mc; p++) {
     const rows = min(MR, mc - p * MR);
     const panel = dst + (<usize>(p * kc * MR) << 2);
+    if (rows == MR && aCs == 1) {
+      // Row-major A: four rows, four depths at a time, transposed in registers.
+      const rs = <usize>aRs << 2;
+      const r0 = a + <usize>(p * MR) * rs;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        storeTransposed(panel + (<usize>(k * MR) << 2), MR << 2,
+          v128.load(r0 + o), v128.load(r0 + rs + o), v128.load(r0 + 2 * rs + o), v128.load(r0 + 3 * rs + o));
+      }
+      for (; k < kc; k++) {
+        const d = panel + (<usize>(k * MR) << 2), o = <usize>k << 2;
+        store<f32>(d, load<f32>(r0 + o));
+        store<f32>(d, load<f32>(r0 + rs + o), 4);
+        store<f32>(d, load<f32>(r0 + 2 * rs + o), 8);
+        store<f32>(d, load<f32>(r0 + 3 * rs + o), 12);
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
       let d = panel + (<usize>r << 2);
       if (r >= rows) {
@@ -52,6 +85,21 @@ function packB(dst: usize, b: usize, bRs: i32, bCs: i32, kc: i32, nc: i32): void
         v128.store(d, v128.load(s, 16), 16);
         d += NR << 2;
         s += rowStep;
+      }
+    } else if (bRs == 1 && cols == NR) {
+      // B stored transposed (column j contiguous in k): four columns, four depths at a time,
+      // transposed in registers.
+      const cs = <usize>bCs << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2, dk = d + (<usize>(k * NR) << 2);
+        storeTransposed(dk, NR << 2, v128.load(s + o), v128.load(s + cs + o), v128.load(s + 2 * cs + o), v128.load(s + 3 * cs + o));
+        const s4 = s + 4 * cs;
+        storeTransposed(dk + 16, NR << 2, v128.load(s4 + o), v128.load(s4 + cs + o), v128.load(s4 + 2 * cs + o), v128.load(s4 + 3 * cs + o));
+      }
+      for (; k < kc; k++) {
+        const o = <usize>k << 2, dk = d + (<usize>(k * NR) << 2);
+        for (let j = 0; j < NR; j++) store<f32>(dk + (<usize>j << 2), load<f32>(s + <usize>j * cs + o));
       }
     } else if (bRs == 1) {
       // B stored transposed: walk each column contiguously.
