@@ -1,5 +1,5 @@
 import { defaultGenerator, type Generator } from '@tapegrad/tensor';
-import { cat, relu, type Variable, type Input } from '@tapegrad/autograd';
+import { cat, type Variable, type Input } from '@tapegrad/autograd';
 import { Module, Conv2d } from '@tapegrad/nn';
 
 /**
@@ -21,8 +21,9 @@ export class Fire extends Module {
     this.expand3 = new Conv2d(squeezeChannels, expand3Channels, 3, { padding: 1, generator });
   }
 
+  /** Each convolution and its ReLU run as one op (Conv2d.forwardRelu). */
   forward(x: Input): Variable {
-    const s = relu(this.squeeze.forward(x));
-    return cat([relu(this.expand1.forward(s)), relu(this.expand3.forward(s))], 1);
+    const s = this.squeeze.forwardRelu(x);
+    return cat([this.expand1.forwardRelu(s), this.expand3.forwardRelu(s)], 1);
   }
 }
