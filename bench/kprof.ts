@@ -1,8 +1,10 @@
 import { Generator, getBackend, setBackend, rand, tensor } from '@tapegrad/tensor';
 import { noGrad, Variable } from '@tapegrad/autograd';
 import { F } from '@tapegrad/nn';
-import { SGD, createModel } from '@tapegrad/train';
+import { SGD, createModel, MODEL_NAMES, type ModelName } from '@tapegrad/train';
 const [name = 'nin', pass = 'train', stepsArg = '10'] = process.argv.slice(2);
+const isModel = (s: string): s is ModelName => (MODEL_NAMES as readonly string[]).includes(s);
+if (!isModel(name)) throw new Error(`kprof: model '${name}' is unknown; expected one of ${MODEL_NAMES.join(', ')}`);
 const g = new Generator(1);
 const model = createModel(name, { generator: g });
 const batch = pass === 'train' ? 64 : 256;
