@@ -88,7 +88,7 @@ for (const threads of [1, 2]) {
 describe('wasm batch norm with size thresholds', () => {
   it('a big (N, C, H, W) goes through wasm on 2 threads and matches the CPU kernels', () => {
     const backend = createWasmBackend({ threads: 2 });
-    const N = 8, C = 32, S = 14 * 14, n = N * C * S;
+    const N = 16, C = 32, S = 24 * 24, n = N * C * S; // above the split threshold: both threads work
     const g = new Generator(7);
     const x = values(g, n, 1, false), gradOut = values(g, n, 0, false), weight = values(g, C, 1, false), bias = values(g, C, 0, false);
     const m0 = new Float32Array(C), v0 = new Float32Array(C), m1 = new Float32Array(C), v1 = new Float32Array(C);

@@ -3,9 +3,13 @@ import { normKernels as cpuNorm } from '../cpu/norm.js';
 import type { WasmContext } from './context.js';
 import { placeArray } from './transfer.js';
 
-/** Below this many elements of x a batch norm kernel runs on the CPU kernel; from SPLIT on, channels are split over threads. */
+/** Below this many elements of x a batch norm kernel runs on the CPU kernel. */
 const MIN_WORK = 1 << 14;
-const SPLIT_WORK = 1 << 16;
+/**
+ * From this much work on, channels are split over threads; work is elements of x for the stats and
+ * the forward, three times that for the backward (two passes over two inputs: about 3x the time).
+ */
+const SPLIT_WORK = 1 << 18;
 
 /**
  * The wasm backend's batch normalisation (x contiguous (N, C, S)): x (and gradOut) copied into the
@@ -57,7 +61,7 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C);
       const pgw = mem.take(C), pgb = mem.take(C);
       ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb],
-        parts(C, n));
+        parts(C, 3 * n));
       if (gradInput !== null) read(pg, n, gradInput);
       if (gradWeight !== null) read(pgw, C, gradWeight);
       if (gradBias !== null) read(pgb, C, gradBias);
