@@ -43,7 +43,7 @@
 
 /** Byte address of run n of channel c. */
 // @ts-ignore: decorator
-@inline function run(p: usize, n: i32, C: i32, c: i32, S: i32): usize {
+@inline function runStart(p: usize, n: i32, C: i32, c: i32, S: i32): usize {
   return p + (<usize>((n * C + c) * S) << 2);
 }
 
@@ -58,7 +58,7 @@ export function batchNormStats(x: usize, N: i32, C: i32, S: i32, mean: usize, va
     const K = f32At(x, c * S), k2 = f64x2.splat(K);
     let s01 = f64x2.splat(0), s23 = f64x2.splat(0), q01 = f64x2.splat(0), q23 = f64x2.splat(0);
     for (let n = 0; n < N; n++) {
-      const p = run(x, n, C, c, S);
+      const p = runStart(x, n, C, c, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
         const v = v128.load(p + (<usize>i << 2));
@@ -92,7 +92,7 @@ export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, 
     const shift = (bias != 0 ? f32At(bias, c) : 0) - f32At(mean, c) * scale;
     const sc = f64x2.splat(scale), sh = f64x2.splat(shift);
     for (let n = 0; n < N; n++) {
-      const p = run(x, n, C, c, S), o = run(out, n, C, c, S);
+      const p = runStart(x, n, C, c, S), o = runStart(out, n, C, c, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
         const v = v128.load(p + (<usize>i << 2));
@@ -119,7 +119,7 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
     // sum(g) and sum(g * (x - mean)), four partial sums each
     let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
     for (let n = 0; n < N; n++) {
-      const pg = run(gradOut, n, C, c, S), px = run(x, n, C, c, S);
+      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
         const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
@@ -148,7 +148,7 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
     }
     const k2 = f64x2.splat(k), a2 = f64x2.splat(a), b2 = f64x2.splat(b);
     for (let n = 0; n < N; n++) {
-      const pg = run(gradOut, n, C, c, S), px = run(x, n, C, c, S), po = run(gradInput, n, C, c, S);
+      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S), po = runStart(gradInput, n, C, c, S);
       let i = 0;
       if (batchStats != 0) {
         for (; i + 4 <= S; i += 4) {
