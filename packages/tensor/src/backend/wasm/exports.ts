@@ -23,9 +23,14 @@ export interface WasmExports {
   whereRow(c: number, sc: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
   reluRow(x: number, out: number, n: number, part: number, parts: number): void;
   reluBackwardRow(out: number, g: number, gx: number, n: number, part: number, parts: number): void;
+  batchNormStats(x: number, N: number, C: number, S: number, mean: number, variance: number, part: number, parts: number): void;
+  batchNormForward(x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
+    weight: number, bias: number, out: number, part: number, parts: number): void;
+  batchNormBackward(gradOut: number, x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
+    weight: number, batchStats: number, gradInput: number, gradWeight: number, gradBias: number, part: number, parts: number): void;
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
 export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackward', 'maxPool2d',
-  'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow'] as const;
+  'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow', 'batchNormStats', 'batchNormForward', 'batchNormBackward'] as const;
 export type SplitKernel = (typeof splitKernels)[number];

@@ -6,6 +6,7 @@ import { makeConvKernels } from './conv.js';
 import { makeElementwise } from './elementwise.js';
 import { makePoolKernels } from './pool.js';
 import { makePlaneKernels } from './planes.js';
+import { makeNormKernels } from './norm.js';
 import { poolKernels as cpuPool } from '../cpu/pool.js';
 
 export type { WasmBackendOptions } from './context.js';
@@ -36,6 +37,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     ...makeConvKernels(ctx),
     ...makePoolKernels(ctx, cpuPool),
     ...makePlaneKernels(cpuPool),
+    ...makeNormKernels(ctx),
   };
 }
 

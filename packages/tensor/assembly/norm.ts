@@ -1,0 +1,170 @@
+// Batch normalisation over contiguous x viewed as (N, C, S): channel c is N runs of S floats, run n
+// starting at element (n * C + c) * S. Split over threads by ranges of channels.
+//
+// Sums and maps are taken in float64 (f64x2: an f32x4 load's low and high halves promoted), in the
+// order of the CPU kernel (src/backend/cpu/norm.ts): four partial sums, lane j of each 4-block of a
+// run into sum j, a run's tail into sum 0, total (s0 + s1) + (s2 + s3); per-channel constants by the
+// same f64 expressions. So every result equals the CPU kernel's bit for bit (NaN travels the same).
+// A null weight or bias is address 0.
+
+// @ts-ignore: decorator
+@inline function lowF64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+// @ts-ignore: decorator
+@inline function highF64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/** Four f32 lanes from two f64x2 (lanes 0, 1 of `a`, then of `b`), each rounded to nearest. */
+// @ts-ignore: decorator
+@inline function packF32(a: v128, b: v128): v128 {
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b),
+    0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+/** Lane 0 of `v` plus `d` (lane 1 unchanged): a run's tail goes into partial sum 0. */
+// @ts-ignore: decorator
+@inline function addLane0(v: v128, d: f64): v128 {
+  return f64x2.replace_lane(v, 0, f64x2.extract_lane(v, 0) + d);
+}
+
+/** (lane 0 + lane 1) + (lane 0 + lane 1 of `b`): the CPU kernel's s0 + s1 + (s2 + s3). */
+// @ts-ignore: decorator
+@inline function total(a: v128, b: v128): f64 {
+  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1) + (f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+}
+
+// @ts-ignore: decorator
+@inline function f32At(p: usize, i: i32): f64 {
+  return <f64>load<f32>(p + (<usize>i << 2));
+}
+
+/** Byte address of run n of channel c. */
+// @ts-ignore: decorator
+@inline function runStart(p: usize, n: i32, C: i32, c: i32, S: i32): usize {
+  return p + (<usize>((n * C + c) * S) << 2);
+}
+
+/**
+ * mean[c], variance[c] (biased) for this part's channels. One pass of sums of d = x - K, K the
+ * channel's first value, so E[d^2] - E[d]^2 does not cancel when the mean is large. Needs N * S > 0.
+ */
+export function batchNormStats(x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, part: i32, parts: i32): void {
+  const c0 = C * part / parts, c1 = C * (part + 1) / parts;
+  const M = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    const K = f32At(x, c * S), k2 = f64x2.splat(K);
+    let s01 = f64x2.splat(0), s23 = f64x2.splat(0), q01 = f64x2.splat(0), q23 = f64x2.splat(0);
+    for (let n = 0; n < N; n++) {
+      const p = runStart(x, n, C, c, S);
+      let i = 0;
+      for (; i + 4 <= S; i += 4) {
+        const v = v128.load(p + (<usize>i << 2));
+        const d01 = f64x2.sub(lowF64(v), k2), d23 = f64x2.sub(highF64(v), k2);
+        s01 = f64x2.add(s01, d01);
+        s23 = f64x2.add(s23, d23);
+        q01 = f64x2.add(q01, f64x2.mul(d01, d01));
+        q23 = f64x2.add(q23, f64x2.mul(d23, d23));
+      }
+      for (; i < S; i++) {
+        const d = f32At(p, i) - K;
+        s01 = addLane0(s01, d);
+        q01 = addLane0(q01, d * d);
+      }
+    }
+    const sd = total(s01, s23) / M;
+    const v = total(q01, q23) / M - sd * sd;
+    store<f32>(mean + (<usize>c << 2), <f32>(K + sd));
+    // NaN in the data must travel; only a rounding negative is clamped
+    store<f32>(variance + (<usize>c << 2), <f32>(v < 0 ? 0 : v));
+  }
+}
+
+/** out = x * scale + shift per channel, scale = weight / sqrt(variance + eps), shift = bias - mean * scale. */
+export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
+  weight: usize, bias: usize, out: usize, part: i32, parts: i32): void {
+  const c0 = C * part / parts, c1 = C * (part + 1) / parts;
+  for (let c = c0; c < c1; c++) {
+    const invStd = 1 / sqrt<f64>(f32At(variance, c) + eps);
+    const scale = (weight != 0 ? f32At(weight, c) : 1) * invStd;
+    const shift = (bias != 0 ? f32At(bias, c) : 0) - f32At(mean, c) * scale;
+    const sc = f64x2.splat(scale), sh = f64x2.splat(shift);
+    for (let n = 0; n < N; n++) {
+      const p = runStart(x, n, C, c, S), o = runStart(out, n, C, c, S);
+      let i = 0;
+      for (; i + 4 <= S; i += 4) {
+        const v = v128.load(p + (<usize>i << 2));
+        const a = f64x2.add(f64x2.mul(lowF64(v), sc), sh), b = f64x2.add(f64x2.mul(highF64(v), sc), sh);
+        v128.store(o + (<usize>i << 2), packF32(a, b));
+      }
+      for (; i < S; i++) store<f32>(o + (<usize>i << 2), <f32>(f32At(p, i) * scale + shift));
+    }
+  }
+}
+
+/**
+ * Gradients of batchNormForward for this part's channels: gradBias[c] = sum(g), gradWeight[c] =
+ * sum(g * (x - mean)) * invStd, and unless gradInput is 0, gradInput = k g + a x + b (batch
+ * statistics: k (g - mean(g) - xhat mean(g xhat)) rewritten) or k g (constant statistics), k =
+ * weight * invStd. gradInput may be gradOut itself: each element is read before it is written.
+ */
+export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
+  weight: usize, batchStats: i32, gradInput: usize, gradWeight: usize, gradBias: usize, part: i32, parts: i32): void {
+  const c0 = C * part / parts, c1 = C * (part + 1) / parts;
+  const M = <f64>N * <f64>S;
+  for (let c = c0; c < c1; c++) {
+    const m = f32At(mean, c), invStd = 1 / sqrt<f64>(f32At(variance, c) + eps), m2 = f64x2.splat(m);
+    // sum(g) and sum(g * (x - mean)), four partial sums each
+    let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
+    for (let n = 0; n < N; n++) {
+      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S);
+      let i = 0;
+      for (; i + 4 <= S; i += 4) {
+        const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
+        const gl = lowF64(gv), gh = highF64(gv);
+        g01 = f64x2.add(g01, gl);
+        g23 = f64x2.add(g23, gh);
+        h01 = f64x2.add(h01, f64x2.mul(gl, f64x2.sub(lowF64(xv), m2)));
+        h23 = f64x2.add(h23, f64x2.mul(gh, f64x2.sub(highF64(xv), m2)));
+      }
+      for (; i < S; i++) {
+        const a = f32At(pg, i);
+        g01 = addLane0(g01, a);
+        h01 = addLane0(h01, a * (f32At(px, i) - m));
+      }
+    }
+    const sumG = total(g01, g23), sumGX = total(h01, h23);
+    store<f32>(gradWeight + (<usize>c << 2), <f32>(sumGX * invStd));
+    store<f32>(gradBias + (<usize>c << 2), <f32>sumG);
+    if (gradInput == 0) continue;
+    const k = (weight != 0 ? f32At(weight, c) : 1) * invStd;
+    let a = 0.0, b = 0.0;
+    if (batchStats != 0) {
+      const meanG = sumG / M, proj = (sumGX / M) * invStd * invStd; // mean(g * xhat) * invStd
+      a = -k * proj;
+      b = k * (m * proj - meanG);
+    }
+    const k2 = f64x2.splat(k), a2 = f64x2.splat(a), b2 = f64x2.splat(b);
+    for (let n = 0; n < N; n++) {
+      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S), po = runStart(gradInput, n, C, c, S);
+      let i = 0;
+      if (batchStats != 0) {
+        for (; i + 4 <= S; i += 4) {
+          const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
+          const lo = f64x2.add(f64x2.add(f64x2.mul(k2, lowF64(gv)), f64x2.mul(a2, lowF64(xv))), b2);
+          const hi = f64x2.add(f64x2.add(f64x2.mul(k2, highF64(gv)), f64x2.mul(a2, highF64(xv))), b2);
+          v128.store(po + (<usize>i << 2), packF32(lo, hi));
+        }
+        for (; i < S; i++) store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i) + a * f32At(px, i) + b));
+      } else {
+        for (; i + 4 <= S; i += 4) {
+          const gv = v128.load(pg + (<usize>i << 2));
+          v128.store(po + (<usize>i << 2), packF32(f64x2.mul(k2, lowF64(gv)), f64x2.mul(k2, highF64(gv))));
+        }
+        for (; i < S; i++) store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i)));
+      }
+    }
+  }
+}
