@@ -84,7 +84,8 @@ export function batchNormStats(x: usize, N: i32, C: i32, S: i32, mean: usize, va
 
 /** out = x * scale + shift per channel, scale = weight / sqrt(variance + eps), shift = bias - mean * scale. */
 export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
-  weight: usize, bias: usize, out: usize, part: i32, parts: i32): void {
+  weight: usize, bias: usize, out: usize, relu: bool, part: i32, parts: i32): void {
+  const zero = f32x4.splat(0);
   const c0 = C * part / parts, c1 = C * (part + 1) / parts;
   for (let c = c0; c < c1; c++) {
     const invStd = 1 / sqrt<f64>(f32At(variance, c) + eps);
@@ -97,9 +98,14 @@ export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, 
       for (; i + 4 <= S; i += 4) {
         const v = v128.load(p + (<usize>i << 2));
         const a = f64x2.add(f64x2.mul(lowF64(v), sc), sh), b = f64x2.add(f64x2.mul(highF64(v), sc), sh);
-        v128.store(o + (<usize>i << 2), packF32(a, b));
+        const y = packF32(a, b);
+        // ReLU keeps y's bits where y > 0 or y is NaN, else +0
+        v128.store(o + (<usize>i << 2), relu ? v128.and(y, v128.or(f32x4.gt(y, zero), f32x4.ne(y, y))) : y);
       }
-      for (; i < S; i++) store<f32>(o + (<usize>i << 2), <f32>(f32At(p, i) * scale + shift));
+      for (; i < S; i++) {
+        const y = <f32>(f32At(p, i) * scale + shift);
+        store<f32>(o + (<usize>i << 2), relu && !(y > 0) && y == y ? 0 : y);
+      }
     }
   }
 }

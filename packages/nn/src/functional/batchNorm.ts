@@ -18,23 +18,25 @@ export interface BatchNormOptions {
 /** Running statistics: a module's Buffer (its value is replaced) or a Tensor (updated in place, as PyTorch). */
 export type RunningStat = Buffer | Tensor | null | undefined;
 
-type Opts = { mean: Tensor; variance: Tensor; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean };
-type Saved = { x: Tensor; weight: Tensor | null; o: Opts };
+type Opts = { mean: Tensor; variance: Tensor; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean; relu: boolean };
+type Saved = { x: Tensor; weight: Tensor | null; o: Opts; out: Tensor | null };
 
 // (N, C, *) [, weight (C)] [, bias (C)] -> (N, C, *): per-channel normalisation; backward in one kernel.
+// With o.relu, relu(batchNorm(...)) as one op: its backward hands ReLU's output to the kernel.
 const batchNormOp = defineOp({
   name: 'batchNorm',
   forward(ctx: OpContext<Saved>, o: Opts, x: Tensor, ...affine: Tensor[]): Tensor {
     const weight = o.hasWeight ? affine[0]! : null;
     const bias = o.hasBias ? affine[o.hasWeight ? 1 : 0]! : null;
-    ctx.save({ x, weight, o });
-    return kernels.batchNorm(x, o.mean, o.variance, weight, bias, o.eps);
+    const out = kernels.batchNorm(x, o.mean, o.variance, weight, bias, o.eps, o.relu);
+    ctx.save({ x, weight, o, out: o.relu ? out : null });
+    return out;
   },
   backward(ctx: OpContext<Saved>, g: Tensor) {
-    const { x, weight, o } = ctx.saved;
+    const { x, weight, o, out } = ctx.saved;
     const needs = ctx.needsInputGrad;
     const nw = o.hasWeight && needs[1]!, nb = o.hasBias && needs[o.hasWeight ? 2 : 1]!;
-    const r = kernels.batchNormBackward(g, x, o.mean, o.variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb]);
+    const r = kernels.batchNormBackward(g, x, o.mean, o.variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb], out);
     const grads: (Tensor | null)[] = [r.gradInput];
     if (o.hasWeight) grads.push(r.gradWeight);
     if (o.hasBias) grads.push(r.gradBias);
@@ -65,6 +67,18 @@ function updateRunning(target: Buffer | Tensor, batch: Tensor, m: number): void 
  * the running (unbiased) variance towards them; otherwise the running statistics are used.
  */
 export function batchNorm(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions = {}): Variable {
+  return batchNormThenMaybeRelu(x, runningMean, runningVar, opts, false);
+}
+
+/**
+ * relu(batchNorm(x, runningMean, runningVar, opts)) as one op (what Sequential runs for a batch
+ * norm layer followed by a ReLU): the same values, gradients and running statistics.
+ */
+export function batchNormRelu(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions = {}): Variable {
+  return batchNormThenMaybeRelu(x, runningMean, runningVar, opts, true);
+}
+
+function batchNormThenMaybeRelu(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions, relu: boolean): Variable {
   const s = x.shape;
   if (s.length < 2) fail('batchNorm', `input shape ${formatShape(s)} has rank ${s.length}; expected (N, C, *)`);
   const C = s[1]!;
@@ -90,7 +104,7 @@ export function batchNorm(x: Input, runningMean: RunningStat, runningVar: Runnin
     variance = rv;
   }
   const weight = opts.weight ?? null, bias = opts.bias ?? null;
-  const o: Opts = { mean, variance, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null };
+  const o: Opts = { mean, variance, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null, relu };
   const affine = [weight, bias].filter((t): t is Input => t !== null);
   return batchNormOp(o, x, ...affine);
 }

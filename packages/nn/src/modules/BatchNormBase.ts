@@ -2,7 +2,7 @@ import { Tensor, zeros, ones, scalar, expectPositiveInt, expectFinite, fail, for
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { Parameter, Buffer } from '../Parameter.js';
-import { batchNorm } from '../functional/batchNorm.js';
+import { batchNorm, batchNormRelu } from '../functional/batchNorm.js';
 
 export interface BatchNormModuleOptions {
   /** @default 1e-5 */
@@ -65,6 +65,15 @@ export abstract class BatchNormBase extends Module {
   }
 
   forward(x: Input): Variable {
+    return this.run(x, false);
+  }
+
+  /** relu(this.forward(x)) as one op: what Sequential runs when a ReLU follows this layer. */
+  forwardRelu(x: Input): Variable {
+    return this.run(x, true);
+  }
+
+  private run(x: Input, relu: boolean): Variable {
     const name = this.constructor.name;
     this.checkRank(x.shape);
     if (x.shape[1] !== this.numFeatures) {
@@ -79,7 +88,7 @@ export abstract class BatchNormBase extends Module {
     // Batch statistics in training, and in eval when no running statistics are kept (as PyTorch).
     const useBatch = this.training || this.runningMean === null;
     const track = !this.training || this.trackRunningStats;
-    return batchNorm(x, track ? this.runningMean : null, track ? this.runningVar : null, {
+    return (relu ? batchNormRelu : batchNorm)(x, track ? this.runningMean : null, track ? this.runningVar : null, {
       weight: this.weight, bias: this.bias, training: useBatch, momentum: factor, eps: this.eps,
     });
   }

@@ -2,13 +2,18 @@ import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { Conv2d } from './Conv2d.js';
 import { ReLU } from './ReLU.js';
+import { BatchNormBase } from './BatchNormBase.js';
 
 /**
- * True when `a` then `b` is a plain Conv2d then a plain ReLU (neither forward replaced, by a
- * subclass or on the instance), which Sequential runs as one fused op with the same result.
+ * `a` when `a` then `b` is a plain Conv2d or batch norm layer then a plain ReLU (neither forward
+ * replaced, by a subclass or on the instance), which Sequential runs as one fused op with the
+ * same result; else null.
  */
-function convThenRelu(a: Module, b: Module | undefined): a is Conv2d {
-  return a instanceof Conv2d && b instanceof ReLU && a.forward === Conv2d.prototype.forward && b.forward === ReLU.prototype.forward;
+function fusesWithRelu(a: Module, b: Module | undefined): Conv2d | BatchNormBase | null {
+  if (!(b instanceof ReLU) || b.forward !== ReLU.prototype.forward) return null;
+  if (a instanceof Conv2d && a.forward === Conv2d.prototype.forward) return a;
+  if (a instanceof BatchNormBase && a.forward === BatchNormBase.prototype.forward) return a;
+  return null;
 }
 
 /** Runs its children in order; state-dict keys are their indices (`0.weight`, `1.bias`, ...). */
@@ -38,8 +43,8 @@ export class Sequential extends Module {
   }
 
   /**
-   * (input of the first layer) -> (output of the last layer). A Conv2d directly followed by a ReLU
-   * runs as one op (relu(conv) in one kernel pass; the same values and gradients).
+   * (input of the first layer) -> (output of the last layer). A Conv2d or batch norm layer directly
+   * followed by a ReLU runs as one op (the ReLU in the same kernel pass; the same values and gradients).
    */
   forward(x: Input): Variable {
     const layers = this.layers;
@@ -47,8 +52,9 @@ export class Sequential extends Module {
     let y: Input = x;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i]!;
-      if (convThenRelu(m, layers[i + 1])) {
-        y = m.forwardRelu(y);
+      const fused = fusesWithRelu(m, layers[i + 1]);
+      if (fused !== null) {
+        y = fused.forwardRelu(y);
         i++;
       } else {
         y = m.forward(y);

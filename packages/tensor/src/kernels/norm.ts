@@ -24,29 +24,36 @@ function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
   return { mean: new Tensor(mean, [C]), variance: new Tensor(variance, [C]) };
 }
 
-/** (N, C, *) -> (N, C, *): (x - mean) / sqrt(variance + eps) * weight + bias, per channel. */
-function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+/**
+ * (N, C, *) -> (N, C, *): (x - mean) / sqrt(variance + eps) * weight + bias, per channel; with
+ * `relu`, max(., 0) fused.
+ */
+function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number, relu = false): Tensor {
   const be = getBackend();
   const [N, C, S] = ncs('batchNorm', x);
-  const out = be.alloc(x.size);
+  const out = be.empty(x.size);
   be.batchNormForward(x.values(), N, C, S, channelVector('batchNorm', 'mean', mean, C)!, channelVector('batchNorm', 'variance', variance, C)!, eps,
-    channelVector('batchNorm', 'weight', weight, C), channelVector('batchNorm', 'bias', bias, C), out);
+    channelVector('batchNorm', 'weight', weight, C), channelVector('batchNorm', 'bias', bias, C), out, relu);
   return new Tensor(out, x.shape);
 }
 
 /**
  * Gradients of `batchNorm` for the inputs flagged in `needs` ([input, weight, bias]); with
- * `batchStats` the mean and variance are the batch's own statistics of x.
+ * `batchStats` the mean and variance are the batch's own statistics of x. With `reluOut` (the
+ * output of batchNorm with `relu`), gradOut is the gradient of that output.
  */
 function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, eps: number,
-  batchStats: boolean, needs: readonly [boolean, boolean, boolean]): { gradInput: Tensor | null; gradWeight: Tensor | null; gradBias: Tensor | null } {
+  batchStats: boolean, needs: readonly [boolean, boolean, boolean], reluOut: Tensor | null = null):
+  { gradInput: Tensor | null; gradWeight: Tensor | null; gradBias: Tensor | null } {
   const be = getBackend();
   const [N, C, S] = ncs('batchNormBackward', x);
-  const gi = needs[0] ? be.alloc(x.size) : null;
-  const gw = needs[1] ? be.alloc(C) : null;
-  const gb = needs[2] ? be.alloc(C) : null;
+  if (reluOut !== null && reluOut.size !== x.size) fail('batchNormBackward', `reluOut shape ${formatShape(reluOut.shape)} does not match input shape ${formatShape(x.shape)}; expected the same shape`);
+  const gi = needs[0] ? be.empty(x.size) : null;
+  const gw = needs[1] ? be.empty(C) : null;
+  const gb = needs[2] ? be.empty(C) : null;
   be.batchNormBackward(gradOut.values(), x.values(), N, C, S, channelVector('batchNormBackward', 'mean', mean, C)!,
-    channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C), batchStats, gi, gw, gb);
+    channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C), batchStats, gi, gw, gb,
+    reluOut === null ? null : reluOut.values());
   return {
     gradInput: gi ? new Tensor(gi, x.shape) : null,
     gradWeight: gw ? new Tensor(gw, [C]) : null,

@@ -1,4 +1,5 @@
 import type { NormKernels } from '../NormKernels.js';
+import { reluBackward, unary } from './unary.js';
 
 // x[n, c, s] lives at (n * C + c) * S + s.
 
@@ -29,7 +30,7 @@ function batchNormStats(x: Float32Array, N: number, C: number, S: number, mean: 
 }
 
 function batchNormForward(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array, eps: number,
-  weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): void {
+  weight: Float32Array | null, bias: Float32Array | null, out: Float32Array, relu = false): void {
   for (let c = 0; c < C; c++) {
     const invStd = 1 / Math.sqrt(variance[c]! + eps);
     const scale = (weight ? weight[c]! : 1) * invStd;
@@ -39,12 +40,19 @@ function batchNormForward(x: Float32Array, N: number, C: number, S: number, mean
       for (let i = 0; i < S; i++) out[base + i] = x[base + i]! * scale + shift;
     }
   }
+  if (relu) unary('relu', out, 0, N * C * S, out, 0, 0);
 }
 
 // With batch statistics: dx = w * invStd * (g - mean(g) - xhat * mean(g * xhat)); else dx = w * invStd * g.
 function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
   mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, batchStats: boolean,
-  gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null): void {
+  gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
+  reluOut: Float32Array | null = null): void {
+  if (reluOut !== null) {
+    const masked = new Float32Array(N * C * S);
+    reluBackward(reluOut, 0, gradOut, 0, N * C * S, masked);
+    gradOut = masked;
+  }
   const M = N * S;
   for (let c = 0; c < C; c++) {
     const m = mean[c]!, invStd = 1 / Math.sqrt(variance[c]! + eps);

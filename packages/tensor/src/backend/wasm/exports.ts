@@ -25,7 +25,7 @@ export interface WasmExports {
   reluBackwardRow(out: number, g: number, gx: number, n: number, part: number, parts: number): void;
   batchNormStats(x: number, N: number, C: number, S: number, mean: number, variance: number, part: number, parts: number): void;
   batchNormForward(x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
-    weight: number, bias: number, out: number, part: number, parts: number): void;
+    weight: number, bias: number, out: number, relu: number, part: number, parts: number): void;
   batchNormBackward(gradOut: number, x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
     weight: number, batchStats: number, gradInput: number, gradWeight: number, gradBias: number, part: number, parts: number): void;
 }

@@ -38,26 +38,31 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       read(pm, C, mean);
       read(pv, C, variance);
     },
-    batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out) {
+    batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, relu = false) {
       const n = N * C * S;
       if (n === 0 || ctx.small(n, MIN_WORK)) {
-        cpuNorm.batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out);
+        cpuNorm.batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, relu);
         return;
       }
       mem.reset();
       const px = placeArray(mem, x, n), pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C);
       const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
-      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px], parts(C, n));
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, relu ? 1 : 0], parts(C, n));
       read(px, n, out);
     },
-    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias) {
+    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, reluOut = null) {
       const n = N * C * S;
       if (n === 0 || ctx.small(n, MIN_WORK)) {
-        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias);
+        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, reluOut);
         return;
       }
       mem.reset();
       const pg = placeArray(mem, gradOut, n), px = placeArray(mem, x, n);
+      if (reluOut !== null) {
+        // ReLU's backward on the arena's copy of gradOut, in place
+        const pr = placeArray(mem, reluOut, n);
+        ctx.run('reluBackwardRow', [pr, pg, pg, n], ctx.partsFor(n, SPLIT_WORK));
+      }
       const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C);
       const pgw = mem.take(C), pgb = mem.take(C);
       ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb],
