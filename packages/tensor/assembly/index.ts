@@ -10,4 +10,6 @@ export function heapBase(): usize {
 }
 export { conv2d, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
 export { maxPool2d } from './pool';
+export { avgPool2d, avgPool2dBackward } from './poolAvg';
+export { maxPoolBackward } from './poolIndexed';
 export { binaryRow, whereRow, reluRow } from './elementwise';

@@ -76,14 +76,21 @@ export function maxPool2d(geom: usize, x: usize, out: usize, argmax: usize, part
         let best = f32x4.splat(-Infinity);
         let at = i32x4.add(i32x4.splat(h0 * inW + w0), laneStep);
         for (let ih = h0; ih < h1; ih += dH) {
-          const row = ih * inW;
-          for (let kw = 0; kw < kW; kw++) {
-            const col = row + w0 + kw * dW;
+          // The row's own maximum first, then merged into the window's: the same rule on the same
+          // order, so the same winner, with chains of kW and kH steps instead of one of kH * kW.
+          const col0 = ih * inW + w0;
+          let rowBest = lanes(base + (<usize>col0 << 2), sW);
+          let rowAt = i32x4.add(i32x4.splat(col0), laneStep);
+          for (let kw = 1; kw < kW; kw++) {
+            const col = col0 + kw * dW;
             const v = lanes(base + (<usize>col << 2), sW);
-            const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
-            best = v128.bitselect(v, best, take);
-            at = v128.bitselect(i32x4.add(i32x4.splat(col), laneStep), at, take);
+            const take = v128.or(f32x4.gt(v, rowBest), f32x4.ne(v, v));
+            rowBest = v128.bitselect(v, rowBest, take);
+            rowAt = v128.bitselect(i32x4.add(i32x4.splat(col), laneStep), rowAt, take);
           }
+          const take = v128.or(f32x4.gt(rowBest, best), f32x4.ne(rowBest, rowBest));
+          best = v128.bitselect(rowBest, best, take);
+          at = v128.bitselect(rowAt, at, take);
         }
         v128.store(out + o, best);
         v128.store(argmax + o, f32x4.convert_i32x4_s(at));
