@@ -41,6 +41,40 @@
 }
 
 /**
+ * Four adjacent outputs whose windows lie inside the row (columns w0 + lane * sW + kw * dW), rows
+ * h0, h0 + dH, ... < h1, in f32x4 lanes. Each row's own maximum comes first, then merges into the
+ * window's: the same rule (take when greater or NaN) over the same order, so the same winner as
+ * one scan, with chains of kW and kH steps instead of one of kH * kW. Called with a literal `sW`
+ * where it matters, so `lanes` loses its branches.
+ */
+// @ts-ignore: decorator
+@inline function windowMax4(base: usize, inW: i32, h0: i32, h1: i32, dH: i32, w0: i32, kW: i32, dW: i32, sW: i32,
+  laneStep: v128, out: usize, argmax: usize): void {
+  let best = f32x4.splat(-Infinity);
+  let at = i32x4.add(i32x4.splat(h0 * inW + w0), laneStep);
+  const dWv = i32x4.splat(dW), dWBytes = <usize>dW << 2;
+  for (let ih = h0; ih < h1; ih += dH) {
+    const col0 = ih * inW + w0;
+    let q = base + (<usize>col0 << 2);
+    let cand = i32x4.add(i32x4.splat(col0), laneStep);
+    let rowBest = lanes(q, sW), rowAt = cand;
+    for (let kw = 1; kw < kW; kw++) {
+      q += dWBytes;
+      cand = i32x4.add(cand, dWv);
+      const v = lanes(q, sW);
+      const take = v128.or(f32x4.gt(v, rowBest), f32x4.ne(v, v));
+      rowBest = v128.bitselect(v, rowBest, take);
+      rowAt = v128.bitselect(cand, rowAt, take);
+    }
+    const take = v128.or(f32x4.gt(rowBest, best), f32x4.ne(rowBest, rowBest));
+    best = v128.bitselect(rowBest, best, take);
+    at = v128.bitselect(rowAt, at, take);
+  }
+  v128.store(out, best);
+  v128.store(argmax, f32x4.convert_i32x4_s(at));
+}
+
+/**
  * out[p, oh, ow] = max over the dilated window (padding acts as -inf), argmax its flat index in the
  * plane (float32). Ties keep the first maximum in row-major window order; a NaN takes over (the
  * last NaN wins), as PyTorch.
@@ -51,55 +85,36 @@ export function maxPool2d(geom: usize, x: usize, out: usize, argmax: usize, part
   const dH = g(geom, 11), dW = g(geom, 12);
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   const inPlane = inH * inW, outPlane = outH * outW;
-  // Outputs [owLo, owHi) have their whole window inside the row: no clipping, so they can go in lanes.
+  // Outputs [owLo, owHi) have their whole window inside the row: no clipping, so they can go in
+  // lanes, four at a time, the last four overlapping the previous ones when the count is not a
+  // multiple of 4 (rewriting the same values). With fewer than four, every output goes scalar.
   const owLo = min(outW, (pW + sW - 1) / sW);
   const lastFit = inW + pW - (kW - 1) * dW - 1; // ow * sW <= lastFit keeps the window's right end inside
-  const owHi = lastFit < 0 ? owLo : max(owLo, min(outW, lastFit / sW + 1));
+  let owHi = lastFit < 0 ? owLo : max(owLo, min(outW, lastFit / sW + 1));
+  if (owHi - owLo < 4) owHi = owLo;
   const laneStep = i32x4(0, sW, 2 * sW, 3 * sW);
   for (let p = p0; p < p1; p++) {
     const base = x + (<usize>(p * inPlane) << 2);
-    let o = <usize>(p * outPlane) << 2;
     for (let oh = 0; oh < outH; oh++) {
       let h0 = oh * sH - pH;
       const h1 = min(h0 + (kH - 1) * dH + 1, inH);
       while (h0 < 0) h0 += dH;
-      let ow = 0;
-      for (; ow < outW; ow++, o += 4) {
-        if (ow >= owLo && ow + 4 <= owHi) break;
+      const o = <usize>((p * outPlane + oh * outW) << 2);
+      for (let ow = 0; ow < outW; ow++) {
+        if (ow == owLo && owHi > owLo) ow = owHi;
+        if (ow >= outW) break;
         let w0 = ow * sW - pW;
         const w1 = min(w0 + (kW - 1) * dW + 1, inW);
         while (w0 < 0) w0 += dW;
-        windowMax(base, inW, h0, h1, dH, w0, w1, dW, out + o, argmax + o);
+        const ob = o + (<usize>ow << 2);
+        windowMax(base, inW, h0, h1, dH, w0, w1, dW, out + ob, argmax + ob);
       }
-      for (; ow + 4 <= owHi; ow += 4, o += 16) {
-        const w0 = ow * sW - pW;
-        let best = f32x4.splat(-Infinity);
-        let at = i32x4.add(i32x4.splat(h0 * inW + w0), laneStep);
-        for (let ih = h0; ih < h1; ih += dH) {
-          // The row's own maximum first, then merged into the window's: the same rule on the same
-          // order, so the same winner, with chains of kW and kH steps instead of one of kH * kW.
-          const col0 = ih * inW + w0;
-          let rowBest = lanes(base + (<usize>col0 << 2), sW);
-          let rowAt = i32x4.add(i32x4.splat(col0), laneStep);
-          for (let kw = 1; kw < kW; kw++) {
-            const col = col0 + kw * dW;
-            const v = lanes(base + (<usize>col << 2), sW);
-            const take = v128.or(f32x4.gt(v, rowBest), f32x4.ne(v, v));
-            rowBest = v128.bitselect(v, rowBest, take);
-            rowAt = v128.bitselect(i32x4.add(i32x4.splat(col), laneStep), rowAt, take);
-          }
-          const take = v128.or(f32x4.gt(rowBest, best), f32x4.ne(rowBest, rowBest));
-          best = v128.bitselect(rowBest, best, take);
-          at = v128.bitselect(rowAt, at, take);
-        }
-        v128.store(out + o, best);
-        v128.store(argmax + o, f32x4.convert_i32x4_s(at));
-      }
-      for (; ow < outW; ow++, o += 4) {
-        let w0 = ow * sW - pW;
-        const w1 = min(w0 + (kW - 1) * dW + 1, inW);
-        while (w0 < 0) w0 += dW;
-        windowMax(base, inW, h0, h1, dH, w0, w1, dW, out + o, argmax + o);
+      for (let ow = owLo; ow < owHi; ow += 4) {
+        const at = min(ow, owHi - 4);
+        const ob = o + (<usize>at << 2), w0 = at * sW - pW;
+        if (sW == 2) windowMax4(base, inW, h0, h1, dH, w0, kW, dW, 2, laneStep, out + ob, argmax + ob);
+        else if (sW == 1) windowMax4(base, inW, h0, h1, dH, w0, kW, dW, 1, laneStep, out + ob, argmax + ob);
+        else windowMax4(base, inW, h0, h1, dH, w0, kW, dW, sW, laneStep, out + ob, argmax + ob);
       }
     }
   }

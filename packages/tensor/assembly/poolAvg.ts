@@ -62,49 +62,62 @@
 }
 
 /**
+ * Four adjacent outputs whose windows lie inside the row (columns w0 + lane * sW + kw), rows
+ * [h0, h1), divisor `d`: two float64 lanes per accumulator, each lane summing in the scalar order
+ * (row by row, left to right), so every lane gives the scalar path's bits. Called with a literal
+ * `sW` where it matters, so `lanes` loses its branches.
+ */
+// @ts-ignore: decorator
+@inline function windowAvg4(base: usize, inW: i32, h0: i32, h1: i32, w0: i32, kW: i32, sW: i32, d: v128, out: usize): void {
+  const rowBytes = <usize>inW << 2;
+  let q = base + (<usize>(h0 * inW + w0) << 2);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  for (let ih = h0; ih < h1; ih++, q += rowBytes) {
+    for (let kw = 0; kw < kW; kw++) {
+      const v = lanes(q + (<usize>kw << 2), sW);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15)));
+    }
+  }
+  const r0 = f32x4.demote_f64x2_zero(f64x2.div(lo, d)), r1 = f32x4.demote_f64x2_zero(f64x2.div(hi, d));
+  v128.store(out, i8x16.shuffle(r0, r1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+}
+
+/**
  * out[p, oh, ow] = (sum of the window) / divisor, as float32. Outputs whose window is not clipped
- * horizontally go four at a time, two float64 lanes per accumulator, each lane summing in the
- * scalar order (row by row, left to right), so every lane gives the scalar path's bits.
+ * horizontally (and has rows) go four at a time by windowAvg4, the last four overlapping the
+ * previous ones when the count is not a multiple of 4; the rest one at a time.
  */
 export function avgPool2d(geom: usize, countIncludePad: i32, divisorOverride: f64, x: usize, out: usize, part: i32, parts: i32): void {
   const planes = g(geom, 0), inH = g(geom, 1), inW = g(geom, 2), outH = g(geom, 3), outW = g(geom, 4);
   const kH = g(geom, 5), kW = g(geom, 6), sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10);
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   const inPlane = inH * inW, outPlane = outH * outW;
-  const rowBytes = <usize>inW << 2;
   // Outputs [owLo, owHi) have their whole window inside the row.
   const owLo = min(outW, (pW + sW - 1) / sW);
   const lastFit = inW + pW - kW; // ow * sW <= lastFit keeps the window's right end inside
-  const owHi = lastFit < 0 ? owLo : max(owLo, min(outW, lastFit / sW + 1));
+  let owHi = lastFit < 0 ? owLo : max(owLo, min(outW, lastFit / sW + 1));
+  if (owHi - owLo < 4) owHi = owLo;
   for (let p = p0; p < p1; p++) {
     const base = x + (<usize>(p * inPlane) << 2);
-    let o = out + (<usize>(p * outPlane) << 2);
     for (let oh = 0; oh < outH; oh++) {
       const hs = oh * sH - pH, he = min(hs + kH, inH + pH);
       const h0 = max(hs, 0), h1 = min(he, inH);
-      let ow = 0;
-      for (; ow < outW; ow++, o += 4) {
-        if (h0 < h1 && ow >= owLo && ow + 4 <= owHi) break;
-        windowAvg(base, o, inW, ow * sW - pW, kW, pW, hs, he, h0, h1, countIncludePad, divisorOverride);
+      const o = out + (<usize>((p * outPlane + oh * outW) << 2));
+      const simd = h0 < h1 && owHi > owLo;
+      for (let ow = 0; ow < outW; ow++) {
+        if (simd && ow == owLo) ow = owHi;
+        if (ow >= outW) break;
+        windowAvg(base, o + (<usize>ow << 2), inW, ow * sW - pW, kW, pW, hs, he, h0, h1, countIncludePad, divisorOverride);
       }
-      if (ow < outW) {
-        const d = f64x2.splat(divisor((he - hs) * kW, (h1 - h0) * kW, countIncludePad, divisorOverride));
-        for (; ow + 4 <= owHi; ow += 4, o += 16) {
-          let q = base + (<usize>(h0 * inW + ow * sW - pW) << 2);
-          let lo = f64x2.splat(0), hi = f64x2.splat(0);
-          for (let ih = h0; ih < h1; ih++, q += rowBytes) {
-            for (let kw = 0; kw < kW; kw++) {
-              const v = lanes(q + (<usize>kw << 2), sW);
-              lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
-              hi = f64x2.add(hi, f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15)));
-            }
-          }
-          const r0 = f32x4.demote_f64x2_zero(f64x2.div(lo, d)), r1 = f32x4.demote_f64x2_zero(f64x2.div(hi, d));
-          v128.store(o, i8x16.shuffle(r0, r1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
-        }
-      }
-      for (; ow < outW; ow++, o += 4) {
-        windowAvg(base, o, inW, ow * sW - pW, kW, pW, hs, he, h0, h1, countIncludePad, divisorOverride);
+      if (!simd) continue;
+      const d = f64x2.splat(divisor((he - hs) * kW, (h1 - h0) * kW, countIncludePad, divisorOverride));
+      for (let ow = owLo; ow < owHi; ow += 4) {
+        const at = min(ow, owHi - 4);
+        const ob = o + (<usize>at << 2), w0 = at * sW - pW;
+        if (sW == 2) windowAvg4(base, inW, h0, h1, w0, kW, 2, d, ob);
+        else if (sW == 1) windowAvg4(base, inW, h0, h1, w0, kW, 1, d, ob);
+        else windowAvg4(base, inW, h0, h1, w0, kW, sW, d, ob);
       }
     }
   }
