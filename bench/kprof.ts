@@ -1,10 +1,11 @@
 import { Generator, getBackend, setBackend, rand, tensor } from '@tapegrad/tensor';
 import { noGrad, Variable } from '@tapegrad/autograd';
 import { F } from '@tapegrad/nn';
-import { SGD, createModel } from '@tapegrad/train';
+import { SGD, createModel, MODEL_NAMES, type ModelName } from '@tapegrad/train';
 const [name = 'nin', pass = 'train', stepsArg = '10'] = process.argv.slice(2);
+if (!(MODEL_NAMES as readonly string[]).includes(name)) throw new Error(`kprof: model ${name} is not one of ${MODEL_NAMES.join(', ')}`);
 const g = new Generator(1);
-const model = createModel(name, { generator: g });
+const model = createModel(name as ModelName, { generator: g });
 const batch = pass === 'train' ? 64 : 256;
 const x = rand([batch, 1, 28, 28], { generator: g });
 const y = tensor(Float32Array.from({ length: batch }, () => g.randint(10)), [batch]);
