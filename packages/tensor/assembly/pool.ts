@@ -40,38 +40,81 @@
   return f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
 }
 
+/** The flat indices of rowMax4's maxima (a global is per instance, so per thread). */
+let rowAt: v128 = i32x4.splat(0);
+
 /**
- * Four adjacent outputs whose windows lie inside the row (columns w0 + lane * sW + kw * dW), rows
- * h0, h0 + dH, ... < h1, in f32x4 lanes. Each row's own maximum comes first, then merges into the
- * window's: the same rule (take when greater or NaN) over the same order, so the same winner as
- * one scan, with chains of kW and kH steps instead of one of kH * kW. Called with a literal `sW`
- * where it matters, so `lanes` loses its branches.
+ * Four lanes' maxima over one window row: columns col0 + lane * sW + kw * dW (flat in the plane),
+ * kw < kW; returns the values and leaves their flat indices in `rowAt`. Ties keep the first; a NaN
+ * takes over.
  */
 // @ts-ignore: decorator
-@inline function windowMax4(base: usize, inW: i32, h0: i32, h1: i32, dH: i32, w0: i32, kW: i32, dW: i32, sW: i32,
-  laneStep: v128, out: usize, argmax: usize): void {
-  let best = f32x4.splat(-Infinity);
-  let at = i32x4.add(i32x4.splat(h0 * inW + w0), laneStep);
+@inline function rowMax4(base: usize, col0: i32, kW: i32, dW: i32, sW: i32, laneStep: v128): v128 {
+  let q = base + (<usize>col0 << 2);
   const dWv = i32x4.splat(dW), dWBytes = <usize>dW << 2;
-  for (let ih = h0; ih < h1; ih += dH) {
-    const col0 = ih * inW + w0;
-    let q = base + (<usize>col0 << 2);
-    let cand = i32x4.add(i32x4.splat(col0), laneStep);
-    let rowBest = lanes(q, sW), rowAt = cand;
-    for (let kw = 1; kw < kW; kw++) {
-      q += dWBytes;
-      cand = i32x4.add(cand, dWv);
-      const v = lanes(q, sW);
-      const take = v128.or(f32x4.gt(v, rowBest), f32x4.ne(v, v));
-      rowBest = v128.bitselect(v, rowBest, take);
-      rowAt = v128.bitselect(cand, rowAt, take);
-    }
-    const take = v128.or(f32x4.gt(rowBest, best), f32x4.ne(rowBest, rowBest));
-    best = v128.bitselect(rowBest, best, take);
-    at = v128.bitselect(rowAt, at, take);
+  let cand = i32x4.add(i32x4.splat(col0), laneStep);
+  let best = lanes(q, sW), at = cand;
+  for (let kw = 1; kw < kW; kw++) {
+    q += dWBytes;
+    cand = i32x4.add(cand, dWv);
+    const v = lanes(q, sW);
+    const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+    best = v128.bitselect(v, best, take);
+    at = v128.bitselect(cand, at, take);
   }
-  v128.store(out, best);
-  v128.store(argmax, f32x4.convert_i32x4_s(at));
+  rowAt = at;
+  return best;
+}
+
+/**
+ * One column of four adjacent outputs, starting at input column w0, whose windows lie inside the
+ * row: every output row oh, in f32x4 lanes. Each window row's own maximum comes first (rowMax4),
+ * then merges into the window's: the same rule (take when greater or NaN) over the same row-major
+ * order, so the same winner as one scan of the window, with chains of kW and kH steps instead of
+ * one of kH * kW. When consecutive windows share one row (kH = sH + 1, no dilation: 3 / 2), rows
+ * [ohLo, ohHi) (windows inside the plane) pass their last row's maxima on to the next window, so
+ * each input row is scanned once. Called with a literal `sW`, so `lanes` loses its branches.
+ */
+// @ts-ignore: decorator
+@inline function columnMax4(base: usize, inW: i32, inH: i32, outH: i32, outW: i32, kH: i32, sH: i32, pH: i32, dH: i32,
+  w0: i32, kW: i32, dW: i32, sW: i32, ohLo: i32, ohHi: i32, laneStep: v128, out: usize, argmax: usize): void {
+  const outRow = <usize>outW << 2;
+  for (let oh = 0; oh < outH; oh++) {
+    const ob = <usize>oh * outRow;
+    if (oh == ohLo && ohHi > ohLo) {
+      let h = oh * sH - pH;
+      let carry = rowMax4(base, h * inW + w0, kW, dW, sW, laneStep), carryAt = rowAt;
+      for (; oh < ohHi; oh++, h += sH) {
+        let best = carry, at = carryAt;
+        for (let r = 1; r < kH; r++) {
+          const v = rowMax4(base, (h + r) * inW + w0, kW, dW, sW, laneStep), vAt = rowAt;
+          const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+          best = v128.bitselect(v, best, take);
+          at = v128.bitselect(vAt, at, take);
+          carry = v;
+          carryAt = vAt;
+        }
+        const o = <usize>oh * outRow;
+        v128.store(out + o, best);
+        v128.store(argmax + o, f32x4.convert_i32x4_s(at));
+      }
+      oh--;
+      continue;
+    }
+    let h0 = oh * sH - pH;
+    const h1 = min(h0 + (kH - 1) * dH + 1, inH);
+    while (h0 < 0) h0 += dH;
+    let best = f32x4.splat(-Infinity);
+    let at = i32x4.add(i32x4.splat(h0 * inW + w0), laneStep);
+    for (let ih = h0; ih < h1; ih += dH) {
+      const v = rowMax4(base, ih * inW + w0, kW, dW, sW, laneStep), vAt = rowAt;
+      const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      best = v128.bitselect(v, best, take);
+      at = v128.bitselect(vAt, at, take);
+    }
+    v128.store(out + ob, best);
+    v128.store(argmax + ob, f32x4.convert_i32x4_s(at));
+  }
 }
 
 /**
@@ -92,14 +135,21 @@ export function maxPool2d(geom: usize, x: usize, out: usize, argmax: usize, part
   const lastFit = inW + pW - (kW - 1) * dW - 1; // ow * sW <= lastFit keeps the window's right end inside
   let owHi = lastFit < 0 ? owLo : max(owLo, min(outW, lastFit / sW + 1));
   if (owHi - owLo < 4) owHi = owLo;
+  // Output rows [ohLo, ohHi) have their whole window inside the plane; they share rows when kH = sH + 1.
+  let ohLo = 0, ohHi = 0;
+  if (dH == 1 && kH == sH + 1 && inH + pH - kH >= 0) {
+    ohLo = min(outH, (pH + sH - 1) / sH);
+    ohHi = max(ohLo, min(outH, (inH + pH - kH) / sH + 1));
+  }
   const laneStep = i32x4(0, sW, 2 * sW, 3 * sW);
   for (let p = p0; p < p1; p++) {
     const base = x + (<usize>(p * inPlane) << 2);
+    const po = <usize>(p * outPlane) << 2;
     for (let oh = 0; oh < outH; oh++) {
       let h0 = oh * sH - pH;
       const h1 = min(h0 + (kH - 1) * dH + 1, inH);
       while (h0 < 0) h0 += dH;
-      const o = <usize>((p * outPlane + oh * outW) << 2);
+      const o = po + (<usize>(oh * outW) << 2);
       for (let ow = 0; ow < outW; ow++) {
         if (ow == owLo && owHi > owLo) ow = owHi;
         if (ow >= outW) break;
@@ -109,13 +159,13 @@ export function maxPool2d(geom: usize, x: usize, out: usize, argmax: usize, part
         const ob = o + (<usize>ow << 2);
         windowMax(base, inW, h0, h1, dH, w0, w1, dW, out + ob, argmax + ob);
       }
-      for (let ow = owLo; ow < owHi; ow += 4) {
-        const at = min(ow, owHi - 4);
-        const ob = o + (<usize>at << 2), w0 = at * sW - pW;
-        if (sW == 2) windowMax4(base, inW, h0, h1, dH, w0, kW, dW, 2, laneStep, out + ob, argmax + ob);
-        else if (sW == 1) windowMax4(base, inW, h0, h1, dH, w0, kW, dW, 1, laneStep, out + ob, argmax + ob);
-        else windowMax4(base, inW, h0, h1, dH, w0, kW, dW, sW, laneStep, out + ob, argmax + ob);
-      }
+    }
+    for (let ow = owLo; ow < owHi; ow += 4) {
+      const at = min(ow, owHi - 4);
+      const ob = po + (<usize>at << 2), w0 = at * sW - pW;
+      if (sW == 2) columnMax4(base, inW, inH, outH, outW, kH, sH, pH, dH, w0, kW, dW, 2, ohLo, ohHi, laneStep, out + ob, argmax + ob);
+      else if (sW == 1) columnMax4(base, inW, inH, outH, outW, kH, sH, pH, dH, w0, kW, dW, 1, ohLo, ohHi, laneStep, out + ob, argmax + ob);
+      else columnMax4(base, inW, inH, outH, outW, kH, sH, pH, dH, w0, kW, dW, sW, ohLo, ohHi, laneStep, out + ob, argmax + ob);
     }
   }
 }
