@@ -43,6 +43,8 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
       mem.reset();
       const geom = placeGeometry(mem, g);
       const px = placeArray(mem, x, inSize);
+      // Slack: groups of windows clipped on the right read (and mask) up to kW * dW + 4 floats past x.
+      mem.take(g.kW * g.dW + 8);
       const po = mem.take(outSize), pa = mem.take(outSize);
       ctx.run('maxPool2d', [geom, px, po, pa], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
       readOut(mem, po, outSize, out);
