@@ -2,9 +2,10 @@
 // Pool2dGeometry's order: planes, inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW.
 //
 // Everything is branch-free: on real data "is this a new maximum?" is close to random, so a branch
-// would mispredict about half the time. Interior outputs go four at a time in f32x4 lanes (compare,
-// then bitselect of the value and of its index); a float `select` would compile to a branch on x64,
-// so the scalar border path selects the value's bits as an i32 instead.
+// would mispredict about half the time. Outputs whose window starts inside the row go four at a
+// time in f32x4 lanes (compare, then bitselect of the value and of its index), a column of four
+// walking down the plane; a float `select` would compile to a branch on x64, so the scalar path
+// (windows clipped on the left) selects the value's bits as an i32 instead.
 
 // @ts-ignore: decorator
 @inline function g(geom: usize, i: i32): i32 { return load<i32>(geom + (<usize>i << 2)); }
@@ -76,19 +77,20 @@ let rowAt: v128 = i32x4.splat(0);
 
 /**
  * One column of four adjacent outputs, starting at input column w0, whose windows start inside the
- * row and end inside it too unless `clip` (a literal): every output row oh, in f32x4 lanes. Each window row's own maximum comes first (rowMax4),
- * then merges into the window's: the same rule (take when greater or NaN) over the same row-major
- * order, so the same winner as one scan of the window, with chains of kW and kH steps instead of
- * one of kH * kW. When consecutive windows share one row (kH = sH + 1, no dilation: 3 / 2), rows
- * [ohLo, ohHi) (windows inside the plane) pass their last row's maxima on to the next window, so
- * each input row is scanned once. Called with a literal `sW`, so `lanes` loses its branches.
+ * row and end inside it too unless `clip` (a literal): every output row oh, in f32x4 lanes. Each
+ * window row's own maximum comes first (rowMax4), then merges into the window's: the same rule
+ * (take when greater or NaN) over the same row-major order, so the same winner as one scan of the
+ * window, with chains of kW and kH steps instead of one of kH * kW. When consecutive windows share
+ * one row (kH = sH + 1, no dilation: 3 / 2), rows [ohLo, ohHi) (windows inside the plane) pass
+ * their last row's maxima on to the next window, so each input row is scanned once. Called with a
+ * literal `sW`, so `lanes` loses its branches.
  */
 // @ts-ignore: decorator
 @inline function columnMax4(base: usize, inW: i32, inH: i32, outH: i32, outW: i32, kH: i32, sH: i32, pH: i32, dH: i32,
   w0: i32, kW: i32, dW: i32, sW: i32, ohLo: i32, ohHi: i32, laneStep: v128, clip: bool, out: usize, argmax: usize): void {
   const outRow = <usize>outW << 2;
-  for (let oh = 0; oh < outH; oh++) {
-    const ob = <usize>oh * outRow;
+  let oh = 0;
+  while (oh < outH) {
     if (oh == ohLo && ohHi > ohLo) {
       let h = oh * sH - pH;
       let carry = rowMax4(base, h * inW + w0, w0, inW, kW, dW, sW, laneStep, clip), carryAt = rowAt;
@@ -106,7 +108,6 @@ let rowAt: v128 = i32x4.splat(0);
         v128.store(out + o, best);
         v128.store(argmax + o, f32x4.convert_i32x4_s(at));
       }
-      oh--;
       continue;
     }
     let h0 = oh * sH - pH;
@@ -120,8 +121,10 @@ let rowAt: v128 = i32x4.splat(0);
       best = v128.bitselect(v, best, take);
       at = v128.bitselect(vAt, at, take);
     }
-    v128.store(out + ob, best);
-    v128.store(argmax + ob, f32x4.convert_i32x4_s(at));
+    const o = <usize>oh * outRow;
+    v128.store(out + o, best);
+    v128.store(argmax + o, f32x4.convert_i32x4_s(at));
+    oh++;
   }
 }
 
