@@ -9,7 +9,7 @@ const SPLIT_WORK = 1 << 18;
 
 type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
 
-/** Places the 13 geometry entries (Pool2dGeometry's order, as assembly/pool.ts reads them) in the arena. */
+/** Places the 13 geometry entries (Pool2dGeometry's order, as assembly/pool.ts and poolAvg.ts read them) in the arena. */
 function placeGeometry(mem: WasmMemory, g: Pool2dGeometry): number {
   const geom = mem.take(13);
   new Int32Array(mem.memory.buffer, geom, 13).set([g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW,
