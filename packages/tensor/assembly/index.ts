@@ -10,5 +10,7 @@ export function heapBase(): usize {
 }
 export { conv2d, conv2dBackward, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
 export { maxPool2d } from './pool';
+export { avgPool2d, avgPool2dBackward } from './poolAvg';
+export { maxPoolBackward } from './poolIndexed';
 export { binaryRow, whereRow, reluRow, reluBackwardRow } from './elementwise';
 export { batchNormStats, batchNormForward, batchNormBackward } from './norm';

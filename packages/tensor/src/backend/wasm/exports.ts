@@ -19,6 +19,9 @@ export interface WasmExports {
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
+  maxPoolBackward(gOut: number, argmax: number, planes: number, inPlane: number, outPlane: number, out: number, part: number, parts: number): void;
+  avgPool2d(geom: number, countIncludePad: number, divisorOverride: number, x: number, out: number, part: number, parts: number): void;
+  avgPool2dBackward(geom: number, countIncludePad: number, divisorOverride: number, gOut: number, out: number, part: number, parts: number): void;
   binaryRow(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
   whereRow(c: number, sc: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
   reluRow(x: number, out: number, n: number, part: number, parts: number): void;
@@ -32,5 +35,6 @@ export interface WasmExports {
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
 export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackward', 'maxPool2d',
-  'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow', 'batchNormStats', 'batchNormForward', 'batchNormBackward'] as const;
+  'maxPoolBackward', 'avgPool2d', 'avgPool2dBackward', 'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow',
+  'batchNormStats', 'batchNormForward', 'batchNormBackward'] as const;
 export type SplitKernel = (typeof splitKernels)[number];

@@ -26,6 +26,7 @@ export interface WasmBackend extends PartialBackend {
  */
 export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   const ctx = new WasmContext(opts);
+  const pool = makePoolKernels(ctx, cpuPool);
   return {
     name: 'wasm',
     threads: ctx.threads,
@@ -35,8 +36,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     gemm: makeGemm(ctx),
     ...makeElementwise(ctx),
     ...makeConvKernels(ctx),
-    ...makePoolKernels(ctx, cpuPool),
-    ...makePlaneKernels(cpuPool),
+    ...pool,
+    // Whole-plane averages in TypeScript; every other geometry to the wasm or CPU pooling kernels.
+    ...makePlaneKernels({ ...cpuPool, ...pool }),
     ...makeNormKernels(ctx),
   };
 }

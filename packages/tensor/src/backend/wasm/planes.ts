@@ -7,7 +7,7 @@ import { reduce as cpuReduce } from '../cpu/reduce.js';
  * adaptiveAvgPool2d to 1x1, avgPool2d with the plane as its window, a sum over trailing dims) and
  * their backward passes, in TypeScript: they read each element once, so copying into WebAssembly
  * memory would cost more than the sum. Four independent float64 partial sums instead of one chain
- * of dependent adds; the backward is one fill per plane. Other geometries go to the CPU kernels.
+ * of dependent adds; the backward is one fill per plane. Other geometries go to `fallback`.
  */
 
 /** Sum of x[base .. base + n) in float64, four partial sums. */
@@ -34,8 +34,8 @@ function planeFill(gOut: Float32Array, planes: number, size: number, divisor: nu
 type PlaneKernels = Pick<PoolKernels, 'globalAvgPool2d' | 'globalAvgPool2dBackward' | 'adaptiveAvgPool2d' |
   'adaptiveAvgPool2dBackward' | 'avgPool2d' | 'avgPool2dBackward'> & Pick<CoreKernels, 'reduce'>;
 
-/** The kernels above; `cpu` supplies every other geometry. */
-export function makePlaneKernels(cpu: PoolKernels): PlaneKernels {
+/** The kernels above; `fallback` (the wasm pooling kernels over the CPU ones) supplies every other geometry. */
+export function makePlaneKernels(fallback: PoolKernels): PlaneKernels {
   /** The divisor of avgPool2d when its one window is the whole plane, or 0 when it is not that case. */
   const wholePlane = (g: Parameters<PoolKernels['avgPool2d']>[1], divisorOverride: number): number =>
     g.kH === g.inH && g.kW === g.inW && g.pH === 0 && g.pW === 0 && g.outH === 1 && g.outW === 1
@@ -45,21 +45,21 @@ export function makePlaneKernels(cpu: PoolKernels): PlaneKernels {
     globalAvgPool2dBackward: (gOut, planes, size, out) => planeFill(gOut, planes, size, size, out),
     adaptiveAvgPool2d(x, planes, inH, inW, outH, outW, out) {
       if (outH === 1 && outW === 1) planeMeans(x, planes, inH * inW, inH * inW, out);
-      else cpu.adaptiveAvgPool2d(x, planes, inH, inW, outH, outW, out);
+      else fallback.adaptiveAvgPool2d(x, planes, inH, inW, outH, outW, out);
     },
     adaptiveAvgPool2dBackward(gOut, planes, inH, inW, outH, outW, out) {
       if (outH === 1 && outW === 1) planeFill(gOut, planes, inH * inW, inH * inW, out);
-      else cpu.adaptiveAvgPool2dBackward(gOut, planes, inH, inW, outH, outW, out);
+      else fallback.adaptiveAvgPool2dBackward(gOut, planes, inH, inW, outH, outW, out);
     },
     avgPool2d(x, g, countIncludePad, divisorOverride, out) {
       const d = wholePlane(g, divisorOverride);
       if (d > 0) planeMeans(x, g.planes, g.inH * g.inW, d, out);
-      else cpu.avgPool2d(x, g, countIncludePad, divisorOverride, out);
+      else fallback.avgPool2d(x, g, countIncludePad, divisorOverride, out);
     },
     avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out) {
       const d = wholePlane(g, divisorOverride);
       if (d > 0) planeFill(gOut, g.planes, g.inH * g.inW, d, out);
-      else cpu.avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out);
+      else fallback.avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out);
     },
     reduce(op, shape, X, mask, out) {
       // A sum of a contiguous input over its trailing dims: one row sum per output element.

@@ -1,36 +1,93 @@
 import type { Pool2dGeometry, PoolKernels } from '../PoolKernels.js';
 import type { WasmContext } from './context.js';
+import type { WasmMemory } from './memory.js';
 import { placeArray } from './transfer.js';
 
-/** Below this many window visits max pooling runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
+/** Below this many window visits a kernel runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
 const MIN_WORK = 1 << 14;
 const SPLIT_WORK = 1 << 18;
 
+type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
+
+/** Places the 13 geometry entries (Pool2dGeometry's order, as assembly/pool.ts and poolAvg.ts read them) in the arena. */
+function placeGeometry(mem: WasmMemory, g: Pool2dGeometry): number {
+  const geom = mem.take(13);
+  new Int32Array(mem.memory.buffer, geom, 13).set([g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW,
+    g.sH, g.sW, g.pH, g.pW, g.dH, g.dW]);
+  return geom;
+}
+
+/** Copies `n` floats at byte address `p` of the arena into `dst`. */
+function readOut(mem: WasmMemory, p: number, n: number, dst: Float32Array): void {
+  dst.set(mem.f32.subarray(p >> 2, (p >> 2) + n));
+}
+
 /**
- * The wasm backend's max pooling: the input copied into the arena, a branchless window scan split
- * over threads by planes, values and indices copied out. The backward (a scatter-add by index)
- * stays on the CPU kernel: it is memory-bound and its output is as big as the input.
+ * The wasm backend's 2-d pooling kernels: inputs copied into the arena, the kernel split over
+ * threads by planes, outputs copied out (each output overwritten whole: the kernels zero their
+ * planes themselves, so `out` needs no copying in). Max pooling is a branchless window scan; the
+ * max-pool backward a scatter-add by index into each zeroed plane; average pooling a float64 window
+ * sum and its backward a float64 share spread over each window, both with the CPU kernel's divisor
+ * rules and roundings.
  */
-export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): Pick<PoolKernels, 'maxPool2d'> {
+export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKernels {
+  const mem = ctx.mem;
   return {
-    maxPool2d(x: Float32Array, g: Pool2dGeometry, out: Float32Array, argmax: Float32Array): void {
+    maxPool2d(x, g, out, argmax) {
       const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
       const work = outSize * g.kH * g.kW;
       if (outSize === 0 || ctx.small(work, MIN_WORK)) {
         cpu.maxPool2d(x, g, out, argmax);
         return;
       }
-      const mem = ctx.mem;
       mem.reset();
-      const geom = mem.take(13);
-      new Int32Array(mem.memory.buffer, geom, 13).set([g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW,
-        g.sH, g.sW, g.pH, g.pW, g.dH, g.dW]);
+      const geom = placeGeometry(mem, g);
       const px = placeArray(mem, x, inSize);
+      // Slack: groups of windows clipped on the right read (and mask) up to kW * dW + 4 floats past x.
+      mem.take(g.kW * g.dW + 8);
       const po = mem.take(outSize), pa = mem.take(outSize);
       ctx.run('maxPool2d', [geom, px, po, pa], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
-      const heap = mem.f32;
-      out.set(heap.subarray(po >> 2, (po >> 2) + outSize));
-      argmax.set(heap.subarray(pa >> 2, (pa >> 2) + outSize));
+      readOut(mem, po, outSize, out);
+      readOut(mem, pa, outSize, argmax);
+    },
+    maxPoolBackward(gOut, argmax, planes, inPlane, outPlane, out) {
+      const inSize = planes * inPlane, outSize = planes * outPlane;
+      // Work: the scatter, and zeroing and copying out the input-sized result.
+      const work = outSize + inSize;
+      if (inSize === 0 || ctx.small(work, MIN_WORK)) {
+        cpu.maxPoolBackward(gOut, argmax, planes, inPlane, outPlane, out);
+        return;
+      }
+      mem.reset();
+      const pg = placeArray(mem, gOut, outSize), pa = placeArray(mem, argmax, outSize), po = mem.take(inSize);
+      ctx.run('maxPoolBackward', [pg, pa, planes, inPlane, outPlane, po], Math.min(planes, ctx.partsFor(work, SPLIT_WORK)));
+      readOut(mem, po, inSize, out);
+    },
+    avgPool2d(x, g, countIncludePad, divisorOverride, out) {
+      const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
+      const work = outSize * g.kH * g.kW;
+      if (outSize === 0 || ctx.small(work, MIN_WORK)) {
+        cpu.avgPool2d(x, g, countIncludePad, divisorOverride, out);
+        return;
+      }
+      mem.reset();
+      const geom = placeGeometry(mem, g);
+      const px = placeArray(mem, x, inSize), po = mem.take(outSize);
+      ctx.run('avgPool2d', [geom, countIncludePad ? 1 : 0, divisorOverride, px, po], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+      readOut(mem, po, outSize, out);
+    },
+    avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out) {
+      const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
+      const work = outSize * g.kH * g.kW + inSize;
+      if (inSize === 0 || ctx.small(work, MIN_WORK)) {
+        cpu.avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out);
+        return;
+      }
+      mem.reset();
+      const geom = placeGeometry(mem, g);
+      const pg = placeArray(mem, gOut, outSize), po = mem.take(inSize);
+      ctx.run('avgPool2dBackward', [geom, countIncludePad ? 1 : 0, divisorOverride, pg, po], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+      readOut(mem, po, inSize, out);
     },
   };
 }
