@@ -55,7 +55,9 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const py = mem.take(s.y);
       const n = parts(g, s.work);
       const packed = packWeights(geom, pw, 0);
-      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0], n);
+      const next = mem.take(1);
+      new Int32Array(mem.memory.buffer, next, 1)[0] = 0;
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next], n);
       out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
     },
     conv2dBackwardInput(gradOut, w, g, gradInput) {

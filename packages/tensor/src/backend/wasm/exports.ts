@@ -9,7 +9,8 @@ export interface WasmExports {
   gemm(M: number, N: number, K: number,
     a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
     c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
-  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, relu: number, part: number, parts: number): void;
+  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, relu: number,
+    next: number, part: number, parts: number): void;
   conv2dBackwardInput(geom: number, gOut: number, w: number, gx: number, cols: number, scratch: number, packed: number, part: number, parts: number): void;
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
