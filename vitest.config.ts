@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * The conformance tests: every test file that reads a PyTorch fixture (calls `loadFixture`), plus
  * the wasm backend's own tests. The 'wasm' project runs them again on the WebAssembly backend with
  * two threads and no size thresholds, so even tiny fixture inputs go through the wasm kernels and
- * the thread split.
+ * the thread split; 'wasm-1-thread' runs them once more on one thread.
  */
 function conformanceTests(): string[] {
   const out: string[] = [];
@@ -35,17 +35,17 @@ export default defineConfig({
     testTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'cpu' } },
-      {
-        // Not `extends: true`: that would concatenate the root `include` with this one.
+      // Not `extends: true`: that would concatenate the root `include` with this one.
+      ...[2, 1].map((threads) => ({
         test: {
-          name: 'wasm',
+          name: threads === 2 ? 'wasm' : 'wasm-1-thread',
           exclude: ['**/node_modules/**', '**/dist/**'],
-          pool: 'threads',
+          pool: 'threads' as const,
           testTimeout: 60_000,
           include: [...conformanceTests(), 'packages/tensor/test/gemm.test.ts'],
-          env: { TAPEGRAD_BACKEND: 'wasm', TAPEGRAD_THREADS: '2', TAPEGRAD_WASM_THRESHOLDS: 'none' },
+          env: { TAPEGRAD_BACKEND: 'wasm', TAPEGRAD_THREADS: String(threads), TAPEGRAD_WASM_THRESHOLDS: 'none' },
         },
-      },
+      })),
     ],
   },
 });
