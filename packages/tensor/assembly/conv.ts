@@ -211,59 +211,6 @@ function maskByRelu(g: usize, mask: usize, n: i32): void {
   }
 }
 
-/** gx (N, C, H, W) = the input gradient from gOut (N, O, Ho, Wo) and w; samples split over `parts`; `packed` from packWeights (transposed). */
-export function conv2dBackwardInput(geom: usize, gOut: usize, w: usize, gx: usize,
-  colsBase: usize, scratch: usize, packed: usize, part: i32, parts: i32): void {
-  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
-  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
-  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
-  const direct = isPointwise(geom);
-  const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
-  const scr = scratch + <usize>part * <usize>gemmScratchBytes();
-  const n0 = N * part / parts, n1 = N * (part + 1) / parts;
-  for (let n = n0; n < n1; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      const gs = gOut + (<usize>((n * O + gi * Og) * L) << 2);
-      const xs = gx + (<usize>((n * C + gi * Cg) * H * W) << 2);
-      const wg = w + (<usize>(gi * Og * K) << 2);
-      const pw = packed + <usize>gi * (<usize>packedGroupFloats(geom, true) << 2);
-      // cols (K, L) = w_g^T (K, Og) · gOut_g (Og, L); w_g^T read through strides (1, K).
-      if (direct) {
-        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, xs, L, false, scr, pw);
-      } else {
-        gemmBlock(K, L, Og, wg, 1, K, gs, L, 1, cols, L, false, scr, pw);
-        memory.fill(xs, 0, <usize>(Cg * H * W) << 2);
-        col2im(cols, Cg, geom, xs);
-      }
-    }
-  }
-}
-
-/**
- * Part `part`'s share of the weight gradient, summed over its samples into its own block
- * gwBase + part * O*K floats (the host adds the blocks up): gW_g (Og, K) += gOut_g (Og, L) · cols^T.
- */
-export function conv2dBackwardWeight(geom: usize, gOut: usize, x: usize, gwBase: usize,
-  colsBase: usize, scratch: usize, part: i32, parts: i32): void {
-  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
-  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
-  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
-  const direct = isPointwise(geom);
-  const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
-  const scr = scratch + <usize>part * <usize>gemmScratchBytes();
-  const gw = gwBase + (<usize>(part * O * K) << 2);
-  memory.fill(gw, 0, <usize>(O * K) << 2);
-  const n0 = N * part / parts, n1 = N * (part + 1) / parts;
-  for (let n = n0; n < n1; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
-      if (!direct) im2col(xs, Cg, geom, cols);
-      gemmBlock(Og, K, L, gOut + (<usize>((n * O + gi * Og) * L) << 2), L, 1,
-        direct ? xs : cols, 1, L, gw + (<usize>(gi * Og * K) << 2), K, true, scr);
-    }
-  }
-}
-
 /** dst[i] += src[i] for n floats. */
 export function addInto(dst: usize, src: usize, n: i32): void {
   let i = 0;

@@ -8,7 +8,7 @@ export { gemm, gemmScratchBytes } from './gemm';
 export function heapBase(): usize {
   return __heap_base;
 }
-export { conv2d, conv2dBackward, conv2dBackwardInput, conv2dBackwardWeight, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
+export { conv2d, conv2dBackward, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
 export { maxPool2d } from './pool';
 export { avgPool2d, avgPool2dBackward } from './poolAvg';
 export { maxPoolBackward } from './poolIndexed';

@@ -29,9 +29,9 @@
   store<f32>(argmax, <f32>at);
 }
 
-/** Four adjacent window rows' values, lanes `sW` apart from `p`. */
+/** Four adjacent windows' values, lanes `sW` apart from `p` (also read by poolAvg.ts). */
 // @ts-ignore: decorator
-@inline function lanes(p: usize, sW: i32): v128 {
+@inline export function lanes(p: usize, sW: i32): v128 {
   if (sW == 1) return v128.load(p);
   if (sW == 2) return i8x16.shuffle(v128.load(p), v128.load(p, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
   const step = <usize>sW << 2;

@@ -7,6 +7,7 @@
 // (the ceil-mode overhang does not count); its in-input part is [h0, h1) x [w0, w1). The divisor
 // is `divisorOverride` when > 0, else the padded window's area when `countIncludePad`, else the
 // in-input area; a window without input elements gives 0.
+import { lanes } from './pool';
 
 // @ts-ignore: decorator
 @inline function g(geom: usize, i: i32): i32 { return load<i32>(geom + (<usize>i << 2)); }
@@ -49,17 +50,6 @@
   store<f32>(o, <f32>(sum / divisor((he - hs) * (we - ws), (h1 - h0) * (w1 - w0), countIncludePad, divisorOverride)));
 }
 
-/** Four adjacent window columns' values, lanes `sW` apart from `p`. */
-// @ts-ignore: decorator
-@inline function lanes(p: usize, sW: i32): v128 {
-  if (sW == 1) return v128.load(p);
-  if (sW == 2) return i8x16.shuffle(v128.load(p), v128.load(p, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  const step = <usize>sW << 2;
-  let v = f32x4.splat(load<f32>(p));
-  v = f32x4.replace_lane(v, 1, load<f32>(p + step));
-  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * step));
-  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
-}
 
 /**
  * Four adjacent outputs whose windows lie inside the row (columns w0 + lane * sW + kw), rows

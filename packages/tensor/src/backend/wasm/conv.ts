@@ -39,8 +39,44 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     ctx.mem.exports.packWeights(geom, pw, dst, transposed);
     return dst;
   };
+  const conv2dBackward: ConvKernels['conv2dBackward'] = (gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut = null) => {
+    const s = sizes(g);
+    const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
+    if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+      cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut);
+      return;
+    }
+    const mem = ctx.mem;
+    mem.reset();
+    const geom = placeGeometry(ctx, g);
+    const pgy = placeArray(mem, gradOut, s.y);
+    const pmask = reluOut !== null ? placeArray(mem, reluOut, s.y) : 0;
+    const px = gradWeight !== null ? placeArray(mem, x!, s.x) : 0;
+    const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
+    const pgx = gradInput !== null ? mem.take(s.x) : 0;
+    const n = parts(g, jobs * s.work);
+    const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
+    const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
+    const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
+    ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask], n);
+    const heap = mem.f32;
+    if (gradInput !== null) gradInput.set(heap.subarray(pgx >> 2, (pgx >> 2) + s.x));
+    if (gradWeight !== null) {
+      for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
+      gradWeight.set(heap.subarray(pgw >> 2, (pgw >> 2) + s.w));
+    }
+    if (gradBias !== null) {
+      const sums = new Float64Array(mem.memory.buffer, pgb, n * g.O);
+      for (let o = 0; o < g.O; o++) {
+        let t = 0;
+        for (let p = 0; p < n; p++) t += sums[p * g.O + o]!;
+        gradBias[o] = t;
+      }
+    }
+  };
   return {
     conv2dBackwardBias,
+    conv2dBackward,
     conv2d(x, w, bias, g, out, relu = false) {
       const s = sizes(g);
       if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
@@ -60,72 +96,12 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next], n);
       out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
     },
+    // The single gradients go through the combined kernel (one wasm kernel serves all three).
     conv2dBackwardInput(gradOut, w, g, gradInput) {
-      const s = sizes(g);
-      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-        cpuConv.conv2dBackwardInput(gradOut, w, g, gradInput);
-        return;
-      }
-      const mem = ctx.mem;
-      mem.reset();
-      const geom = placeGeometry(ctx, g);
-      const pgy = placeArray(mem, gradOut, s.y), pw = placeArray(mem, w, s.w);
-      const pgx = mem.take(s.x);
-      const n = parts(g, s.work);
-      const packed = packWeights(geom, pw, 1);
-      ctx.run('conv2dBackwardInput', [geom, pgy, pw, pgx, cols(geom, n), mem.scratch, packed], n);
-      gradInput.set(mem.f32.subarray(pgx >> 2, (pgx >> 2) + s.x));
-    },
-    conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut = null) {
-      const s = sizes(g);
-      const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
-      if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-        cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut);
-        return;
-      }
-      const mem = ctx.mem;
-      mem.reset();
-      const geom = placeGeometry(ctx, g);
-      const pgy = placeArray(mem, gradOut, s.y);
-      const pmask = reluOut !== null ? placeArray(mem, reluOut, s.y) : 0;
-      const px = gradWeight !== null ? placeArray(mem, x!, s.x) : 0;
-      const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
-      const pgx = gradInput !== null ? mem.take(s.x) : 0;
-      const n = parts(g, jobs * s.work);
-      const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
-      const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
-      const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
-      ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask], n);
-      const heap = mem.f32;
-      if (gradInput !== null) gradInput.set(heap.subarray(pgx >> 2, (pgx >> 2) + s.x));
-      if (gradWeight !== null) {
-        for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
-        gradWeight.set(heap.subarray(pgw >> 2, (pgw >> 2) + s.w));
-      }
-      if (gradBias !== null) {
-        const sums = new Float64Array(mem.memory.buffer, pgb, n * g.O);
-        for (let o = 0; o < g.O; o++) {
-          let t = 0;
-          for (let p = 0; p < n; p++) t += sums[p * g.O + o]!;
-          gradBias[o] = t;
-        }
-      }
+      conv2dBackward(gradOut, null, w, g, gradInput, null, null);
     },
     conv2dBackwardWeight(gradOut, x, g, gradWeight) {
-      const s = sizes(g);
-      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-        cpuConv.conv2dBackwardWeight(gradOut, x, g, gradWeight);
-        return;
-      }
-      const mem = ctx.mem;
-      mem.reset();
-      const geom = placeGeometry(ctx, g);
-      const pgy = placeArray(mem, gradOut, s.y), px = placeArray(mem, x, s.x);
-      const n = parts(g, s.work);
-      const pgw = mem.take(n * s.w);
-      ctx.run('conv2dBackwardWeight', [geom, pgy, px, pgw, cols(geom, n), mem.scratch], n);
-      for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
-      gradWeight.set(mem.f32.subarray(pgw >> 2, (pgw >> 2) + s.w));
+      conv2dBackward(gradOut, x, null, g, null, gradWeight, null);
     },
   };
 }

@@ -11,10 +11,8 @@ export interface WasmExports {
     c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
   conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, relu: number,
     next: number, part: number, parts: number): void;
-  conv2dBackwardInput(geom: number, gOut: number, w: number, gx: number, cols: number, scratch: number, packed: number, part: number, parts: number): void;
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
-  conv2dBackwardWeight(geom: number, gOut: number, x: number, gwBase: number, cols: number, scratch: number, part: number, parts: number): void;
   conv2dBackward(geom: number, gOut: number, x: number, w: number, gx: number, gwBase: number, gbBase: number,
     cols: number, scratch: number, packedT: number, reluOut: number, part: number, parts: number): void;
   convColsBytes(geom: number): number;
@@ -35,7 +33,7 @@ export interface WasmExports {
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
-export const splitKernels = ['gemm', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackward', 'maxPool2d',
+export const splitKernels = ['gemm', 'conv2d', 'conv2dBackward', 'maxPool2d',
   'maxPoolBackward', 'avgPool2d', 'avgPool2dBackward', 'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow',
   'batchNormStats', 'batchNormForward', 'batchNormBackward'] as const;
 export type SplitKernel = (typeof splitKernels)[number];
