@@ -153,10 +153,12 @@ export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool)
  * out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), then max(., 0) with `relu`; `packed` from
  * packWeights. The threads take samples one at a time from the shared counter at `next` (an i32
  * the host zeroes), so a thread slowed down by other work on its core takes fewer of them; each
- * sample's output is computed the same way whichever thread takes it.
+ * sample's output is computed the same way whichever thread takes it. The i32 at `ready` counts
+ * the samples of x the host has copied in so far: a thread waits for its sample to arrive, so the
+ * workers start while the host is still copying.
  */
 export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
-  colsBase: usize, scratch: usize, packed: usize, relu: bool, next: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packed: usize, relu: bool, next: usize, ready: usize, part: i32, parts: i32): void {
   const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
   const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
@@ -164,6 +166,9 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
   const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
   const scr = scratch + <usize>part * <usize>gemmScratchBytes();
   for (let n = atomic.add<i32>(next, 1); n < N; n = atomic.add<i32>(next, 1)) {
+    for (let have = atomic.load<i32>(ready); have <= n; have = atomic.load<i32>(ready)) {
+      memory.atomic.wait32(ready, have, 1_000_000); // 1 ms: the host notifies after each copy
+    }
     for (let gi = 0; gi < groups; gi++) {
       const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
       if (!direct) im2col(xs, Cg, geom, cols);

@@ -39,14 +39,16 @@ export class WasmContext {
 
   /**
    * Runs a splittable kernel, in `parts` parts when a pool exists (each part gets its own block of
-   * per-thread scratch: the kernel offsets `scratch` by part * scratchBytes itself).
+   * per-thread scratch: the kernel offsets `scratch` by part * scratchBytes itself); `meanwhile`
+   * runs on this thread once the workers have started, before its own part.
    */
-  run(kernel: SplitKernel, args: readonly number[], parts: number): void {
+  run(kernel: SplitKernel, args: readonly number[], parts: number, meanwhile?: () => void): void {
     if (this.pool === null || parts <= 1) {
+      meanwhile?.();
       (this.mem.exports[kernel] as (...a: number[]) => void)(...args, 0, 1);
       return;
     }
-    this.pool.run(this.mem.exports, kernel, args, parts);
+    this.pool.run(this.mem.exports, kernel, args, parts, meanwhile);
   }
 
   /** True when a kernel of `work` multiply-adds (or element visits) should run on the CPU kernel instead. */

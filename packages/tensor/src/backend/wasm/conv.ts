@@ -86,14 +86,33 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const mem = ctx.mem;
       mem.reset();
       const geom = placeGeometry(ctx, g);
-      const px = placeArray(mem, x, s.x), pw = placeArray(mem, w, s.w);
+      const px = mem.take(s.x), pw = placeArray(mem, w, s.w);
       const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
       const py = mem.take(s.y);
       const n = parts(g, s.work);
       const packed = packWeights(geom, pw, 0);
-      const next = mem.take(1);
-      new Int32Array(mem.memory.buffer, next, 1)[0] = 0;
-      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next], n);
+      const next = mem.take(1), ready = mem.take(1);
+      const counters = new Int32Array(mem.memory.buffer);
+      counters[next >> 2] = 0;
+      counters[ready >> 2] = 0;
+      // x goes in a few samples at a time while the workers already convolve the ones that arrived
+      const sample = g.C * g.H * g.W, step = Math.max(1, Math.ceil(g.N / 16));
+      const copyIn = (): void => {
+        try {
+          const heap = mem.f32;
+          for (let i = 0; i < g.N; i += step) {
+            const end = Math.min(g.N, i + step);
+            heap.set(x.subarray(i * sample, end * sample), (px >> 2) + i * sample);
+            Atomics.store(counters, ready >> 2, end);
+            Atomics.notify(counters, ready >> 2);
+          }
+        } finally {
+          // never leave a worker waiting for samples that will not come (the error surfaces after the join)
+          Atomics.store(counters, ready >> 2, g.N);
+          Atomics.notify(counters, ready >> 2);
+        }
+      };
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next, ready], n, copyIn);
       out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
     },
     // The single gradients go through the combined kernel (one wasm kernel serves all three).

@@ -10,7 +10,7 @@ export interface WasmExports {
     a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
     c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
   conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, relu: number,
-    next: number, part: number, parts: number): void;
+    next: number, ready: number, part: number, parts: number): void;
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
   conv2dBackward(geom: number, gOut: number, x: number, w: number, gx: number, gwBase: number, gbBase: number,

@@ -43,12 +43,15 @@ export class ThreadPool {
 
   /**
    * Runs `kernel(...args, part, parts)` with parts = min(parts, threads): part 0 on this thread,
-   * the others on workers. Returns when all parts are done.
+   * the others on workers. `meanwhile` runs on this thread after the workers have been started and
+   * before part 0 (a kernel that waits for its input can start while this thread copies it in).
+   * Returns when all parts are done.
    */
-  run(fns: WasmExports, kernel: SplitKernel, args: readonly number[], parts: number): void {
+  run(fns: WasmExports, kernel: SplitKernel, args: readonly number[], parts: number, meanwhile?: () => void): void {
     const fn = fns[kernel] as (...a: number[]) => void;
     const n = Math.min(parts, this.threads);
     if (n <= 1) {
+      meanwhile?.();
       fn(...args, 0, 1);
       return;
     }
@@ -67,6 +70,7 @@ export class ThreadPool {
     }
     let failure: unknown = null;
     try {
+      meanwhile?.();
       fn(...args, 0, n);
     } catch (e) {
       failure = e;
