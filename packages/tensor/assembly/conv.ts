@@ -238,10 +238,12 @@ export function addInto(dst: usize, src: usize, n: i32): void {
  * floats, gB into gbBase + part * O float64s (the host adds the blocks up); `packedT` is the
  * weight packed by packWeights (transposed), needed only with `gx`. With `reluOut` != 0 the
  * convolution was followed by a ReLU whose output that is: each sample's gOut is first masked by it
- * in place (ReLU's backward), so gOut must be the arena's own copy.
+ * in place (ReLU's backward), so gOut must be the arena's own copy. The i32 at `ready` counts the
+ * parts whose samples the host has copied in, last part first: part p starts once it reaches
+ * parts - p, so the workers start while the host still copies part 0's samples.
  */
 export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx: usize, gwBase: usize, gbBase: usize,
-  colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, ready: usize, part: i32, parts: i32): void {
   const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
   const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
@@ -252,6 +254,9 @@ export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx:
   const gb = gbBase + (<usize>(part * O) << 3);
   if (gwBase != 0) memory.fill(gw, 0, <usize>(O * K) << 2);
   if (gbBase != 0) memory.fill(gb, 0, <usize>O << 3);
+  for (let have = atomic.load<i32>(ready); have < parts - part; have = atomic.load<i32>(ready)) {
+    memory.atomic.wait32(ready, have, 1_000_000); // 1 ms: the host notifies after each part
+  }
   const n0 = N * part / parts, n1 = N * (part + 1) / parts;
   for (let n = n0; n < n1; n++) {
     if (reluOut != 0) {

@@ -49,16 +49,38 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     const mem = ctx.mem;
     mem.reset();
     const geom = placeGeometry(ctx, g);
-    const pgy = placeArray(mem, gradOut, s.y);
-    const pmask = reluOut !== null ? placeArray(mem, reluOut, s.y) : 0;
-    const px = gradWeight !== null ? placeArray(mem, x!, s.x) : 0;
+    const pgy = mem.take(s.y);
+    const pmask = reluOut !== null ? mem.take(s.y) : 0;
+    const px = gradWeight !== null ? mem.take(s.x) : 0;
     const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
     const pgx = gradInput !== null ? mem.take(s.x) : 0;
     const n = parts(g, jobs * s.work);
     const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
     const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
     const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
-    ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask], n);
+    const ready = mem.take(1);
+    const counters = new Int32Array(mem.memory.buffer);
+    counters[ready >> 2] = 0;
+    // Each part's samples (the split of assembly/conv.ts) go in, the last part first, so the workers
+    // start on theirs while this thread still copies its own.
+    const outPer = g.O * g.Ho * g.Wo, inPer = g.C * g.H * g.W;
+    const copyIn = (): void => {
+      try {
+        const heap = mem.f32;
+        for (let p = n - 1; p >= 0; p--) {
+          const n0 = Math.floor(g.N * p / n), n1 = Math.floor(g.N * (p + 1) / n);
+          heap.set(gradOut.subarray(n0 * outPer, n1 * outPer), (pgy >> 2) + n0 * outPer);
+          if (reluOut !== null) heap.set(reluOut.subarray(n0 * outPer, n1 * outPer), (pmask >> 2) + n0 * outPer);
+          if (gradWeight !== null) heap.set(x!.subarray(n0 * inPer, n1 * inPer), (px >> 2) + n0 * inPer);
+          Atomics.store(counters, ready >> 2, n - p);
+          Atomics.notify(counters, ready >> 2);
+        }
+      } finally {
+        Atomics.store(counters, ready >> 2, n);
+        Atomics.notify(counters, ready >> 2);
+      }
+    };
+    ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask, ready], n, copyIn);
     const heap = mem.f32;
     if (gradInput !== null) gradInput.set(heap.subarray(pgx >> 2, (pgx >> 2) + s.x));
     if (gradWeight !== null) {

@@ -14,7 +14,7 @@ export interface WasmExports {
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
   conv2dBackward(geom: number, gOut: number, x: number, w: number, gx: number, gwBase: number, gbBase: number,
-    cols: number, scratch: number, packedT: number, reluOut: number, part: number, parts: number): void;
+    cols: number, scratch: number, packedT: number, reluOut: number, ready: number, part: number, parts: number): void;
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
