@@ -2,8 +2,10 @@
 // against PyTorch 1.13's nn.Sequential in training and eval mode: output, input gradient, every
 // parameter gradient, and the running statistics afterwards.
 import { describe, it, expect } from 'vitest';
-import { Variable } from '@tapegrad/autograd';
-import { BatchNorm1d, BatchNorm2d, Conv2d, ReLU, Sequential, type Module } from '../src/index.js';
+import { Generator, kernels, randn } from '@tapegrad/tensor';
+import { Variable, gradcheck } from '@tapegrad/autograd';
+import { F, BatchNorm1d, BatchNorm2d, Conv2d, ReLU, Sequential, type Module } from '../src/index.js';
+import { batchNormRelu } from '../src/functional/batchNorm.js';
 import { loadFixture, toTensor, expectClose, type EncodedTensor } from '../../../test-utils/fixtures.js';
 
 type Layer =
@@ -58,5 +60,30 @@ describe('Sequential(batch norm, ReLU) against PyTorch 1.13 fixtures', () => {
     const x = new Variable(toTensor(fixture.cases[0]!.x));
     const y = new Sequential(new BatchNorm2d(2), new Doubling()).forward(x);
     expect(y.gradFn?.name).toBe('mul');
+  });
+});
+
+describe('batchNormRelu gradcheck', () => {
+  it('batchNormRelu in training mode (N, C, H, W) with weight and bias', () => {
+    const g = new Generator(11);
+    const x = new Variable(randn([3, 2, 3, 3], { generator: g }), { requiresGrad: true });
+    const w = new Variable(randn([2], { generator: g }), { requiresGrad: true });
+    const b = new Variable(randn([2], { generator: g }), { requiresGrad: true });
+    // A step of eps in one input moves each normalised output of its channel by at most about
+    // eps * |w| * invStd * (1 + (1 + max xhat^2) / M) (M values per channel); no output may lie
+    // within twice that of ReLU's kink, or the central difference straddles it.
+    const eps = 1e-3, M = 3 * 3 * 3;
+    const pre = F.batchNorm(x, null, null, { weight: w, bias: b, training: true }).data.toArray();
+    const { mean, variance } = kernels.batchNormStats(x.data);
+    const xs = x.data.toArray(), wv = w.data.toArray(), mv = mean.toArray(), vv = variance.toArray();
+    let reach = 0;
+    for (let c = 0; c < 2; c++) {
+      const invStd = 1 / Math.sqrt(vv[c]! + 1e-5);
+      let maxXhat = 0;
+      for (let n = 0; n < 3; n++) for (let i = 0; i < 9; i++) maxXhat = Math.max(maxXhat, Math.abs((xs[(n * 2 + c) * 9 + i]! - mv[c]!) * invStd));
+      reach = Math.max(reach, eps * Math.abs(wv[c]!) * invStd * (1 + (1 + maxXhat * maxXhat) / M));
+    }
+    expect(pre.reduce((m, v) => Math.min(m, Math.abs(v)), Infinity)).toBeGreaterThan(2 * reach);
+    expect(gradcheck((a, c, d) => batchNormRelu(a, null, null, { weight: c, bias: d, training: true }), [x, w, b], { eps, atol: 2e-2 })).toBe(true);
   });
 });
