@@ -170,4 +170,9 @@ describe('Generator.fillMask', () => {
       expect(a.getState()).toEqual(b.getState());
     }
   });
+
+  it('refuses a p outside [0, 1], naming the value', () => {
+    expect(() => new Generator(1).fillMask(new Float32Array(3), 1.5, 2)).toThrow('Generator.fillMask: p 1.5 is out of range; expected a probability in [0, 1]');
+    expect(() => new Generator(1).fillMask(new Float32Array(3), NaN, 2)).toThrow('p NaN is out of range');
+  });
 });

@@ -85,6 +85,7 @@ export class Generator {
    * (a dropout mask).
    */
   fillMask(out: Float32Array, p: number, value: number): void {
+    if (!(p >= 0 && p <= 1)) fail('Generator.fillMask', `p ${String(p)} is out of range; expected a probability in [0, 1]`);
     const st = this.s;
     let s0 = st[0]!, s1 = st[1]!, s2 = st[2]!, s3 = st[3]!;
     // random() < p  <=>  (r >>> 8) * 2^-24 < p  <=>  (r >>> 8) < ceil(p * 2^24) for the integer r >>> 8
