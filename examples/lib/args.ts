@@ -22,10 +22,13 @@ function int(name: string, v: string | undefined, fallback: number, min: number)
   return n;
 }
 
-/** Parses --epochs, --subset, --seed, --out, --backend, --model and --checkpoint. */
+/**
+ * Parses --epochs, --subset, --seed, --out, --backend, --model and --checkpoint. A leading `--`
+ * is dropped: `pnpm run <script> -- --epochs 5` hands it through to the script.
+ */
 export function parseExampleArgs(argv: readonly string[], defaults: { epochs: number; out: string; model?: string }): ExampleArgs {
   const { values } = parseArgs({
-    args: [...argv],
+    args: argv[0] === '--' ? argv.slice(1) : [...argv],
     options: {
       epochs: { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
       out: { type: 'string' }, backend: { type: 'string' }, model: { type: 'string' }, checkpoint: { type: 'string' },
