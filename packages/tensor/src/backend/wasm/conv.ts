@@ -1,7 +1,7 @@
 import type { Conv2dGeometry, ConvKernels } from '../ConvKernels.js';
 import { convKernels as cpuConv } from '../cpu/conv.js';
 import type { WasmContext } from './context.js';
-import { placeArray } from './transfer.js';
+import { placeArray, readArray } from './transfer.js';
 
 /** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
 const MIN_WORK = 32 * 32 * 32;
@@ -81,11 +81,10 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       }
     };
     ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask, ready], n, copyIn);
-    const heap = mem.f32;
-    if (gradInput !== null) gradInput.set(heap.subarray(pgx >> 2, (pgx >> 2) + s.x));
+    if (gradInput !== null) readArray(mem, pgx, s.x, gradInput);
     if (gradWeight !== null) {
       for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
-      gradWeight.set(heap.subarray(pgw >> 2, (pgw >> 2) + s.w));
+      readArray(mem, pgw, s.w, gradWeight);
     }
     if (gradBias !== null) {
       const sums = new Float64Array(mem.memory.buffer, pgb, n * g.O);
@@ -135,7 +134,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
         }
       };
       ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next, ready], n, copyIn);
-      out.set(mem.f32.subarray(py >> 2, (py >> 2) + s.y));
+      readArray(mem, py, s.y, out);
     },
     // The single gradients go through the combined kernel (one wasm kernel serves all three).
     conv2dBackwardInput(gradOut, w, g, gradInput) {

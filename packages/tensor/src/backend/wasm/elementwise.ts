@@ -1,6 +1,6 @@
 import type { BinaryOp, CoreKernels, StridedArray } from '../CoreKernels.js';
 import type { WasmContext } from './context.js';
-import { placeArray } from './transfer.js';
+import { placeArray, readArray } from './transfer.js';
 import { binary as cpuBinary, copy as cpuCopy, where as cpuWhere } from '../cpu/strided.js';
 import { unary as cpuUnary, reluBackward as cpuReluBackward } from '../cpu/unary.js';
 
@@ -156,9 +156,7 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
   };
   const place = (op: StridedArray, stride: number, n: number): number =>
     placeArray(mem, op.data.subarray(op.offset, op.offset + (stride === 0 ? 1 : n)));
-  const readOut = (p: number, n: number, out: Float32Array): void => {
-    out.set(mem.f32.subarray(p >> 2, (p >> 2) + n));
-  };
+  const readOut = (p: number, n: number, out: Float32Array): void => readArray(mem, p, n, out);
   return {
     binary(op, shape, A, B, out) {
       const code = WASM_BINARY[op];

@@ -1,7 +1,7 @@
 import type { NormKernels } from '../NormKernels.js';
 import { normKernels as cpuNorm } from '../cpu/norm.js';
 import type { WasmContext } from './context.js';
-import { placeArray } from './transfer.js';
+import { placeArray, readArray } from './transfer.js';
 
 /** Below this many elements of x a batch norm kernel runs on the CPU kernel. */
 const MIN_WORK = 1 << 14;
@@ -22,9 +22,7 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
   const parts = (C: number, work: number): number => Math.min(C, ctx.partsFor(work, SPLIT_WORK));
   /** A per-channel vector in the arena, or address 0 for null. */
   const placeChannels = (v: Float32Array | null, C: number): number => (v === null ? 0 : placeArray(mem, v, C));
-  const read = (p: number, n: number, dst: Float32Array): void => {
-    dst.set(mem.f32.subarray(p >> 2, (p >> 2) + n));
-  };
+  const read = (p: number, n: number, dst: Float32Array): void => readArray(mem, p, n, dst);
   return {
     batchNormStats(x, N, C, S, mean, variance) {
       const n = N * C * S;

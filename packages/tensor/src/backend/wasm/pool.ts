@@ -1,7 +1,7 @@
 import type { Pool2dGeometry, PoolKernels } from '../PoolKernels.js';
 import type { WasmContext } from './context.js';
 import type { WasmMemory } from './memory.js';
-import { placeArray } from './transfer.js';
+import { placeArray, readArray } from './transfer.js';
 
 /** Below this many window visits a kernel runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
 const MIN_WORK = 1 << 14;
@@ -17,11 +17,6 @@ function placeGeometry(mem: WasmMemory, g: Pool2dGeometry): number {
   return geom;
 }
 
-/** Copies `n` floats at byte address `p` of the arena into `dst`. */
-function readOut(mem: WasmMemory, p: number, n: number, dst: Float32Array): void {
-  dst.set(mem.f32.subarray(p >> 2, (p >> 2) + n));
-}
-
 /**
  * The wasm backend's 2-d pooling kernels: inputs copied into the arena, the kernel split over
  * threads by planes, outputs copied out (each output overwritten whole: the kernels zero their
@@ -32,6 +27,24 @@ function readOut(mem: WasmMemory, p: number, n: number, dst: Float32Array): void
  */
 export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKernels {
   const mem = ctx.mem;
+  /**
+   * Average pooling forward (src x, dst out) or backward (src gOut, dst the input gradient) on
+   * wasm; false when the call is small enough for the CPU kernel.
+   */
+  const average = (kernel: 'avgPool2d' | 'avgPool2dBackward', src: Float32Array, g: Pool2dGeometry, countIncludePad: boolean,
+    divisorOverride: number, dst: Float32Array): boolean => {
+    const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
+    const forward = kernel === 'avgPool2d';
+    // Work: the window visits, plus (backward) zeroing and copying out the input-sized result.
+    const work = outSize * g.kH * g.kW + (forward ? 0 : inSize);
+    if ((forward ? outSize : inSize) === 0 || ctx.small(work, MIN_WORK)) return false;
+    mem.reset();
+    const geom = placeGeometry(mem, g);
+    const ps = placeArray(mem, src, forward ? inSize : outSize), pd = mem.take(forward ? outSize : inSize);
+    ctx.run(kernel, [geom, countIncludePad ? 1 : 0, divisorOverride, ps, pd], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+    readArray(mem, pd, forward ? outSize : inSize, dst);
+    return true;
+  };
   return {
     maxPool2d(x, g, out, argmax) {
       const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
@@ -47,8 +60,8 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
       mem.take(g.kW * g.dW + 8);
       const po = mem.take(outSize), pa = mem.take(outSize);
       ctx.run('maxPool2d', [geom, px, po, pa], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
-      readOut(mem, po, outSize, out);
-      readOut(mem, pa, outSize, argmax);
+      readArray(mem, po, outSize, out);
+      readArray(mem, pa, outSize, argmax);
     },
     maxPoolBackward(gOut, argmax, planes, inPlane, outPlane, out) {
       const inSize = planes * inPlane, outSize = planes * outPlane;
@@ -61,33 +74,15 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
       mem.reset();
       const pg = placeArray(mem, gOut, outSize), pa = placeArray(mem, argmax, outSize), po = mem.take(inSize);
       ctx.run('maxPoolBackward', [pg, pa, planes, inPlane, outPlane, po], Math.min(planes, ctx.partsFor(work, SPLIT_WORK)));
-      readOut(mem, po, inSize, out);
+      readArray(mem, po, inSize, out);
     },
     avgPool2d(x, g, countIncludePad, divisorOverride, out) {
-      const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
-      const work = outSize * g.kH * g.kW;
-      if (outSize === 0 || ctx.small(work, MIN_WORK)) {
-        cpu.avgPool2d(x, g, countIncludePad, divisorOverride, out);
-        return;
-      }
-      mem.reset();
-      const geom = placeGeometry(mem, g);
-      const px = placeArray(mem, x, inSize), po = mem.take(outSize);
-      ctx.run('avgPool2d', [geom, countIncludePad ? 1 : 0, divisorOverride, px, po], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
-      readOut(mem, po, outSize, out);
+      if (!average('avgPool2d', x, g, countIncludePad, divisorOverride, out)) cpu.avgPool2d(x, g, countIncludePad, divisorOverride, out);
     },
     avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out) {
-      const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
-      const work = outSize * g.kH * g.kW + inSize;
-      if (inSize === 0 || ctx.small(work, MIN_WORK)) {
+      if (!average('avgPool2dBackward', gOut, g, countIncludePad, divisorOverride, out)) {
         cpu.avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out);
-        return;
       }
-      mem.reset();
-      const geom = placeGeometry(mem, g);
-      const pg = placeArray(mem, gOut, outSize), po = mem.take(inSize);
-      ctx.run('avgPool2dBackward', [geom, countIncludePad ? 1 : 0, divisorOverride, pg, po], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
-      readOut(mem, po, inSize, out);
     },
   };
 }

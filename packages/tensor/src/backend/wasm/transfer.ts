@@ -37,6 +37,11 @@ export function placeArray(mem: WasmMemory, src: Float32Array, length = src.leng
   return ptr;
 }
 
+/** Copies `n` floats at byte address `ptr` of the arena into `dst`. */
+export function readArray(mem: WasmMemory, ptr: number, n: number, dst: Float32Array): void {
+  dst.set(mem.f32.subarray(ptr >> 2, (ptr >> 2) + n));
+}
+
 /** Copies rows x cols from the arena (row stride `cols`) into `dst` at `off` with row stride `rs`. */
 export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: number, dst: Float32Array, off: number, rs: number): void {
   const heap = mem.f32, p = ptr >> 2;
