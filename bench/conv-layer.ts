@@ -1,9 +1,7 @@
 // Forward and backward time of one nin-sized convolution layer: batch 64, Conv2d(32, 64, 5, padding 2)
 // on 14x14 (block 2's first conv), on the active backend. Run: pnpm exec tsx bench/conv-layer.ts [--iters N]
 import { performance } from 'node:perf_hooks';
-import { Generator, randn, getBackend } from '@tapegrad/tensor';
-import { Variable } from '@tapegrad/autograd';
-import { Conv2d } from '@tapegrad/nn';
+import { Generator, randn, getBackend, Variable, Conv2d } from 'tapegrad';
 
 const itersArg = process.argv.indexOf('--iters');
 const iters = itersArg >= 0 ? Number(process.argv[itersArg + 1]) : 5;

@@ -1,6 +1,6 @@
 // GEMM throughput on the shapes of nin's convolutions at batch 64 (im2col lowering: the weight
 // (O, C*k*k) times the column matrix (C*k*k, N*Ho*Wo)), forward and both backward products.
-import { getBackend } from '@tapegrad/tensor';
+import { getBackend } from 'tapegrad';
 import { emit, measure, PLANS, round, stats, type BenchRecord } from './measure.js';
 
 interface Shape { readonly name: string; readonly M: number; readonly N: number; readonly K: number; readonly transA: boolean; readonly transB: boolean }

@@ -1,6 +1,6 @@
 // Per-kernel timings of nin's convolutions at batch 64 (forward, backward input, backward weight),
 // through the active backend, so work can aim at the biggest cost.
-import { getBackend, type Conv2dGeometry } from '@tapegrad/tensor';
+import { getBackend, type Conv2dGeometry } from 'tapegrad';
 import { emit, measure, median, PLANS, round, stats, type BenchRecord } from './measure.js';
 
 const NIN_CONVS: readonly (readonly [number, number, number, number])[] = [

@@ -1,10 +1,9 @@
 // Time per backend kernel over training or inference steps of a model (each kernel wrapped with a
 // timer), so work can aim at the biggest cost.
 //   TAPEGRAD_BACKEND=wasm pnpm exec tsx bench/kprof.ts [nin|nin-fc|squeezenet|nin-bn] [train|infer] [steps]
-import { Generator, getBackend, setBackend, rand, tensor } from '@tapegrad/tensor';
-import { noGrad, Variable } from '@tapegrad/autograd';
-import { F } from '@tapegrad/nn';
-import { SGD, createModel, MODEL_NAMES, type ModelName } from '@tapegrad/train';
+import {
+  Generator, getBackend, setBackend, rand, tensor, noGrad, Variable, F, SGD, createModel, MODEL_NAMES, type ModelName,
+} from 'tapegrad';
 const [name = 'nin', pass = 'train', stepsArg = '10'] = process.argv.slice(2);
 const g = new Generator(1);
 if (!(MODEL_NAMES as readonly string[]).includes(name)) throw new Error(`kprof: model ${name} is not one of ${MODEL_NAMES.join(', ')}`);

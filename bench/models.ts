@@ -1,10 +1,8 @@
 // BENCHMARK.md's model measurements: training images/s (batch 64: forward in train mode,
 // crossEntropy, backward, SGD lr 0.05 momentum 0.9) and inference images/s (batch 256, eval,
 // noGrad), on random normalised input and random class targets, each step read back.
-import { Generator, rand, tensor, type Tensor } from '@tapegrad/tensor';
-import { noGrad, Variable } from '@tapegrad/autograd';
-import { F, type Module } from '@tapegrad/nn';
-import * as train from '@tapegrad/train';
+import { Generator, rand, tensor, type Tensor, noGrad, Variable, F, type Module } from 'tapegrad';
+import * as train from 'tapegrad';
 import { emit, measure, median, peakRssMiB, PLANS, round, stats, type BenchRecord } from './measure.js';
 
 const TRAIN_BATCH = 64, INFER_BATCH = 256;

@@ -1,7 +1,7 @@
 // One part of the benchmark, run in its own process; the backend comes from TAPEGRAD_BACKEND and
 // TAPEGRAD_THREADS (read by @tapegrad/tensor when it loads).
 import { cpus } from 'node:os';
-import { getBackend } from '@tapegrad/tensor';
+import { getBackend } from 'tapegrad';
 import type { BenchArgs } from './args.js';
 import { runGemm } from './gemm.js';
 import { runKernels } from './kernels.js';

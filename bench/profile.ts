@@ -2,10 +2,7 @@
 // profiler (node:inspector) and prints self time by function, top first.
 //   pnpm exec tsx bench/profile.ts [nin] [train|infer] [steps]   (backend from TAPEGRAD_BACKEND)
 import { Session } from 'node:inspector';
-import { Generator, getBackend, rand, tensor } from '@tapegrad/tensor';
-import { noGrad, Variable } from '@tapegrad/autograd';
-import { F } from '@tapegrad/nn';
-import { SGD } from '@tapegrad/train';
+import { Generator, getBackend, rand, tensor, noGrad, Variable, F, SGD } from 'tapegrad';
 import { findCreateModel } from './models.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }

@@ -8,10 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Generator, type Tensor } from '@tapegrad/tensor';
-import { Variable, noGrad } from '@tapegrad/autograd';
-import { F, Sequential } from '@tapegrad/nn';
-import { createModel, fit, loadCheckpoint, DataLoader, MNIST_MEAN, MNIST_STD } from '@tapegrad/train';
+import {
+  Generator, type Tensor, Variable, noGrad, F, Sequential, createModel, fit, loadCheckpoint, DataLoader, MNIST_MEAN, MNIST_STD,
+} from 'tapegrad';
 import { parseExampleArgs, startBackend } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader } from './lib/data.js';
 import { recipe } from './lib/recipe.js';

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fit, evaluate, summarize, type EpochResult } from '@tapegrad/train';
+import { fit, evaluate, summarize, type EpochResult } from 'tapegrad';
 import { parseExampleArgs, startBackend } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader, shift, padded } from './lib/data.js';
 import { recipe } from './lib/recipe.js';

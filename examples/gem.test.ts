@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { Generator, rand, tensor } from '@tapegrad/tensor';
-import { Variable, gradcheck, mean } from '@tapegrad/autograd';
+import { Generator, rand, tensor, Variable, gradcheck, mean } from 'tapegrad';
 import { gem, GeM } from './gem.js';
 
 describe('GeM pooling (custom op written with defineOp)', () => {

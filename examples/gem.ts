@@ -3,9 +3,9 @@
 // p = 1 is average pooling; p -> infinity approaches max pooling.
 // Everything a user needs for their own pooling is in this file: forward and backward by hand,
 // a Module holding the learnable parameter, and (in gem.test.ts) a gradcheck.
-import { Tensor, kernels, fail, formatShape, scalar } from '@tapegrad/tensor';
-import { defineOp, OpContext, type Input, type Variable } from '@tapegrad/autograd';
-import { Module, Parameter } from '@tapegrad/nn';
+import {
+  Tensor, kernels, fail, formatShape, scalar, defineOp, OpContext, type Input, type Variable, Module, Parameter,
+} from 'tapegrad';
 
 const { unary, binary, reduce } = kernels;
 

@@ -1,7 +1,5 @@
 // A small end-to-end run: an MLP learns a synthetic 3-class problem with plain gradient descent.
-import { Generator, randn, tensor } from '@tapegrad/tensor';
-import { Variable, noGrad } from '@tapegrad/autograd';
-import { Sequential, Linear, ReLU, F } from '@tapegrad/nn';
+import { Generator, randn, tensor, Variable, noGrad, Sequential, Linear, ReLU, F } from 'tapegrad';
 
 const g = new Generator(0);
 const N = 512;

@@ -6,8 +6,7 @@
 //   pnpm --filter examples run train -- --model squeezenet --epochs 15
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Generator } from '@tapegrad/tensor';
-import { createModel, fit, MODEL_NAMES, type ModelName, type FitResult } from '@tapegrad/train';
+import { Generator, createModel, fit, MODEL_NAMES, type ModelName, type FitResult } from 'tapegrad';
 import { parseExampleArgs, startBackend } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader } from './lib/data.js';
 import { recipe } from './lib/recipe.js';

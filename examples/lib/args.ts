@@ -1,6 +1,6 @@
 // Command-line flags shared by the examples.
 import { parseArgs } from 'node:util';
-import { useWasmBackend, resetBackend } from '@tapegrad/tensor';
+import { getBackend, resetBackend, setBackend, useWasmBackend } from 'tapegrad';
 
 export interface ExampleArgs {
   /** Epochs per model. */
@@ -9,7 +9,8 @@ export interface ExampleArgs {
   subset: number | null;
   seed: number;
   out: string;
-  backend: 'cpu' | 'wasm';
+  /** null: the backend `tapegrad` installed when imported (the fastest that loads, or TAPEGRAD_BACKEND's). */
+  backend: 'cpu' | 'wasm' | null;
   model: string;
   /** A checkpoint to start from instead of training (examples that support it). */
   checkpoint: string | null;
@@ -35,8 +36,8 @@ export function parseExampleArgs(argv: readonly string[], defaults: { epochs: nu
     },
     strict: true,
   });
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'cpu' && backend !== 'wasm') throw new Error(`--backend ${backend} is not supported; expected cpu or wasm`);
+  const backend = values.backend ?? null;
+  if (backend !== null && backend !== 'cpu' && backend !== 'wasm') throw new Error(`--backend ${backend} is not supported; expected cpu or wasm`);
   return {
     epochs: int('epochs', values.epochs, defaults.epochs, 1),
     subset: values.subset === undefined ? null : int('subset', values.subset, 0, 1),
@@ -48,12 +49,14 @@ export function parseExampleArgs(argv: readonly string[], defaults: { epochs: nu
   };
 }
 
-/** Installs the chosen backend; returns a function that releases its worker threads. */
-export function startBackend(name: 'cpu' | 'wasm'): { label: string; close(): void } {
-  if (name === 'cpu') {
-    resetBackend();
-    return { label: 'cpu', close() {} };
-  }
-  const be = useWasmBackend();
-  return { label: `wasm (${be.threads} threads)`, close() { resetBackend(); be.close(); } };
+/** Installs the chosen backend (null: keep the active one); `close()` puts the previous one back. */
+export function startBackend(name: 'cpu' | 'wasm' | null): { label: string; close(): void } {
+  const before = getBackend();
+  if (name === 'cpu') resetBackend();
+  else if (name === 'wasm') useWasmBackend();
+  const active = getBackend();
+  return {
+    label: active.threads !== undefined ? `${active.name} (${active.threads} threads)` : active.name,
+    close() { setBackend(before); },
+  };
 }

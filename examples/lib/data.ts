@@ -1,6 +1,7 @@
 // The embedded MNIST split of BENCHMARK.md, optionally an evenly spread subset, and loaders.
-import { Generator } from '@tapegrad/tensor';
-import { embeddedMnist, evenSubset, DataLoader, padCrop, type Dataset, type Transform } from '@tapegrad/train';
+import {
+  Generator, embeddedMnist, evenSubset, DataLoader, padCrop, type Dataset, type Transform,
+} from 'tapegrad';
 
 export function loadMnist(subset: number | null): { train: Dataset; test: Dataset } {
   const sets = embeddedMnist();

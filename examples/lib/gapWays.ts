@@ -1,7 +1,5 @@
 // The four ways of computing global average pooling: equal outputs and their speed.
-import { Generator, randn, type Tensor } from '@tapegrad/tensor';
-import { Variable, mean } from '@tapegrad/autograd';
-import { F } from '@tapegrad/nn';
+import { Generator, randn, type Tensor, Variable, mean, F } from 'tapegrad';
 
 export interface GapWay {
   name: string;

@@ -3,10 +3,9 @@
 //   gap-fc  GAP over the 128 trunk channels, then Linear(128, 10) (ResNet style)
 //   fc      Flatten (128 * 7 * 7 = 6272) then Linear(6272, 256) ReLU Dropout Linear(256, 10) (nin-fc style)
 //   gem     as gap, with GeM pooling (learnable exponent, examples/gem.ts) in place of the average
-import { Generator } from '@tapegrad/tensor';
 import {
-  Module, Sequential, Conv2d, BatchNorm2d, ReLU, Dropout, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, Linear, init,
-} from '@tapegrad/nn';
+  Generator, Module, Sequential, Conv2d, BatchNorm2d, ReLU, Dropout, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, Linear, init,
+} from 'tapegrad';
 import { GeM } from '../gem.js';
 
 export const HEADS = ['gap', 'gap-fc', 'fc', 'gem'] as const;

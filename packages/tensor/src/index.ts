@@ -20,6 +20,3 @@ export type { Pool2dParams, Pool3dParams, PoolWithIndices } from './kernels/pool
 export type { Conv2dGeometry } from './backend/ConvKernels.js';
 export type { ResampleKernels, ResampleGeometry } from './backend/ResampleKernels.js';
 export type { ResampleMode } from './kernels/resample.js';
-export { useWasmBackend, createWasmBackend } from './backend/wasm/index.js';
-export type { WasmBackend, WasmBackendOptions } from './backend/wasm/index.js';
-import './backend/wasm/fromEnv.js';

@@ -1,4 +1,4 @@
-// @tapegrad/train: data, loaders, optimisers, schedules, the training loop, checkpoints, models, the CLI.
+// @tapegrad/train: data, loaders, optimisers, schedules, the training loop, checkpoints, models (the CLI is in the tapegrad package).
 export {
   TensorDataset, Subset, getSample, evenSubset, DataLoader, normalize, randomTranslate, padCrop, embeddedMnist,
   defaultCacheDir, MNIST_MEAN, MNIST_STD, loadIdx, MnistIdx, mnistIdx, atomicWrite,
@@ -35,5 +35,3 @@ export type {
 } from './loop/index.js';
 export { createModel, MODEL_NAMES, Fire, summarize } from './models/index.js';
 export type { ModelName, CreateModelOptions, LayerSummary } from './models/index.js';
-export { runCli } from './cli/index.js';
-export type { CliIO, TrainSettings } from './cli/index.js';

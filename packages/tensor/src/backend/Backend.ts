@@ -9,7 +9,10 @@ import type { NormKernels } from './NormKernels.js';
  * allocates buffers (`alloc`), so a WebAssembly backend can hand out views into its memory.
  */
 export interface Backend extends CoreKernels, ConvKernels, PoolKernels, NormKernels {
+  /** 'cpu', 'wasm', ... */
   readonly name: string;
+  /** Threads a threaded backend splits its kernels over; absent for single-threaded ones. */
+  readonly threads?: number;
 }
 
 /** A backend that supplies only some kernels; the rest fall back to the CPU backend. */

@@ -1,12 +1,12 @@
 import type { ConvKernels, Conv2dGeometry } from '../ConvKernels.js';
-import { getBackend } from '../registry.js';
+import { gemm } from './gemm.js';
 import { resampleKernels } from './resample.js';
 import { reluBackward, unary } from './unary.js';
 
 /**
  * Convolution lowered to matrix multiply: per sample and group, the input patches are unfolded
  * (im2col) into cols (Cg*kH*kW, Ho*Wo) and multiplied with the weight (Og, Cg*kH*kW) by the
- * active backend's `gemm`, so a faster GEMM speeds convolution up too. A 1x1 convolution with
+ * CPU `gemm` (the reference backend depends on nothing else; a faster backend brings its own convolution). A 1x1 convolution with
  * stride 1 and no padding needs no unfolding: the input plane block is already that matrix.
  */
 
@@ -79,7 +79,6 @@ function col2im(cols: Float32Array, Cg: number, g: Conv2dGeometry, gx: Float32Ar
 function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, relu = false): void {
   const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
-  const gemm = getBackend().gemm;
   const direct = isPointwise(g);
   const cols = direct ? x : new Float32Array(K * L);
   for (let n = 0; n < N; n++) {
@@ -102,7 +101,6 @@ function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: 
 function conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void {
   const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
-  const gemm = getBackend().gemm;
   const direct = isPointwise(g);
   // wT[gi] = (weight of group gi)^T, (K, Og): transposed once so gemm reads unit-stride rows.
   const wT = new Float32Array(O * K);
@@ -128,7 +126,6 @@ function conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGe
 function conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, g: Conv2dGeometry, gradWeight: Float32Array): void {
   const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
-  const gemm = getBackend().gemm;
   const direct = isPointwise(g);
   const cols = direct ? x : new Float32Array(K * L);
   gradWeight.fill(0);

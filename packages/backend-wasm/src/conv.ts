@@ -1,0 +1,169 @@
+import { cpuBackend as cpuConv, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
+import type { WasmContext } from './context.js';
+import { placeArray, readArray } from './transfer.js';
+
+/** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
+const MIN_WORK = 32 * 32 * 32;
+/** From this many multiply-adds on, the samples are split over threads. */
+const SPLIT_WORK = 1 << 20;
+
+type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2dBackwardBias' | 'conv2dBackward'>;
+
+/** Writes the geometry as 16 int32 in Conv2dGeometry's order (what assembly/conv.ts reads). */
+function placeGeometry(ctx: WasmContext, g: Conv2dGeometry): number {
+  const mem = ctx.mem;
+  const p = mem.take(16);
+  const v = new Int32Array(mem.memory.buffer, p, 16);
+  v.set([g.N, g.C, g.H, g.W, g.O, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW,
+    g.dilationH, g.dilationW, g.groups, g.Ho, g.Wo]);
+  return p;
+}
+
+function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: number } {
+  const K = (g.C / g.groups) * g.kH * g.kW, L = g.Ho * g.Wo;
+  return { x: g.N * g.C * g.H * g.W, w: g.O * K, y: g.N * g.O * L, work: g.N * g.O * L * K };
+}
+
+/**
+ * The wasm backend's convolutions: the whole batch is copied into the arena once, each thread
+ * unfolds (im2col) and multiplies its share of the samples with the SIMD GEMM in place, and the
+ * result is copied out once. The weight gradient is summed per thread, then the partial sums added.
+ */
+export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
+  const parts = (g: Conv2dGeometry, work: number): number => Math.min(g.N, ctx.partsFor(work, SPLIT_WORK));
+  const cols = (geom: number, n: number): number => ctx.mem.take(n * ctx.mem.exports.convColsBytes(geom) / 4);
+  /** Packs the weight once for every sample and thread (transposed: as W^T, for the input gradient). */
+  const packWeights = (geom: number, pw: number, transposed: 0 | 1): number => {
+    const dst = ctx.mem.take(ctx.mem.exports.packedWeightBytes(geom, transposed) / 4);
+    ctx.mem.exports.packWeights(geom, pw, dst, transposed);
+    return dst;
+  };
+  const conv2dBackward: ConvKernels['conv2dBackward'] = (gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut = null) => {
+    const s = sizes(g);
+    const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
+    if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+      cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut);
+      return;
+    }
+    const mem = ctx.mem;
+    mem.reset();
+    const geom = placeGeometry(ctx, g);
+    const pgy = mem.take(s.y);
+    const pmask = reluOut !== null ? mem.take(s.y) : 0;
+    const px = gradWeight !== null ? mem.take(s.x) : 0;
+    const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
+    const pgx = gradInput !== null ? mem.take(s.x) : 0;
+    const n = parts(g, jobs * s.work);
+    const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
+    const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
+    const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
+    const ready = mem.take(1);
+    const counters = new Int32Array(mem.memory.buffer);
+    counters[ready >> 2] = 0;
+    // Each part's samples (the split of assembly/conv.ts) go in, the last part first, so the workers
+    // start on theirs while this thread still copies its own.
+    const outPer = g.O * g.Ho * g.Wo, inPer = g.C * g.H * g.W;
+    const copyIn = (): void => {
+      try {
+        const heap = mem.f32;
+        for (let p = n - 1; p >= 0; p--) {
+          const n0 = Math.floor(g.N * p / n), n1 = Math.floor(g.N * (p + 1) / n);
+          heap.set(gradOut.subarray(n0 * outPer, n1 * outPer), (pgy >> 2) + n0 * outPer);
+          if (reluOut !== null) heap.set(reluOut.subarray(n0 * outPer, n1 * outPer), (pmask >> 2) + n0 * outPer);
+          if (gradWeight !== null) heap.set(x!.subarray(n0 * inPer, n1 * inPer), (px >> 2) + n0 * inPer);
+          Atomics.store(counters, ready >> 2, n - p);
+          Atomics.notify(counters, ready >> 2);
+        }
+      } finally {
+        Atomics.store(counters, ready >> 2, n);
+        Atomics.notify(counters, ready >> 2);
+      }
+    };
+    ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask, ready], n, copyIn);
+    if (gradInput !== null) readArray(mem, pgx, s.x, gradInput);
+    if (gradWeight !== null) {
+      for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
+      readArray(mem, pgw, s.w, gradWeight);
+    }
+    if (gradBias !== null) {
+      const sums = new Float64Array(mem.memory.buffer, pgb, n * g.O);
+      for (let o = 0; o < g.O; o++) {
+        let t = 0;
+        for (let p = 0; p < n; p++) t += sums[p * g.O + o]!;
+        gradBias[o] = t;
+      }
+    }
+  };
+  return {
+    conv2dBackwardBias,
+    conv2dBackward,
+    conv2d(x, w, bias, g, out, relu = false) {
+      const s = sizes(g);
+      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+        cpuConv.conv2d(x, w, bias, g, out, relu);
+        return;
+      }
+      const mem = ctx.mem;
+      mem.reset();
+      const geom = placeGeometry(ctx, g);
+      const px = mem.take(s.x), pw = placeArray(mem, w, s.w);
+      const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
+      const py = mem.take(s.y);
+      const n = parts(g, s.work);
+      const packed = packWeights(geom, pw, 0);
+      const next = mem.take(1), ready = mem.take(1);
+      const counters = new Int32Array(mem.memory.buffer);
+      counters[next >> 2] = 0;
+      counters[ready >> 2] = 0;
+      // x goes in a few samples at a time while the workers already convolve the ones that arrived
+      const sample = g.C * g.H * g.W, step = Math.max(1, Math.ceil(g.N / 16));
+      const copyIn = (): void => {
+        try {
+          const heap = mem.f32;
+          for (let i = 0; i < g.N; i += step) {
+            const end = Math.min(g.N, i + step);
+            heap.set(x.subarray(i * sample, end * sample), (px >> 2) + i * sample);
+            Atomics.store(counters, ready >> 2, end);
+            Atomics.notify(counters, ready >> 2);
+          }
+        } finally {
+          // never leave a worker waiting for samples that will not come (the error surfaces after the join)
+          Atomics.store(counters, ready >> 2, g.N);
+          Atomics.notify(counters, ready >> 2);
+        }
+      };
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next, ready], n, copyIn);
+      readArray(mem, py, s.y, out);
+    },
+    // The single gradients go through the combined kernel (one wasm kernel serves all three).
+    conv2dBackwardInput(gradOut, w, g, gradInput) {
+      conv2dBackward(gradOut, null, w, g, gradInput, null, null);
+    },
+    conv2dBackwardWeight(gradOut, x, g, gradWeight) {
+      conv2dBackward(gradOut, x, null, g, null, gradWeight, null);
+    },
+  };
+}
+
+/**
+ * gradBias[o] = sum of gradOut over N, Ho, Wo, in float64 with four independent partial sums (one
+ * chain of dependent adds is what bounds the CPU kernel). Memory-bound, so it stays in TypeScript.
+ */
+function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: Float32Array): void {
+  const L = g.Ho * g.Wo;
+  for (let o = 0; o < g.O; o++) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let n = 0; n < g.N; n++) {
+      const base = (n * g.O + o) * L;
+      let p = 0;
+      for (; p + 4 <= L; p += 4) {
+        s0 += gradOut[base + p]!;
+        s1 += gradOut[base + p + 1]!;
+        s2 += gradOut[base + p + 2]!;
+        s3 += gradOut[base + p + 3]!;
+      }
+      for (; p < L; p++) s0 += gradOut[base + p]!;
+    }
+    gradBias[o] = s0 + s1 + (s2 + s3);
+  }
+}

@@ -1,0 +1,206 @@
+import { cpuBackend, type BinaryOp, type CoreKernels, type StridedArray } from '@tapegrad/tensor';
+import type { WasmContext } from './context.js';
+import { placeArray, readArray } from './transfer.js';
+
+const { binary: cpuBinary, copy: cpuCopy, where: cpuWhere, unary: cpuUnary, reluBackward: cpuReluBackward } = cpuBackend;
+
+/**
+ * Elementwise kernels of the wasm backend. What makes them fast is walking long rows without
+ * branches: dims are coalesced first (adjacent dims merge when every operand steps through them as
+ * one; size-1 dims drop), so same-shape contiguous operands become one row and a per-channel
+ * broadcast becomes rows of H*W. One long row whose operands are contiguous or a single broadcast
+ * value goes through the f32x4 kernels (copied in and out: block copies, cheaper than the branchy
+ * scalar work they replace); other rows run here in TypeScript, branch-free; shapes that stay above
+ * rank 2 go to the CPU kernels.
+ */
+
+interface Coalesced {
+  readonly shape: number[];
+  readonly strides: number[][];
+}
+
+/** Merges adjacent dims that every operand walks contiguously; drops size-1 dims. */
+function coalesce(shape: readonly number[], operands: readonly (readonly number[])[]): Coalesced {
+  const outShape: number[] = [];
+  const outStrides: number[][] = operands.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && operands.every((s, k) => outStrides[k]![last] === s[d]! * size)) {
+      outShape[last]! *= size;
+      for (let k = 0; k < operands.length; k++) outStrides[k]![last] = operands[k]![d]!;
+    } else {
+      outShape.push(size);
+      for (let k = 0; k < operands.length; k++) outStrides[k]!.push(operands[k]![d]!);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** (outer, inner) with the strides of each operand, or null when the shape keeps more than two dims. */
+function asRows(shape: readonly number[], ops: readonly StridedArray[]): { outer: number; inner: number; so: number[]; si: number[] } | null {
+  const c = coalesce(shape, ops.map((o) => o.strides));
+  const r = c.shape.length;
+  if (r > 2) return null;
+  return {
+    outer: r === 2 ? c.shape[0]! : 1,
+    inner: r === 0 ? 1 : c.shape[r - 1]!,
+    so: c.strides.map((s) => (r === 2 ? s[0]! : 0)),
+    si: c.strides.map((s) => (r === 0 ? 0 : s[r - 1]!)),
+  };
+}
+
+function binaryRow(op: BinaryOp, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number,
+  out: Float32Array, p: number, n: number): boolean {
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! + b[ib + i * sb]!; return true;
+    case 'sub': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! - b[ib + i * sb]!; return true;
+    case 'mul': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! * b[ib + i * sb]!; return true;
+    case 'div': for (let i = 0; i < n; i++) out[p + i] = a[ia + i * sa]! / b[ib + i * sb]!; return true;
+    // `| 0` instead of `? 1 : 0`: no branch, so random signs (ReLU masks) cost no mispredictions.
+    case 'gt': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! > b[ib + i * sb]!) as unknown as number) | 0; return true;
+    case 'ge': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! >= b[ib + i * sb]!) as unknown as number) | 0; return true;
+    case 'lt': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! < b[ib + i * sb]!) as unknown as number) | 0; return true;
+    case 'le': for (let i = 0; i < n; i++) out[p + i] = ((a[ia + i * sa]! <= b[ib + i * sb]!) as unknown as number) | 0; return true;
+    default: return false;
+  }
+}
+
+/** The common arithmetic and comparison ops on long rows; the rest (pow, maximum, ...) on the CPU kernel. */
+const jsBinary: CoreKernels['binary'] = (op, shape, A, B, out) => {
+  const rows = asRows(shape, [A, B]);
+  if (rows === null || !binaryRow(op, A.data, A.offset, rows.si[0]!, B.data, B.offset, rows.si[1]!, out, 0, 0)) {
+    cpuBinary(op, shape, A, B, out);
+    return;
+  }
+  const { outer, inner, so, si } = rows;
+  for (let o = 0; o < outer; o++) {
+    binaryRow(op, A.data, A.offset + o * so[0]!, si[0]!, B.data, B.offset + o * so[1]!, si[1]!, out, o * inner, inner);
+  }
+};
+
+function bits(x: Float32Array): Int32Array {
+  return new Int32Array(x.buffer, x.byteOffset, x.length);
+}
+
+/**
+ * out = cond != 0 ? a : b on long rows, as a select of the raw bits (mask -1 or 0): no branch, so
+ * a random mask costs no mispredictions, and every value (NaN payloads, -0, infinities) is kept exactly.
+ */
+const jsWhere: CoreKernels['where'] = (shape, C, A, B, out) => {
+  const rows = asRows(shape, [C, A, B]);
+  if (rows === null) {
+    cpuWhere(shape, C, A, B, out);
+    return;
+  }
+  const { outer, inner, so, si } = rows;
+  const c = C.data, a = bits(A.data), b = bits(B.data), o32 = bits(out);
+  const sc = si[0]!, sa = si[1]!, sb = si[2]!;
+  for (let o = 0; o < outer; o++) {
+    const ic = C.offset + o * so[0]!, ia = A.offset + o * so[1]!, ib = B.offset + o * so[2]!, p = o * inner;
+    for (let i = 0; i < inner; i++) {
+      const m = -(((c[ic + i * sc]! !== 0) as unknown as number) | 0);
+      o32[p + i] = (a[ia + i * sa]! & m) | (b[ib + i * sb]! & ~m);
+    }
+  }
+};
+
+/** ReLU without branches (bit mask: keep x when x > 0 or NaN); other ops on the CPU kernel. */
+const jsUnary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
+  if (op !== 'relu') {
+    cpuUnary(op, x, xo, n, out, a, b);
+    return;
+  }
+  const xi = bits(x), oi = bits(out);
+  for (let i = 0; i < n; i++) {
+    const v = x[xo + i]!;
+    const m = -(((v > 0) as unknown as number) | ((v !== v) as unknown as number));
+    oi[i] = xi[xo + i]! & m;
+  }
+};
+
+/** Strided copy on coalesced rows: a contiguous row is one block copy, a broadcast row one fill. */
+export const copy: CoreKernels['copy'] = (shape, X, O) => {
+  const rows = asRows(shape, [X, O]);
+  if (rows === null) {
+    cpuCopy(shape, X, O);
+    return;
+  }
+  const { outer, inner, so, si } = rows;
+  const x = X.data, out = O.data, sx = si[0]!, sout = si[1]!;
+  for (let o = 0; o < outer; o++) {
+    const ix = X.offset + o * so[0]!, io = O.offset + o * so[1]!;
+    if (sx === 1 && sout === 1) out.set(x.subarray(ix, ix + inner), io);
+    else if (sx === 0 && sout === 1) out.fill(x[ix]!, io, io + inner);
+    else for (let i = 0; i < inner; i++) out[io + i * sout] = x[ix + i * sx]!;
+  }
+};
+
+/** Below this many elements a row stays in TypeScript; from SPLIT on it is split over threads. */
+const MIN_WASM = 1 << 14;
+const SPLIT = 1 << 20;
+const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, gt: 4, ge: 5, lt: 6, le: 7 };
+
+/** The elementwise kernels bound to a wasm context. */
+export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 'where' | 'unary' | 'reluBackward' | 'copy'> {
+  const mem = ctx.mem;
+  /** One row of n elements with unit or zero strides, or null. */
+  const row = (shape: readonly number[], ops: readonly StridedArray[]): { n: number; s: number[] } | null => {
+    let n = 1;
+    for (const d of shape) n *= d;
+    if (n === 0 || ctx.small(n, MIN_WASM)) return null;
+    const r = asRows(shape, ops);
+    if (r === null || r.outer !== 1 || r.si.some((s) => s !== 0 && s !== 1)) return null;
+    return { n, s: r.si };
+  };
+  const place = (op: StridedArray, stride: number, n: number): number =>
+    placeArray(mem, op.data.subarray(op.offset, op.offset + (stride === 0 ? 1 : n)));
+  const readOut = (p: number, n: number, out: Float32Array): void => readArray(mem, p, n, out);
+  return {
+    binary(op, shape, A, B, out) {
+      const code = WASM_BINARY[op];
+      const r = code === undefined ? null : row(shape, [A, B]);
+      if (r === null) {
+        jsBinary(op, shape, A, B, out);
+        return;
+      }
+      mem.reset();
+      const pa = place(A, r.s[0]!, r.n), pb = place(B, r.s[1]!, r.n), po = mem.take(r.n);
+      ctx.run('binaryRow', [code!, pa, r.s[0]!, pb, r.s[1]!, po, r.n], ctx.partsFor(r.n, SPLIT));
+      readOut(po, r.n, out);
+    },
+    where(shape, C, A, B, out) {
+      const r = row(shape, [C, A, B]);
+      if (r === null) {
+        jsWhere(shape, C, A, B, out);
+        return;
+      }
+      mem.reset();
+      const pc = place(C, r.s[0]!, r.n), pa = place(A, r.s[1]!, r.n), pb = place(B, r.s[2]!, r.n), po = mem.take(r.n);
+      ctx.run('whereRow', [pc, r.s[0]!, pa, r.s[1]!, pb, r.s[2]!, po, r.n], ctx.partsFor(r.n, SPLIT));
+      readOut(po, r.n, out);
+    },
+    unary(op, x, xo, n, out, a, b) {
+      if (op !== 'relu' || n === 0 || ctx.small(n, MIN_WASM)) {
+        jsUnary(op, x, xo, n, out, a, b);
+        return;
+      }
+      mem.reset();
+      const px = placeArray(mem, x.subarray(xo, xo + n)), po = mem.take(n);
+      ctx.run('reluRow', [px, po, n], ctx.partsFor(n, SPLIT));
+      readOut(po, n, out);
+    },
+    reluBackward(out, oo, g, go, n, gx) {
+      if (n === 0 || ctx.small(n, MIN_WASM)) {
+        cpuReluBackward(out, oo, g, go, n, gx);
+        return;
+      }
+      mem.reset();
+      const po = placeArray(mem, out.subarray(oo, oo + n)), pg = placeArray(mem, g.subarray(go, go + n)), px = mem.take(n);
+      ctx.run('reluBackwardRow', [po, pg, px, n], ctx.partsFor(n, SPLIT));
+      readOut(px, n, gx);
+    },
+    copy,
+  };
+}

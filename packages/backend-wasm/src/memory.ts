@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { wasmApi, type WasmMemoryObject, type WasmModuleObject } from './wasmApi.js';
+import type { WasmExports } from './exports.js';
+
+/** 64 KiB WebAssembly pages; the module declares at most 16384 of them (1 GiB). */
+const PAGE = 65536;
+export const MAX_PAGES = 16384;
+
+/** Compiles the kernels built by the package's `prepare` script (dist/wasm/kernels.wasm). */
+export function compileKernels(): WasmModuleObject {
+  // src/ and dist/ are both one level below the package root.
+  const url = new URL('../dist/wasm/kernels.wasm', import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch (e) {
+    throw new Error(`wasm backend: ${url.pathname} cannot be read (${(e as Error).message}); expected the build of @tapegrad/backend-wasm (its prepare script, which pnpm install runs)`);
+  }
+  return new wasmApi.Module(bytes);
+}
+
+/**
+ * The shared memory and the arena in it. The arena is reusable scratch space: a kernel call resets
+ * it, takes what it needs with `take`, copies its inputs in, runs, and copies its outputs out into
+ * JS-heap arrays, so nothing in WebAssembly memory outlives a kernel call and nothing needs freeing.
+ * The memory grows to the largest call seen and never shrinks (WebAssembly memories cannot).
+ */
+export class WasmMemory {
+  readonly memory: WasmMemoryObject;
+  readonly exports: WasmExports;
+  /** Per-thread scratch for the kernels (GEMM packing), `threads` blocks of `scratchBytes`. */
+  readonly scratch: number;
+  readonly scratchBytes: number;
+  private readonly base: number;
+  private top: number;
+  private view: Float32Array;
+
+  constructor(module: WasmModuleObject, threads: number) {
+    this.memory = new wasmApi.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const instance = new wasmApi.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as WasmExports;
+    this.scratchBytes = align(this.exports.gemmScratchBytes());
+    this.scratch = align(this.exports.heapBase());
+    this.base = this.scratch + threads * this.scratchBytes;
+    this.top = this.base;
+    this.view = new Float32Array(this.memory.buffer);
+    this.ensure(this.base);
+  }
+
+  /** Frees everything taken since the last reset (the start of a kernel call). */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Takes `length` floats from the arena (64-byte aligned); returns the byte address. */
+  take(length: number): number {
+    const p = this.top;
+    this.top = align(p + length * 4);
+    this.ensure(this.top);
+    return p;
+  }
+
+  /** A Float32Array over the whole memory, current after any growth. */
+  get f32(): Float32Array {
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) {
+      throw new Error(`wasm backend: a kernel needs ${Math.ceil(bytes / 2 ** 20)} MiB of scratch memory; expected at most ${MAX_PAGES * PAGE / 2 ** 20} MiB`);
+    }
+    // Grow by at least a quarter so a slowly rising peak does not grow page by page.
+    this.memory.grow(Math.max(pages, Math.min(MAX_PAGES - have / PAGE, Math.ceil(have / PAGE / 4))));
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}

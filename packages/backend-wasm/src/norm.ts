@@ -1,0 +1,72 @@
+import { cpuBackend as cpuNorm, type NormKernels } from '@tapegrad/tensor';
+import type { WasmContext } from './context.js';
+import { placeArray, readArray } from './transfer.js';
+
+/** Below this many elements of x a batch norm kernel runs on the CPU kernel. */
+const MIN_WORK = 1 << 14;
+/**
+ * From this much work on, channels are split over threads; work is elements of x for the stats and
+ * the forward, three times that for the backward (two passes over two inputs: about 3x the time).
+ */
+const SPLIT_WORK = 1 << 18;
+
+/**
+ * The wasm backend's batch normalisation (x contiguous (N, C, S)): x (and gradOut) copied into the
+ * arena, the f64x2 kernels of assembly/norm.ts split over threads by channels, results copied out;
+ * they equal the CPU kernels bit for bit. Outputs overwrite their input's copy in the arena (out
+ * over x, gradInput over gradOut), so a call touches no more arena than its inputs take.
+ */
+export function makeNormKernels(ctx: WasmContext): NormKernels {
+  const mem = ctx.mem;
+  const parts = (C: number, work: number): number => Math.min(C, ctx.partsFor(work, SPLIT_WORK));
+  /** A per-channel vector in the arena, or address 0 for null. */
+  const placeChannels = (v: Float32Array | null, C: number): number => (v === null ? 0 : placeArray(mem, v, C));
+  const read = (p: number, n: number, dst: Float32Array): void => readArray(mem, p, n, dst);
+  return {
+    batchNormStats(x, N, C, S, mean, variance) {
+      const n = N * C * S;
+      if (n === 0 || ctx.small(n, MIN_WORK)) {
+        cpuNorm.batchNormStats(x, N, C, S, mean, variance);
+        return;
+      }
+      mem.reset();
+      const px = placeArray(mem, x, n), pm = mem.take(C), pv = mem.take(C);
+      ctx.run('batchNormStats', [px, N, C, S, pm, pv], parts(C, n));
+      read(pm, C, mean);
+      read(pv, C, variance);
+    },
+    batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, relu = false) {
+      const n = N * C * S;
+      if (n === 0 || ctx.small(n, MIN_WORK)) {
+        cpuNorm.batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, relu);
+        return;
+      }
+      mem.reset();
+      const px = placeArray(mem, x, n), pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C);
+      const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, relu ? 1 : 0], parts(C, n));
+      read(px, n, out);
+    },
+    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, reluOut = null) {
+      const n = N * C * S;
+      if (n === 0 || ctx.small(n, MIN_WORK)) {
+        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, reluOut);
+        return;
+      }
+      mem.reset();
+      const pg = placeArray(mem, gradOut, n), px = placeArray(mem, x, n);
+      if (reluOut !== null) {
+        // ReLU's backward on the arena's copy of gradOut, in place
+        const pr = placeArray(mem, reluOut, n);
+        ctx.run('reluBackwardRow', [pr, pg, pg, n], ctx.partsFor(n, SPLIT_WORK));
+      }
+      const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C);
+      const pgw = mem.take(C), pgb = mem.take(C);
+      ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb],
+        parts(C, 3 * n));
+      if (gradInput !== null) read(pg, n, gradInput);
+      if (gradWeight !== null) read(pgw, C, gradWeight);
+      if (gradBias !== null) read(pgb, C, gradBias);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { Pool2dGeometry, PoolKernels } from '@tapegrad/tensor';
+import type { WasmContext } from './context.js';
+import type { WasmMemory } from './memory.js';
+import { placeArray, readArray } from './transfer.js';
+
+/** Below this many window visits a kernel runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
+const MIN_WORK = 1 << 14;
+const SPLIT_WORK = 1 << 18;
+
+type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
+
+/** Places the 13 geometry entries (Pool2dGeometry's order, as assembly/pool.ts and poolAvg.ts read them) in the arena. */
+function placeGeometry(mem: WasmMemory, g: Pool2dGeometry): number {
+  const geom = mem.take(13);
+  new Int32Array(mem.memory.buffer, geom, 13).set([g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW,
+    g.sH, g.sW, g.pH, g.pW, g.dH, g.dW]);
+  return geom;
+}
+
+/**
+ * The wasm backend's 2-d pooling kernels: inputs copied into the arena, the kernel split over
+ * threads by planes, outputs copied out (each output overwritten whole: the kernels zero their
+ * planes themselves, so `out` needs no copying in). Max pooling is a branchless window scan; the
+ * max-pool backward a scatter-add by index into each zeroed plane; average pooling a float64 window
+ * sum and its backward a float64 share spread over each window, both with the CPU kernel's divisor
+ * rules and roundings.
+ */
+export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKernels {
+  const mem = ctx.mem;
+  /**
+   * Average pooling forward (src x, dst out) or backward (src gOut, dst the input gradient) on
+   * wasm; false when the call is small enough for the CPU kernel.
+   */
+  const average = (kernel: 'avgPool2d' | 'avgPool2dBackward', src: Float32Array, g: Pool2dGeometry, countIncludePad: boolean,
+    divisorOverride: number, dst: Float32Array): boolean => {
+    const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
+    const forward = kernel === 'avgPool2d';
+    // Work: the window visits, plus (backward) zeroing and copying out the input-sized result.
+    const work = outSize * g.kH * g.kW + (forward ? 0 : inSize);
+    if ((forward ? outSize : inSize) === 0 || ctx.small(work, MIN_WORK)) return false;
+    mem.reset();
+    const geom = placeGeometry(mem, g);
+    const ps = placeArray(mem, src, forward ? inSize : outSize), pd = mem.take(forward ? outSize : inSize);
+    ctx.run(kernel, [geom, countIncludePad ? 1 : 0, divisorOverride, ps, pd], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+    readArray(mem, pd, forward ? outSize : inSize, dst);
+    return true;
+  };
+  return {
+    maxPool2d(x, g, out, argmax) {
+      const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
+      const work = outSize * g.kH * g.kW;
+      if (outSize === 0 || ctx.small(work, MIN_WORK)) {
+        cpu.maxPool2d(x, g, out, argmax);
+        return;
+      }
+      mem.reset();
+      const geom = placeGeometry(mem, g);
+      const px = placeArray(mem, x, inSize);
+      // Slack: groups of windows clipped on the right read (and mask) up to kW * dW + 4 floats past x.
+      mem.take(g.kW * g.dW + 8);
+      const po = mem.take(outSize), pa = mem.take(outSize);
+      ctx.run('maxPool2d', [geom, px, po, pa], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+      readArray(mem, po, outSize, out);
+      readArray(mem, pa, outSize, argmax);
+    },
+    maxPoolBackward(gOut, argmax, planes, inPlane, outPlane, out) {
+      const inSize = planes * inPlane, outSize = planes * outPlane;
+      // Work: the scatter, and zeroing and copying out the input-sized result.
+      const work = outSize + inSize;
+      if (inSize === 0 || ctx.small(work, MIN_WORK)) {
+        cpu.maxPoolBackward(gOut, argmax, planes, inPlane, outPlane, out);
+        return;
+      }
+      mem.reset();
+      const pg = placeArray(mem, gOut, outSize), pa = placeArray(mem, argmax, outSize), po = mem.take(inSize);
+      ctx.run('maxPoolBackward', [pg, pa, planes, inPlane, outPlane, po], Math.min(planes, ctx.partsFor(work, SPLIT_WORK)));
+      readArray(mem, po, inSize, out);
+    },
+    avgPool2d(x, g, countIncludePad, divisorOverride, out) {
+      if (!average('avgPool2d', x, g, countIncludePad, divisorOverride, out)) cpu.avgPool2d(x, g, countIncludePad, divisorOverride, out);
+    },
+    avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out) {
+      if (!average('avgPool2dBackward', gOut, g, countIncludePad, divisorOverride, out)) {
+        cpu.avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, out);
+      }
+    },
+  };
+}
