@@ -68,12 +68,6 @@ function processEnv(): Readonly<Record<string, string | undefined>> {
   return proc?.env ?? {};
 }
 
-function cores(): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  const n = nav?.hardwareConcurrency;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
 function parseThreads(env: Readonly<Record<string, string | undefined>>): number | undefined {
   const v = env['TAPEGRAD_THREADS'];
   if (v === undefined || v === '') return undefined;
@@ -109,14 +103,15 @@ export function installBackend(opts: InstallOptions = {}): InstalledBackend {
     if (choice === 'wasm') throw new Error(`tapegrad: TAPEGRAD_BACKEND=wasm, but ${why}; expected a runtime with both (Node >= 20, or a cross-origin-isolated page)`);
     return cpuFallback(`${why}`, warn);
   }
-  let want = threads ?? cores();
+  // undefined: the backend's own default, as many threads as cores.
+  let want = threads;
   let fallback: string | null = null;
-  if (!features.workers && want > 1) {
+  if (!features.workers && want !== 1) {
     fallback = `tapegrad: worker threads are not available here; the wasm backend runs on one thread`;
     want = 1;
   }
   try {
-    const be = useWasmBackend({ threads: want });
+    const be = useWasmBackend(want === undefined ? {} : { threads: want });
     if (fallback !== null) warn(fallback);
     return { name: 'wasm', threads: be.threads, fallback };
   } catch (e) {
