@@ -10,7 +10,7 @@ export class Progress {
   private bar: cliProgress.SingleBar | null = null;
   private readonly mode: 'bar' | 'lines' | 'none';
 
-  constructor(mode: ProgressMode, private readonly log: (line: string) => void, stream: NodeJS.WriteStream = process.stdout) {
+  constructor(mode: ProgressMode, private readonly log: (line: string) => void, stream: { readonly isTTY?: boolean } = process.stdout) {
     this.mode = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
   }
 
