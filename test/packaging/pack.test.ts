@@ -17,7 +17,7 @@ const consumerFiles = new URL('./consumer/', import.meta.url).pathname;
 const PACKAGES = ['tensor', 'autograd', 'nn', 'train', 'backend-wasm', 'tapegrad'];
 
 const nodeDir = dirname(process.execPath);
-const env = { ...process.env, PATH: `${nodeDir}:${process.env['PATH'] ?? ''}`, npm_config_update_notifier: 'false' };
+const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${nodeDir}:${process.env['PATH'] ?? ''}`, npm_config_update_notifier: 'false' };
 delete env['TAPEGRAD_BACKEND'];
 delete env['TAPEGRAD_THREADS'];
 delete env['NODE_OPTIONS'];
