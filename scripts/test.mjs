@@ -39,8 +39,11 @@ for (const area of areas) {
   }
   if (r.status !== 0) broken = true;
   passed += counts.numPassedTests;
-  failed += counts.numFailedTests;
-  skipped += counts.numPendingTests + counts.numTodoTests;
+  // An area that failed without a failed test (a setup hook threw, a file failed to load): its
+  // tests that did not run count as failed, at least one.
+  const unrun = r.status !== 0 && counts.numFailedTests === 0 ? Math.max(1, counts.numPendingTests) : 0;
+  failed += counts.numFailedTests + unrun;
+  skipped += unrun > 0 ? 0 : counts.numPendingTests + counts.numTodoTests;
   rows.push(`${area.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s  ${String(counts.numPassedTests).padStart(5)} passed  ${counts.numFailedTests} failed${r.status !== 0 ? `  (exit ${r.status})` : ''}`);
 }
 rmSync(tmp, { recursive: true, force: true });

@@ -34,7 +34,11 @@ function run(cmd: string, args: string[], cwd: string, extra: ExecFileSyncOption
 /** pnpm: the one running this test when there is one, else the version the repository pins. */
 function pnpm(args: string[], cwd: string): string {
   const execPath = process.env['npm_execpath'];
-  if (execPath !== undefined && /pnpm/.test(execPath)) return run(process.execPath, [execPath, ...args], cwd);
+  if (execPath !== undefined && /pnpm/.test(execPath)) {
+    // pnpm 10 is a JavaScript file run by node; pnpm 12 a standalone executable.
+    const script = /\.[cm]?js$/.test(execPath) || readFileSync(execPath).subarray(0, 2).toString() === '#!';
+    return script ? run(process.execPath, [execPath, ...args], cwd) : run(execPath, args, cwd);
+  }
   const pinned = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
   return run('npx', ['-y', pinned, ...args], cwd);
 }
