@@ -1,4 +1,4 @@
-// BENCHMARK.md's micro-benchmarks: global average pooling four ways on (64, 96, 64, 64), and
+// docs/benchmark.md's micro-benchmarks: global average pooling four ways on (64, 96, 64, 64), and
 // maxPool2d(x, 3, { stride: 2 }) on (64, 64, 56, 56); forward (noGrad) and forward + backward of a
 // fixed random upstream gradient, the input's .grad reset before each step.
 import { Generator, randn, type Tensor, noGrad, Variable, F } from 'tapegrad';

@@ -1,4 +1,4 @@
-// BENCHMARK.md's model measurements: training images/s (batch 64: forward in train mode,
+// docs/benchmark.md's model measurements: training images/s (batch 64: forward in train mode,
 // crossEntropy, backward, SGD lr 0.05 momentum 0.9) and inference images/s (batch 256, eval,
 // noGrad), on random normalised input and random class targets, each step read back.
 import { Generator, rand, tensor, type Tensor, noGrad, Variable, F, type Module } from 'tapegrad';
@@ -6,7 +6,7 @@ import * as train from 'tapegrad';
 import { emit, measure, median, peakRssMiB, PLANS, round, stats, type BenchRecord } from './measure.js';
 
 const TRAIN_BATCH = 64, INFER_BATCH = 256;
-/** Multiply-adds x 2 per image (BENCHMARK.md), for effective GFLOP/s: training is about 3x forward. */
+/** Multiply-adds x 2 per image (docs/benchmark.md), for effective GFLOP/s: training is about 3x forward. */
 const MFLOP: Record<string, { train: number; infer: number }> = {
   nin: { train: 110, infer: 36.7 },
   'nin-fc': { train: 110, infer: 36.7 },

@@ -1,4 +1,4 @@
-// Pooling kernels alone on the shapes of BENCHMARK.md's models (batch 64) and its max-pool
+// Pooling kernels alone on the shapes of docs/benchmark.md's models (batch 64) and its max-pool
 // micro-benchmark: ms per call of each backend kernel, outputs freshly allocated per call as in a
 // training step. Usage: TAPEGRAD_BACKEND=wasm npx tsx bench/pool-kernels.ts [reps]
 import { Generator, getBackend, cpuBackend, type Backend, type Pool2dGeometry } from 'tapegrad';

@@ -1,8 +1,8 @@
-// `pnpm bench`: the measurements of BENCHMARK.md plus GEMM and per-kernel timings, per backend and
+// `pnpm bench`: the measurements of docs/benchmark.md plus GEMM and per-kernel timings, per backend and
 // thread count, each part in a fresh process (so peak RSS is that part's own). One JSON line per
 // figure goes to bench/results/<time>.jsonl; a summary table is printed at the end.
 //
-//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models]
+//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models,default]
 //              [--models nin,nin-fc,squeezenet] [--budget S] [--quick] [--torch] [--torch-script PATH]
 //   pnpm bench --summary bench/results/<file>.jsonl     (prints the tables of an earlier run)
 //
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type BenchArgs } from './args.js';
 import { runPart } from './part.js';
 import { printSummary } from './summary.js';
+import { defaultSummary, runDefault } from './default.js';
 import type { BenchRecord } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
     return;
   }
   if (args.summary !== null) {
-    printSummary(readFileSync(args.summary, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BenchRecord));
+    const records = readFileSync(args.summary, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BenchRecord);
+    printSummary(records);
+    for (const line of defaultSummary(records)) console.log(line);
     return;
   }
   mkdirSync(`${here}results`, { recursive: true });
@@ -50,13 +53,16 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (args.only.includes('default')) await runDefault(keep);
   if (args.torch) await runTorch(args, keep);
   printSummary(records);
+  for (const line of defaultSummary(records)) console.log(line);
 }
 
 function partsOf(args: BenchArgs): string[] {
   const parts: string[] = [];
   for (const o of args.only) {
+    if (o === 'default') continue;
     if (o === 'models') for (const m of args.models) parts.push(`model:${m}`);
     else parts.push(o);
   }

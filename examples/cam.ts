@@ -3,7 +3,7 @@
 // c lies. Writes a PNG grid: for correct and for wrong predictions, the input digit, the map of the
 // predicted class and the map of the true class, upsampled to 28 x 28 (bilinear) over the digit.
 //
-//   pnpm --filter examples run cam -- --epochs 3            (trains RECIPE.md's nin-bn first)
+//   pnpm --filter examples run cam -- --epochs 3            (trains docs/recipe.md's nin-bn first)
 //   pnpm --filter examples run cam -- --checkpoint runs/example-nin-bn/checkpoint.safetensors
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

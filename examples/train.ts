@@ -1,5 +1,5 @@
-// Trains one of the canonical models (BENCHMARK.md / RECIPE.md) on the embedded MNIST set with
-// RECIPE.md's optimiser and schedule; reports test accuracy, wall time and images/s, and saves a
+// Trains one of the canonical models (docs/benchmark.md / docs/recipe.md) on the embedded MNIST set with
+// docs/recipe.md's optimiser and schedule; reports test accuracy, wall time and images/s, and saves a
 // checkpoint (checkpoint.safetensors, metrics.jsonl, curves.svg in --out).
 //
 //   pnpm --filter examples run train -- --model nin-bn --epochs 15

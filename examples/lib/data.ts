@@ -1,4 +1,4 @@
-// The embedded MNIST split of BENCHMARK.md, optionally an evenly spread subset, and loaders.
+// The embedded MNIST split of docs/benchmark.md, optionally an evenly spread subset, and loaders.
 import {
   Generator, embeddedMnist, evenSubset, DataLoader, padCrop, type Dataset, type Transform,
 } from 'tapegrad';

@@ -30,7 +30,7 @@ function maxAbsDiff(a: Tensor, b: Tensor): number {
   return m;
 }
 
-/** Runs each way on x of `shape` (default BENCHMARK.md's (64, 96, 64, 64)), `repeats` timed runs after one warm-up. */
+/** Runs each way on x of `shape` (default docs/benchmark.md's (64, 96, 64, 64)), `repeats` timed runs after one warm-up. */
 export function compareGapWays(shape: readonly number[] = [64, 96, 64, 64], repeats = 5): GapWay[] {
   const g = new Generator(7);
   const x = new Variable(randn(shape, { generator: g }), { requiresGrad: true });

@@ -1,4 +1,4 @@
-// Four heads on the same BatchNorm NiN trunk (RECIPE.md's nin-bn up to its last 3x3 + 1x1 convs):
+// Four heads on the same BatchNorm NiN trunk (docs/recipe.md's nin-bn up to its last 3x3 + 1x1 convs):
 //   gap     NiN: a 1x1 conv to 10 class maps, then global average pooling (no FC) = createModel('nin-bn')
 //   gap-fc  GAP over the 128 trunk channels, then Linear(128, 10) (ResNet style)
 //   fc      Flatten (128 * 7 * 7 = 6272) then Linear(6272, 256) ReLU Dropout Linear(256, 10) (nin-fc style)

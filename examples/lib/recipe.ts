@@ -1,4 +1,4 @@
-// RECIPE.md's optimiser and schedule: SGD, Nesterov momentum 0.9, weight decay 5e-4, lr 0.1 with
+// docs/recipe.md's optimiser and schedule: SGD, Nesterov momentum 0.9, weight decay 5e-4, lr 0.1 with
 // one epoch of linear warm-up, then cosine decay to 0, stepped every batch.
 import { type Module, SGD, warmupCosine, type Scheduler } from 'tapegrad';
 

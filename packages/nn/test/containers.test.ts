@@ -55,7 +55,7 @@ describe('Fire module (SqueezeNet)', () => {
   });
 });
 
-describe('canonical nin of BENCHMARK.md', () => {
+describe('canonical nin of docs/benchmark.md', () => {
   const nin = (g: Generator): Sequential => new Sequential(
     new Conv2d(1, 32, 5, { padding: 2, generator: g }), new ReLU(), new Conv2d(32, 32, 1, { generator: g }), new ReLU(),
     new Conv2d(32, 32, 1, { generator: g }), new ReLU(), new MaxPool2d(3, { stride: 2, ceilMode: true }), new Dropout(0.5, { generator: g }),

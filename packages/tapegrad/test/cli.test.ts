@@ -17,7 +17,7 @@ function run(...argv: string[]): { code: number; out: string[]; err: string[] } 
 const tiny = ['--subset', '8', '--batch-size', '4', '--backend', 'cpu', '--progress', 'lines'];
 
 describe('tapegrad CLI', () => {
-  it('info --model nin prints the layer table and 18,351,872 multiply-adds (BENCHMARK.md: about 18.3 M)', () => {
+  it('info --model nin prints the layer table and 18,351,872 multiply-adds (docs/benchmark.md: about 18.3 M)', () => {
     const r = run('info', '--model', 'nin');
     expect(r.code).toBe(0);
     expect(r.out.at(-1)).toBe('total: 154,186 parameters, 18,351,872 multiply-adds per image (18.35 M)');

@@ -20,7 +20,7 @@ describe('embeddedMnist', () => {
   const cacheDir = tmp();
   const { train, test } = embeddedMnist({ cacheDir });
 
-  it('splits 7,996 train / 2,004 test as BENCHMARK.md', () => {
+  it('splits 7,996 train / 2,004 test as docs/benchmark.md', () => {
     expect(train.length).toBe(7996);
     expect(test.length).toBe(2004);
     expect(train.sampleShape).toEqual([1, 28, 28]);

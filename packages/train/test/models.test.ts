@@ -8,7 +8,7 @@ import { createModel, summarize, type ModelName } from '../src/index.js';
 interface ModelCase { name: ModelName; keys: [string, number[]][]; parameters: number; output_shape: number[]; layers: string[] }
 const fixture = loadFixture<ModelCase>(new URL('./fixtures/models.json', import.meta.url));
 
-describe('createModel matches the PyTorch Sequential of BENCHMARK.md / RECIPE.md', () => {
+describe('createModel matches the PyTorch Sequential of docs/benchmark.md / docs/recipe.md', () => {
   for (const c of fixture.cases) {
     it(`${c.name}: state-dict keys and shapes, layer order, parameter count, output shape`, () => {
       const m = createModel(c.name, { generator: new Generator(0) });
@@ -22,7 +22,7 @@ describe('createModel matches the PyTorch Sequential of BENCHMARK.md / RECIPE.md
 });
 
 describe('models', () => {
-  it('multiply-adds per image: nin about 18.3 M, squeezenet about 9.8 M (BENCHMARK.md)', () => {
+  it('multiply-adds per image: nin about 18.3 M, squeezenet about 9.8 M (docs/benchmark.md)', () => {
     const nin = summarize(createModel('nin'), [1, 28, 28]);
     expect(nin.multiplyAdds / 1e6).toBeCloseTo(18.35, 1);
     expect(nin.layers[0]).toMatchObject({ key: '0', outputShape: [1, 32, 28, 28], parameters: 832, multiplyAdds: 32 * 28 * 28 * 25 });
@@ -34,7 +34,7 @@ describe('models', () => {
     expect(sq.layers[3]!.multiplyAdds).toBe(196 * (16 * 64 + 64 * 16 + 64 * 16 * 9));
   });
 
-  it('nin-bn uses RECIPE.md init: conv weights N(0, 2 / fan_in), biases 0, BatchNorm gamma 1 beta 0', () => {
+  it('nin-bn uses docs/recipe.md init: conv weights N(0, 2 / fan_in), biases 0, BatchNorm gamma 1 beta 0', () => {
     const m = createModel('nin-bn', { generator: new Generator(3) });
     const convs = m.layers.filter((l): l is Conv2d => l instanceof Conv2d);
     expect(convs.length).toBe(9);

@@ -4,7 +4,7 @@ import { Variable } from '@tapegrad/autograd';
 import { SGD, warmupCosine } from '../src/index.js';
 
 describe('warmupCosine', () => {
-  it("follows RECIPE.md's closed form over all 1,875 steps (W = 125, T = 1875, lr 0.1)", () => {
+  it("follows docs/recipe.md's closed form over all 1,875 steps (W = 125, T = 1875, lr 0.1)", () => {
     const opt = new SGD([new Variable(tensor([1]), { requiresGrad: true })], { lr: 0.1 });
     const sched = warmupCosine(opt, 125, 1875);
     let worst = 0;

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { embeddedMnist, mnistIdx, evenSubset, type Dataset } from '@tapegrad/train';
 import { UsageError } from './args.js';
 
-/** `embedded` (the mnist package's 10,000 digits, BENCHMARK.md's split) or a directory of MNIST IDX files. */
+/** `embedded` (the mnist package's 10,000 digits, docs/benchmark.md's split) or a directory of MNIST IDX files. */
 export function loadData(command: string, data: string, subset: number | undefined): { train: Dataset; test: Dataset } {
   let sets: { train: Dataset; test: Dataset };
   if (data === 'embedded') sets = embeddedMnist();

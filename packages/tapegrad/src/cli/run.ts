@@ -8,7 +8,7 @@ import type { CliIO } from './io.js';
 const USAGE = `Usage: tapegrad <command> [flags]
 
 Commands:
-  train   train a model on MNIST (default: RECIPE.md's nin-bn recipe on the embedded set)
+  train   train a model on MNIST (default: the nin-bn recipe of docs/recipe.md on the embedded set)
   eval    evaluate a checkpoint on the test set
   info    print a model's layers, parameters and multiply-adds
 

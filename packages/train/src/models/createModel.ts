@@ -4,7 +4,7 @@ import {
 } from '@tapegrad/nn';
 import { Fire } from './Fire.js';
 
-/** The models of BENCHMARK.md (and RECIPE.md's nin-bn) by name. */
+/** The models of docs/benchmark.md (and docs/recipe.md's nin-bn) by name. */
 export const MODEL_NAMES = ['nin', 'nin-fc', 'squeezenet', 'nin-bn'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
@@ -63,7 +63,7 @@ function squeezenet(c: Ctx): Sequential {
   );
 }
 
-/** RECIPE.md's init: conv weights N(0, 2 / fan_in) (fan_in = inC k k), conv biases 0; BatchNorm keeps gamma 1, beta 0. */
+/** docs/recipe.md's init: conv weights N(0, 2 / fan_in) (fan_in = inC k k), conv biases 0; BatchNorm keeps gamma 1, beta 0. */
 function recipeInit(model: Module, g: Generator): void {
   for (const m of model.namedModules().map(([, x]) => x)) {
     if (m instanceof Conv2d) {
@@ -74,9 +74,9 @@ function recipeInit(model: Module, g: Generator): void {
 }
 
 /**
- * A model of BENCHMARK.md by name, input (N, 1, 28, 28) -> logits (N, 10): `nin` (NiN with a
+ * A model of docs/benchmark.md by name, input (N, 1, 28, 28) -> logits (N, 10): `nin` (NiN with a
  * GAP head), `nin-fc` (the same trunk with a flatten + fully connected head), `squeezenet` (Fire
- * modules, GAP head), each one flat Sequential with PyTorch's default init; `nin-bn`, RECIPE.md's
+ * modules, GAP head), each one flat Sequential with PyTorch's default init; `nin-bn`, docs/recipe.md's
  * nin with BatchNorm2d after every convolution and its N(0, 2/fan_in) init, the model the main
  * job trains.
  */

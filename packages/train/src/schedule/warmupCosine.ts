@@ -4,7 +4,7 @@ import { CosineAnnealingLR } from './CosineAnnealingLR.js';
 import { SequentialLR } from './SequentialLR.js';
 
 /**
- * RECIPE.md's per-step schedule over `totalSteps`: linear warm-up for `warmupSteps` (lr_t = lr (t+1)/W),
+ * docs/recipe.md's per-step schedule over `totalSteps`: linear warm-up for `warmupSteps` (lr_t = lr (t+1)/W),
  * then cosine decay to 0 over the rest; plain cosine when the warm-up is one step or less.
  */
 export function warmupCosine(opt: ScheduledOptimizer, warmupSteps: number, totalSteps: number): Scheduler {
