@@ -1,7 +1,8 @@
 // Packs every publishable package with `pnpm pack`, installs all the tarballs with one plain
 // `npm install` into a fresh project outside the repository, and uses them there as a user would:
 // an ESM and a CommonJS program that train through `tapegrad`, the installed bin, a type-check of
-// a consumer .ts file, and a browser bundle of a program that imports only the core packages.
+// a consumer .ts file, and browser bundles of programs that import only the core packages (and the
+// wasm backend).
 // Whatever runs here runs on the Node that runs the test (process.execPath), so CI repeats it on
 // every Node version it tests.
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
@@ -122,14 +123,22 @@ describe(`packed packages installed with npm outside the repository (Node ${proc
     run(process.execPath, [tsc, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--noEmit', '--skipLibCheck', 'false', 'consumer.ts'], project);
   });
 
-  it('a program importing only the core packages bundles for the browser with plain esbuild', () => {
-    const esbuild = join(repo, 'node_modules', '.bin', 'esbuild');
-    run(esbuild, ['browser.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=bundle.js', '--log-level=warning'], project);
-    run(esbuild, ['browser.mjs', '--bundle', '--platform=browser', '--format=esm', '--minify', '--outfile=bundle.min.js', '--log-level=warning'], project);
-    const min = readFileSync(join(project, 'bundle.min.js'));
-    expect(min.toString('utf8')).not.toMatch(/["']node:/);
-    console.log(`core-only browser bundle: ${(statSync(join(project, 'bundle.js')).size / 1024).toFixed(1)} KiB, minified ${(min.length / 1024).toFixed(1)} KiB, gzipped ${(gzipSync(min).length / 1024).toFixed(1)} KiB`);
-  });
+  for (const [file, what, backend] of [['browser.mjs', 'the core packages', 'cpu'], ['browser-wasm.mjs', 'the core packages and the wasm backend', 'wasm']] as const) {
+    it(`a program importing ${what} bundles for the browser with plain esbuild, and the bundle runs`, () => {
+      const esbuild = join(repo, 'node_modules', '.bin', 'esbuild');
+      const base = file.replace('.mjs', '');
+      run(esbuild, [file, '--bundle', '--platform=browser', '--format=esm', `--outfile=${base}.bundle.mjs`, '--log-level=warning'], project);
+      run(esbuild, [file, '--bundle', '--platform=browser', '--format=esm', '--minify', `--outfile=${base}.min.mjs`, '--log-level=warning'], project);
+      const min = readFileSync(join(project, `${base}.min.mjs`));
+      // No import of a Node module (a name like 'node:os' handed to process.getBuiltinModule is fine).
+      expect(min.toString('utf8')).not.toMatch(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']node:/);
+      // The bundle is self-contained (the kernels are embedded): running it checks that nothing is missing.
+      const r = JSON.parse(run(process.execPath, [`${base}.min.mjs`], project)) as { backend: string; loss: number };
+      expect(r.backend).toBe(backend);
+      expect(Number.isFinite(r.loss)).toBe(true);
+      console.log(`${what}, browser bundle: ${(statSync(join(project, `${base}.bundle.mjs`)).size / 1024).toFixed(1)} KiB, minified ${(min.length / 1024).toFixed(1)} KiB, gzipped ${(gzipSync(min).length / 1024).toFixed(1)} KiB`);
+    });
+  }
 });
 
 function entriesOf(pkg: string): string[] {

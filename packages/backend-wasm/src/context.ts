@@ -1,13 +1,14 @@
-import { availableParallelism } from 'node:os';
 import type { SplitKernel } from './exports.js';
 import { compileKernels, WasmMemory } from './memory.js';
 import { ThreadPool } from './threadPool.js';
+import { cores, envVar, nodeWorkerThreads } from './platform.js';
 
 /** Options of the WebAssembly backend. */
 export interface WasmBackendOptions {
   /**
    * Threads that share the big kernels (the main thread plus `threads - 1` workers).
-   * @default the TAPEGRAD_THREADS environment variable, else the number of cores
+   * @default the TAPEGRAD_THREADS environment variable, else the number of cores (1 where there are
+   * no worker threads: browsers, Node before 20.16)
    */
   threads?: number;
   /**
@@ -70,8 +71,8 @@ export class WasmContext {
 function resolveThreads(threads: number | undefined): number {
   let t = threads;
   if (t === undefined) {
-    const env = process.env['TAPEGRAD_THREADS'];
-    t = env !== undefined && env !== '' ? Number(env) : availableParallelism();
+    const env = envVar('TAPEGRAD_THREADS');
+    t = env !== undefined && env !== '' ? Number(env) : nodeWorkerThreads() === null ? 1 : cores();
     if (!Number.isInteger(t) || t < 1) {
       throw new Error(`useWasmBackend: TAPEGRAD_THREADS ${JSON.stringify(env)} is not a positive integer; expected e.g. 1 or 2`);
     }
@@ -83,7 +84,7 @@ function resolveThreads(threads: number | undefined): number {
 
 function resolveThresholds(t: 'auto' | 'none' | undefined): 'auto' | 'none' {
   if (t !== undefined) return t;
-  const env = process.env['TAPEGRAD_WASM_THRESHOLDS'];
+  const env = envVar('TAPEGRAD_WASM_THRESHOLDS');
   if (env === undefined || env === '' || env === 'auto') return 'auto';
   if (env === 'none') return 'none';
   throw new Error(`useWasmBackend: TAPEGRAD_WASM_THRESHOLDS ${JSON.stringify(env)} is not a mode; expected auto or none`);

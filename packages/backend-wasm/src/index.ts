@@ -6,6 +6,7 @@ import { makeElementwise } from './elementwise.js';
 import { makePoolKernels } from './pool.js';
 import { makePlaneKernels } from './planes.js';
 import { makeNormKernels } from './norm.js';
+import { uninitialisedFloats } from './platform.js';
 
 const cpuPool: PoolKernels = cpuBackend;
 
@@ -36,7 +37,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       ctx.close();
       if (installed === backend) installed = null;
     },
-    empty: ctx.useThresholds ? emptyBuffer : poisonedBuffer,
+    empty: ctx.useThresholds ? uninitialisedFloats : poisonedBuffer,
     gemm: makeGemm(ctx),
     ...makeElementwise(ctx),
     ...makeConvKernels(ctx),
@@ -48,18 +49,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   return backend;
 }
 
-/**
- * An uninitialised buffer from Node's allocator (no zero fill; freed memory is reused, so no fresh
- * pages to fault in either).
- */
-function emptyBuffer(length: number): Float32Array {
-  const bytes = Buffer.allocUnsafeSlow(length * 4);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, length);
-}
-
 /** With `thresholds: 'none'` (the conformance-test mode): filled with NaN, so an element a kernel leaves unwritten shows. */
 function poisonedBuffer(length: number): Float32Array {
-  return emptyBuffer(length).fill(NaN);
+  return uninitialisedFloats(length).fill(NaN);
 }
 
 let installed: WasmBackend | null = null;

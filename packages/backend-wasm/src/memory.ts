@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { wasmApi, type WasmMemoryObject, type WasmModuleObject } from './wasmApi.js';
 import type { WasmExports } from './exports.js';
+import { KERNELS_BASE64 } from './kernels.generated.js';
 
 /** 64 KiB WebAssembly pages; the module declares at most 16384 of them (1 GiB). */
 const PAGE = 65536;
 export const MAX_PAGES = 16384;
 
-/** Compiles the kernels built by the package's `prepare` script (dist/wasm/kernels.wasm). */
+/** Compiles the kernels (built from assembly/ by the package's prepare script, embedded as base64). */
 export function compileKernels(): WasmModuleObject {
-  // src/ and dist/ are both one level below the package root.
-  const url = new URL('../dist/wasm/kernels.wasm', import.meta.url);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(url);
-  } catch (e) {
-    throw new Error(`wasm backend: ${url.pathname} cannot be read (${(e as Error).message}); expected the build of @tapegrad/backend-wasm (its prepare script, which pnpm install runs)`);
-  }
+  const text = atob(KERNELS_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return new wasmApi.Module(bytes);
 }
 

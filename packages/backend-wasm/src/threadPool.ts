@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { splitKernels, type SplitKernel, type WasmExports } from './exports.js';
 import type { WasmMemoryObject, WasmModuleObject } from './wasmApi.js';
+import { nodeWorkerThreads } from './platform.js';
 import { SLOT, ARGS, OP, SEQ, DONE, STATUS, READY, type PoolData } from './protocol.js';
 
 /** How long the main thread sleeps in one Atomics.wait before looking again, and when it gives up. */
@@ -34,9 +35,11 @@ export class ThreadPool {
     this.args = new Float64Array(args);
     // Worker threads run JavaScript: load the build of worker.ts (this file's folder, under dist/).
     const url = new URL('../dist/worker.js', import.meta.url);
+    const wt = nodeWorkerThreads();
+    if (wt === null) throw new Error(`wasm backend: ${threads} threads need worker threads, and there are none here (Node >= 20.16 has them); expected threads: 1`);
     for (let slot = 0; slot < threads - 1; slot++) {
       const data: PoolData = { module, memory, control, args, slot };
-      const w = new Worker(url, { workerData: data });
+      const w = new wt.Worker(url, { workerData: data });
       w.unref();
       this.workers.push(w);
     }

@@ -9,7 +9,7 @@ export interface PlatformFeatures {
   simd: boolean;
   /** Shared WebAssembly memory (SharedArrayBuffer; in a browser, a cross-origin-isolated page). */
   sharedMemory: boolean;
-  /** Worker threads that may block in Atomics.wait (Node's worker_threads). */
+  /** Worker threads that may block in Atomics.wait (Node's worker_threads, Node >= 20.16). */
   workers: boolean;
 }
 
@@ -59,8 +59,11 @@ export function detectFeatures(): PlatformFeatures {
       sharedMemory = false;
     }
   }
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return { simd, sharedMemory, workers: typeof proc?.versions?.node === 'string' };
+  // Node >= 20.16 hands out worker_threads through process.getBuiltinModule, which the backend uses
+  // so that loading it imports nothing from node:*; browsers have no blocking workers for it.
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const workers = typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads') != null;
+  return { simd, sharedMemory, workers };
 }
 
 function processEnv(): Readonly<Record<string, string | undefined>> {

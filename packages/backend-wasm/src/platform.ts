@@ -1,0 +1,47 @@
+// What the backend takes from its host, found at run time rather than imported, so that loading
+// the package imports nothing from `node:*` (a browser bundle of it resolves no Node module).
+import type * as WorkerThreads from 'node:worker_threads';
+import type * as Os from 'node:os';
+
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string };
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+const proc = (globalThis as { process?: NodeProcess }).process;
+
+/** An environment variable where there is a process environment (Node), else undefined. */
+export function envVar(name: string): string | undefined {
+  return proc?.env?.[name];
+}
+
+/**
+ * Node's worker_threads, or null where there is none (browsers, and Node before 20.16, which has
+ * no `process.getBuiltinModule`): then the backend runs on one thread.
+ */
+export function nodeWorkerThreads(): typeof WorkerThreads | null {
+  const m = proc?.getBuiltinModule?.('node:worker_threads');
+  return m === undefined || m === null ? null : (m as typeof WorkerThreads);
+}
+
+/** Logical cores: Node's availableParallelism, else the browser's hardwareConcurrency, else 1. */
+export function cores(): number {
+  const os = proc?.getBuiltinModule?.('node:os') as typeof Os | undefined;
+  const n = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+interface NodeBuffer { allocUnsafeSlow(size: number): Uint8Array }
+
+const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+
+/**
+ * An uninitialised float buffer: from Node's allocator where there is one (no zero fill, and freed
+ * memory is reused, so no fresh pages to fault in either), else a plain zero-filled array.
+ */
+export function uninitialisedFloats(length: number): Float32Array {
+  if (NodeBuffer === undefined) return new Float32Array(length);
+  const bytes = NodeBuffer.allocUnsafeSlow(length * 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+}
