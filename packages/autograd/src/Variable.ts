@@ -1,4 +1,4 @@
-import { Tensor, formatShape } from '@tapegrad/tensor';
+import { Tensor, formatTensor, describeValue, type Indices } from '@tapegrad/tensor';
 import type { Node } from './Node.js';
 import { runBackward, type BackwardOptions } from './engine.js';
 import * as ops from './ops/index.js';
@@ -21,7 +21,7 @@ export class Variable {
   gradFn: Node | null = null;
 
   constructor(t: Tensor, opts: VariableOptions = {}) {
-    if (!(t instanceof Tensor)) throw new Error(`Variable: data ${String(t)} is not a Tensor; expected a Tensor (use tensor(values, shape))`);
+    if (!(t instanceof Tensor)) throw new Error(`Variable: data ${describeValue(t)} is not a Tensor; expected a Tensor (use tensor(values, shape))`);
     this.data = t;
     this.requiresGrad = opts.requiresGrad ?? false;
   }
@@ -83,10 +83,26 @@ export class Variable {
   unsqueeze(dim: number): Variable { return ops.unsqueeze(this, dim); }
   expand(shape: readonly number[]): Variable { return ops.expand(this, shape); }
   narrow(dim: number, start: number, length: number): Variable { return ops.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Variable { return ops.select(this, dim, index); }
+  index(dim: number, indices: Indices): Variable { return ops.index(this, dim, indices); }
   softmax(dim: number): Variable { return ops.softmax(this, dim); }
   logSoftmax(dim: number): Variable { return ops.logSoftmax(this, dim); }
 
+  // Comparisons give a 0/1 Tensor without gradient.
+  eq(o: Operand): Tensor { return ops.eq(this, o); }
+  ne(o: Operand): Tensor { return ops.ne(this, o); }
+  lt(o: Operand): Tensor { return ops.lt(this, o); }
+  le(o: Operand): Tensor { return ops.le(this, o); }
+  gt(o: Operand): Tensor { return ops.gt(this, o); }
+  ge(o: Operand): Tensor { return ops.ge(this, o); }
+
+  /**
+   * The values as PyTorch prints them, the shape, then `grad_fn=<AddBackward>` (the op's name) or,
+   * for a leaf, `requires_grad=True`.
+   */
   toString(): string {
-    return `Variable(shape=${formatShape(this.shape)}, requiresGrad=${this.requiresGrad}${this.gradFn ? `, gradFn=${this.gradFn.name}` : ''})`;
+    const name = this.gradFn?.name;
+    const grad = name ? [`grad_fn=<${name.charAt(0).toUpperCase()}${name.slice(1)}Backward>`] : this.requiresGrad ? ['requires_grad=True'] : [];
+    return formatTensor(this.data, grad);
   }
 }

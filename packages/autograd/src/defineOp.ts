@@ -1,4 +1,4 @@
-import { Tensor, fail } from '@tapegrad/tensor';
+import { Tensor, fail, describeValue } from '@tapegrad/tensor';
 import { OpContext } from './OpContext.js';
 import { Node } from './Node.js';
 import { Variable } from './Variable.js';
@@ -56,7 +56,7 @@ export function defineOp<A extends readonly unknown[], S, R extends OpOutput>(
     const ctx = new OpContext<S>(name, needs);
     const result = def.forward(ctx, ...forwardArgs);
     const main = result instanceof Tensor ? result : result[0];
-    if (!(main instanceof Tensor)) fail(name, `forward returned ${String(main)}; expected a Tensor or a [Tensor, ...Tensor[]] tuple`);
+    if (!(main instanceof Tensor)) fail(name, `forward returned ${describeValue(main)}; expected a Tensor or a [Tensor, ...Tensor[]] tuple`);
     const out = new Variable(main);
     if (record) {
       out.gradFn = new Node(name, inputs, ctx, (g) => def.backward(ctx, g), main.shape);

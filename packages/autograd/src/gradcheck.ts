@@ -44,7 +44,21 @@ function dot(a: Float32Array, b: Float32Array): number {
 /**
  * Compares the analytic gradient of `sum(fn(...inputs) * u)` (u a fixed random upstream gradient)
  * with central differences, element by element, for every input that requires grad. Returns true
- * or throws an Error naming the input and element with the worst mismatch.
+ * or throws an Error naming the input and element with the worst mismatch; when the one-sided
+ * differences at that element disagree, the error says the function is not smooth within `eps`
+ * there (a kink or a tie) and what to change.
+ *
+ * Float32 limits. Tensors hold float32 (about 7 significant digits), so the defaults are far
+ * coarser than PyTorch's float64 gradcheck (eps 1e-6, atol 1e-5): a difference quotient carries a
+ * rounding error of about 1e-7 * |f| / eps, which a smaller eps amplifies (eps 1e-4 already gives
+ * errors near 1e-3 * |f|), and a truncation error of about eps^2 * f''' / 6, which a larger eps
+ * amplifies. eps 1e-2 with atol = rtol = 1e-2 balances the two for values of order 1; scale the
+ * inputs to that order, or loosen the tolerances. Because eps is that large, every kink or tie
+ * within eps of an input element breaks the check: relu, abs or norm at 0, clamp at a bound, two
+ * values of a max/max-pool window within 2 * eps of each other (random inputs in [0, 1) often
+ * have such pairs), a sort order. Test with well-separated values (e.g. a shuffled grid with steps
+ * above 2 * eps) or, where that is impossible, a smaller eps (down to about 1e-3) with looser
+ * tolerances.
  */
 export function gradcheck(fn: (...inputs: Variable[]) => Output, inputs: Variable[], opts: GradcheckOptions = {}): true {
   const eps = opts.eps ?? 1e-2, atol = opts.atol ?? 1e-2, rtol = opts.rtol ?? 1e-2;
@@ -79,7 +93,24 @@ export function gradcheck(fn: (...inputs: Variable[]) => Output, inputs: Variabl
   });
   if (worst.input >= 0) {
     const shape = formatShape(inputs[worst.input]!.shape);
-    throw new Error(`gradcheck: input ${worst.input} (shape ${shape}) element ${worst.index}: numeric gradient ${worst.numeric} vs analytic ${worst.analytic}; expected |numeric - analytic| <= ${atol} + ${rtol} * |numeric| (eps ${eps})`);
+    const sides = noGrad(() => oneSided(inputs[worst.input]!.data, worst.index, eps, evaluate));
+    const tolerance = atol + rtol * Math.max(Math.abs(sides.forward), Math.abs(sides.backward));
+    const kink = Math.abs(sides.forward - sides.backward) > tolerance
+      ? `; the one-sided differences disagree (forward ${sides.forward}, backward ${sides.backward}), so the function is not smooth within eps of this element (a kink or a tie, e.g. two values of a max-pool window within 2 * eps): use well-separated input values or a smaller eps`
+      : '';
+    throw new Error(`gradcheck: input ${worst.input} (shape ${shape}) element ${worst.index}: numeric gradient ${worst.numeric} vs analytic ${worst.analytic}; expected |numeric - analytic| <= ${atol} + ${rtol} * |numeric| (eps ${eps})${kink}`);
   }
   return true;
+}
+
+/** (f(x + eps) - f(x)) / eps and (f(x) - f(x - eps)) / eps at element `index` of `t`. */
+function oneSided(t: Tensor, index: number, eps: number, evaluate: () => number): { forward: number; backward: number } {
+  const p = positions(t)[index]!, orig = t.data[p]!;
+  const center = evaluate();
+  t.data[p] = orig + eps;
+  const plus = evaluate();
+  t.data[p] = orig - eps;
+  const minus = evaluate();
+  t.data[p] = orig;
+  return { forward: (plus - center) / eps, backward: (center - minus) / eps };
 }

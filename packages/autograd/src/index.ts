@@ -13,5 +13,5 @@ export {
   add, sub, mul, div, pow, neg, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp,
   sum, mean, amax, amin, max, min, argmax, argmin, norm,
   reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, narrow, slice, cat, stack, pad,
-  softmax, logSoftmax, where, matmul,
+  softmax, logSoftmax, where, matmul, select, index, eq, ne, lt, le, gt, ge,
 } from './ops/index.js';

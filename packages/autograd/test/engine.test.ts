@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { Tensor, tensor, kernels } from '@tapegrad/tensor';
 import {
-  Variable, OpContext, defineOp, gradcheck, noGrad, enableGrad, isGradEnabled, add, mul, sum, exp, max, cat,
+  Variable, OpContext, defineOp, gradcheck, noGrad, enableGrad, isGradEnabled, add, mul, sum, exp, max, amax, cat,
 } from '../src/index.js';
 
 const leaf = (values: number[], shape?: number[]): Variable => new Variable(tensor(values, shape), { requiresGrad: true });
@@ -267,6 +267,15 @@ describe('gradcheck', () => {
       backward(_ctx: OpContext<Record<string, never>>, g: Tensor) { return [g, kernels.unary('neg', g)]; },
     });
     expect(() => gradcheck((x, y) => wrong(x!, y!), [leaf([1, 2]), leaf([3, 4])])).toThrow(/^gradcheck: input 1 \(shape \[2\]\) element \d/);
+  });
+
+  it('says when the failing element sits within eps of a kink (the one-sided differences disagree)', () => {
+    // 0.5 and 0.505 tie within eps = 0.01: amax's numeric derivative mixes both sides of the tie
+    const x = leaf([0.2, 0.5, 0.505]);
+    expect(() => gradcheck((v) => amax(v!), [x]))
+      .toThrow(/^gradcheck: input 0 \(shape \[3\]\) element [12]: numeric gradient -?[\d.e-]+ vs analytic -?[\d.e-]+; expected \|numeric - analytic\| <= 0.01 \+ 0.01 \* \|numeric\| \(eps 0.01\); the one-sided differences disagree \(forward -?[\d.e-]+, backward -?[\d.e-]+\), so the function is not smooth within eps of this element \(a kink or a tie, e.g. two values of a max-pool window within 2 \* eps\): use well-separated input values or a smaller eps$/);
+    // the same input passes with a step below the gap
+    expect(gradcheck((v) => amax(v!), [x], { eps: 1e-3 })).toBe(true);
   });
 
   it('leaves the inputs\' .grad as it found them', () => {

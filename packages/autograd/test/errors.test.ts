@@ -144,6 +144,9 @@ describe('Variable and Tensor', () => {
   it('Variable takes a Tensor', () => {
     expect(() => new Variable([1, 2] as unknown as Tensor)).toThrow('Variable: data 1,2 is not a Tensor; expected a Tensor (use tensor(values, shape))');
   });
+  it('a Variable passed where a Tensor belongs is named by its shape, on one line', () => {
+    expect(() => new Variable(x as unknown as Tensor)).toThrow('Variable: data Variable of shape [2, 3] is not a Tensor; expected a Tensor (use tensor(values, shape))');
+  });
   it('item of a multi-element Variable', () => {
     expect(() => x.item()).toThrow('item: tensor of shape [2, 3] has 6 elements; expected exactly 1');
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { Generator, randn, tensor } from '@tapegrad/tensor';
+import { Generator, rand, randn, tensor } from '@tapegrad/tensor';
 import { Variable, gradcheck, mean } from '@tapegrad/autograd';
 import {
   F, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, GlobalAvgPool2d, GlobalMaxPool2d, Sequential,
@@ -103,6 +103,14 @@ describe('2-d pooling gradchecks', () => {
     const x = new Variable(randn([2, 3, 3, 4], { generator: new Generator(7) }), { requiresGrad: true });
     expect(gradcheck((v) => F.globalAvgPool2d(v), [x])).toBe(true);
     expect(gradcheck((v) => F.globalMaxPool2d(v, { keepDim: true }), [distinct([2, 3, 3, 4], 4)])).toBe(true);
+  });
+  it('maxPool2d on random values in [0, 1): gradcheck explains the tie it crosses and passes on well-separated values', () => {
+    // seed 0 puts two values of one 2x2 window within 2 * eps of each other (element 33)
+    const x = new Variable(rand([1, 1, 6, 6], { generator: new Generator(0) }), { requiresGrad: true });
+    expect(() => gradcheck((v) => F.maxPool2d(v, 2), [x])).toThrow(
+      /element 33: .*; the one-sided differences disagree \(forward [\d.e-]+, backward [\d.e-]+\), so the function is not smooth within eps of this element \(a kink or a tie, e.g. two values of a max-pool window within 2 \* eps\): use well-separated input values or a smaller eps$/,
+    );
+    expect(gradcheck((v) => F.maxPool2d(v, 2), [distinct([1, 1, 6, 6])])).toBe(true);
   });
 });
 

@@ -1,6 +1,10 @@
 import { contiguousStrides, numel, shapesEqual } from './shape.js';
 import { fail, formatShape, normalizeDim, isInt } from './validate.js';
 import { getBackend } from './backend/registry.js';
+import { compare, type TensorOperand } from './methods/compare.js';
+import { sum, mean, argExtreme, type ReduceDims } from './methods/reduce.js';
+import { select, index, type Indices } from './methods/indexing.js';
+import { formatTensor } from './format/formatTensor.js';
 
 /**
  * An n-d float32 array: a storage buffer, a shape, strides and an offset. Views (reshape of
@@ -162,11 +166,40 @@ export class Tensor {
     return this.reshape(shape);
   }
 
-  toString(): string {
-    const v = this.toArray();
-    const head = Array.from(v.subarray(0, 8), (x) => x.toPrecision(4)).join(', ');
-    return `Tensor(shape=${formatShape(this.shape)}, [${head}${v.length > 8 ? ', ...' : ''}])`;
-  }
+  /** `x[i]` along `dim`: (*a, n, *b) -> (*a, *b), `index` in [-n, n). A view. */
+  select(dim: number, index: number): Tensor { return select(this, dim, index); }
+
+  /** `x[idx]` along `dim`: (*a, n, *b), indices (*i) -> (*a, *i, *b); integer indices in [-n, n), repeats allowed. A copy. */
+  index(dim: number, indices: Indices): Tensor { return index(this, dim, indices); }
+
+  // Comparisons, broadcasting as PyTorch: 1 where the relation holds, else 0. No gradient.
+  /** `this == other` as 0/1. */
+  eq(other: TensorOperand): Tensor { return compare('eq', this, other); }
+  /** `this != other` as 0/1. */
+  ne(other: TensorOperand): Tensor { return compare('ne', this, other); }
+  /** `this < other` as 0/1. */
+  lt(other: TensorOperand): Tensor { return compare('lt', this, other); }
+  /** `this <= other` as 0/1. */
+  le(other: TensorOperand): Tensor { return compare('le', this, other); }
+  /** `this > other` as 0/1. */
+  gt(other: TensorOperand): Tensor { return compare('gt', this, other); }
+  /** `this >= other` as 0/1. */
+  ge(other: TensorOperand): Tensor { return compare('ge', this, other); }
+
+  // Reductions without gradient (a Variable's own sum/mean record one).
+  /** (*) -> reduced: the sum over `dims` (all by default, or for `[]`). */
+  sum(dims?: ReduceDims, keepDim = false): Tensor { return sum(this, dims, keepDim); }
+  /** (*) -> reduced: the mean over `dims` (all by default, or for `[]`); NaN over an empty dim. */
+  mean(dims?: ReduceDims, keepDim = false): Tensor { return mean(this, dims, keepDim); }
+  /** (*) -> indices (float32 integers) of the maximum along `dim`, or over the flattened tensor. First on ties; NaN wins. */
+  argmax(dim?: number, keepDim = false): Tensor { return argExtreme('max', this, dim, keepDim); }
+  /** (*) -> indices of the minimum along `dim`, or over the flattened tensor. */
+  argmin(dim?: number, keepDim = false): Tensor { return argExtreme('min', this, dim, keepDim); }
+  /** This tensor: tensors are always float32, and PyTorch's `.float()` returns a float32 tensor itself. */
+  float(): Tensor { return this; }
+
+  /** The values as PyTorch prints them, then the shape: `tensor([[1., 2.], [3., 4.]], shape [2, 2])`. */
+  toString(): string { return formatTensor(this); }
 }
 
 /** Resolves a -1 entry and checks the element count. */

@@ -159,7 +159,10 @@ describe('toArray and item', () => {
     expect(() => tensor([1, 2]).item()).toThrow('item: tensor of shape [2] has 2 elements; expected exactly 1');
   });
 
-  it('toString shows shape and leading values', () => {
-    expect(tensor([1, 2]).toString()).toBe('Tensor(shape=[2], [1.000, 2.000])');
+  it('toString shows the values as PyTorch prints them, then the shape', () => {
+    expect(tensor([1, 2]).toString()).toBe('tensor([1., 2.], shape [2])');
+    expect(tensor([[0.5, -1.25]]).toString()).toBe('tensor([[ 0.5000, -1.2500]], shape [1, 2])');
+    // a view prints its own elements
+    expect(arange(6).reshape([2, 3]).transpose(0, 1).narrow(0, 1, 2).toString()).toBe('tensor([[1., 4.],\n        [2., 5.]], shape [2, 2])');
   });
 });

@@ -143,7 +143,7 @@ describe('optimiser arguments', () => {
     expect(() => new SGD([], { lr: 0.1 })).toThrow('SGD: params is empty; expected at least one parameter');
     const q = p();
     expect(() => new SGD([{ params: [q] }, { params: [q] }], { lr: 0.1 })).toThrow('SGD: parameter 0 of group 1 appears in more than one place; expected each parameter once');
-    expect(() => new SGD([tensor([1]) as unknown as Variable], { lr: 0.1 })).toThrow('SGD: parameter 0 of group 0 (Tensor(shape=[1], [1.000])) is not a Variable; expected Variables');
+    expect(() => new SGD([tensor([1]) as unknown as Variable], { lr: 0.1 })).toThrow('SGD: parameter 0 of group 0 (Tensor of shape [1]) is not a Variable; expected Variables');
   });
 
   it('refuses a gradient of the wrong shape', () => {

@@ -14,3 +14,5 @@ export { pad } from './pad.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { where } from './where.js';
 export { matmul } from './matmul.js';
+export { select, index } from './select.js';
+export { eq, ne, lt, le, gt, ge } from './compare.js';

@@ -40,17 +40,12 @@ export function min(x: Operand, dim: number, keepDim = false): [Variable, Tensor
   return [values, indices!];
 }
 
-function argExtreme(op: 'max' | 'min', x: Operand, dim: number | undefined, keepDim: boolean): Tensor {
+function data(x: Operand): Tensor {
   const t = lift(x);
-  const data = t instanceof Tensor ? t : t.data;
-  if (dim === undefined) {
-    const flat = kernels.argReduce(op, data.reshape([data.size]), 0, false, `arg${op}`).indices;
-    return keepDim ? flat.reshape(data.shape.map(() => 1)) : flat;
-  }
-  return kernels.argReduce(op, data, dim, keepDim, `arg${op}`).indices;
+  return t instanceof Tensor ? t : t.data;
 }
 
 /** (*) -> indices (float32 integers) of the maximum along `dim`, or over the flattened tensor. */
-export function argmax(x: Operand, dim?: number, keepDim = false): Tensor { return argExtreme('max', x, dim, keepDim); }
+export function argmax(x: Operand, dim?: number, keepDim = false): Tensor { return data(x).argmax(dim, keepDim); }
 /** (*) -> indices of the minimum along `dim`, or over the flattened tensor. */
-export function argmin(x: Operand, dim?: number, keepDim = false): Tensor { return argExtreme('min', x, dim, keepDim); }
+export function argmin(x: Operand, dim?: number, keepDim = false): Tensor { return data(x).argmin(dim, keepDim); }

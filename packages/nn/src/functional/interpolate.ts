@@ -39,7 +39,13 @@ function perDim(name: string, v: number | readonly number[], dims: number): numb
 /**
  * (N, C, H, W) -> (N, C, Ho, Wo) ('nearest' or 'bilinear'), (N, C, L) -> (N, C, Lo) ('nearest').
  * Ho = size, or floor(H * scaleFactor). Same index and weight rules as PyTorch 1.13 (nearest:
- * src = min(floor(dst * scale), in - 1), scale = in / out or 1 / scaleFactor).
+ * src = min(floor(dst * scale), in - 1), scale = in / out or 1 / scaleFactor, with no shortcut
+ * when Ho is exactly H or 2 * H: scaleFactor 2.05 on 10 elements reads 0, 0, 0, 1, 1, 2, 2, ...).
+ *
+ * NOTE: PyTorch 1.13's CPU backward for 'nearest' (and its forward for inputs it treats as
+ * channels-last, a contiguous C == 1 input among them) still takes that shortcut, so for a
+ * fractional scaleFactor giving exactly 1x or 2x the input its gradient is not the gradient of
+ * its forward; tapegrad's backward is the exact gradient of the forward above.
  */
 export function interpolate(x: Input, opts: InterpolateOptions): Variable {
   const s = x.shape;

@@ -1,4 +1,4 @@
-import { Tensor, kernels, defaultGenerator, getBackend, fail, expectFinite, type Generator } from '@tapegrad/tensor';
+import { Tensor, kernels, defaultGenerator, getBackend, fail, expectFinite, describeValue, type Generator } from '@tapegrad/tensor';
 import { Variable } from '@tapegrad/autograd';
 import { fans } from './fan.js';
 
@@ -23,7 +23,7 @@ type Target = Variable | Tensor;
  */
 function fill<T extends Target>(fn: string, target: T, next: () => number): T {
   const t = target instanceof Variable ? target.data : target;
-  if (!(t instanceof Tensor)) fail(fn, `tensor ${String(target)} is not a Tensor or Variable; expected a Parameter, Variable or Tensor`);
+  if (!(t instanceof Tensor)) fail(fn, `tensor ${describeValue(target)} is not a Tensor or Variable; expected a Parameter, Variable or Tensor`);
   const values = getBackend().alloc(t.size);
   for (let i = 0; i < values.length; i++) values[i] = next();
   kernels.copyInto(t, new Tensor(values, t.shape));

@@ -1,4 +1,5 @@
 import type { Variable, Input } from '@tapegrad/autograd';
+import { describeValue } from '@tapegrad/tensor';
 import { Module } from '../Module.js';
 
 /** Holds child modules by name, in insertion order; state-dict keys start with the name (`conv.weight`). */
@@ -29,7 +30,7 @@ export class ModuleDict extends Module {
 
   set(key: string, m: Module): this {
     if (typeof key !== 'string' || key === '' || key.includes('.')) throw new Error(`ModuleDict.set: key '${String(key)}' is not a valid name; expected a non-empty string without '.'`);
-    if (!(m instanceof Module)) throw new Error(`ModuleDict.set: value for key '${key}' (${String(m)}) is not a Module; expected a Module`);
+    if (!(m instanceof Module)) throw new Error(`ModuleDict.set: value for key '${key}' (${describeValue(m)}) is not a Module; expected a Module`);
     this.entriesMap.set(key, m);
     return this;
   }

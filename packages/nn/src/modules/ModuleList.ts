@@ -1,8 +1,9 @@
 import type { Variable, Input } from '@tapegrad/autograd';
+import { describeValue } from '@tapegrad/tensor';
 import { Module } from '../Module.js';
 
 function expectModule(fn: string, m: unknown, at: string): Module {
-  if (!(m instanceof Module)) throw new Error(`${fn}: ${at} (${String(m)}) is not a Module; expected Module instances`);
+  if (!(m instanceof Module)) throw new Error(`${fn}: ${at} (${describeValue(m)}) is not a Module; expected Module instances`);
   return m;
 }
 

@@ -1,4 +1,5 @@
 import type { Variable, Input } from '@tapegrad/autograd';
+import { describeValue } from '@tapegrad/tensor';
 import { Module } from '../Module.js';
 import { Conv2d } from './Conv2d.js';
 import { ReLU } from './ReLU.js';
@@ -23,7 +24,7 @@ export class Sequential extends Module {
   constructor(...layers: Module[]) {
     super();
     layers.forEach((m, i) => {
-      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} (${String(m)}) is not a Module; expected Module instances`);
+      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} (${describeValue(m)}) is not a Module; expected Module instances`);
     });
     this.layers = layers;
   }

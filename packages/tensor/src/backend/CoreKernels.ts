@@ -62,6 +62,16 @@ export interface CoreKernels {
     a: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
     b: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
     c: Float32Array, cOffset: number, cRowStride: number, accumulate: boolean): void;
+  /**
+   * Gathers slabs along the middle axis of contiguous x viewed as (outer, n, inner):
+   * out (outer, k, inner)[o, j, i] = x[o, indices[j], i], k = indices.length, every index in [0, n).
+   */
+  indexSelect(x: Float32Array, outer: number, n: number, inner: number, indices: Int32Array, out: Float32Array): void;
+  /**
+   * The adjoint of indexSelect: out (outer, n, inner)[o, indices[j], i] += g (outer, k, inner)[o, j, i],
+   * repeated indices summing in order of j. `out` arrives zero-filled (or holding what to add to).
+   */
+  indexAdd(g: Float32Array, outer: number, n: number, inner: number, indices: Int32Array, out: Float32Array): void;
   /** Softmax (or log-softmax) of contiguous x viewed as (outer, dim, inner) along the middle axis. */
   softmax(x: Float32Array, outer: number, dim: number, inner: number, log: boolean, out: Float32Array): void;
   /** Backward of softmax / log-softmax given the forward output y and upstream g. */

@@ -1,6 +1,7 @@
 import { convEntries } from './conv.js';
 import { poolEntries } from './pool.js';
 import { normEntries } from './norm.js';
+import { indexingEntries } from './indexing.js';
 import { unary, reluBackward, binary, where, copyInto, reduce, sumToShape, argReduce, softmax, softmaxBackward, matmul, cat, pad, broadcastStrides } from './core.js';
 
 /**
@@ -12,4 +13,5 @@ export const kernels = {
   ...convEntries,
   ...poolEntries,
   ...normEntries,
+  ...indexingEntries,
 };

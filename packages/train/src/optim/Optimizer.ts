@@ -1,4 +1,4 @@
-import { Tensor, fail, formatShape, shapesEqual } from '@tapegrad/tensor';
+import { Tensor, fail, formatShape, shapesEqual, describeValue } from '@tapegrad/tensor';
 import { Variable } from '@tapegrad/autograd';
 
 /** A value in a state dict: JSON data with Tensors as leaves (checkpoints store the Tensors as raw float32). */
@@ -58,7 +58,7 @@ export abstract class Optimizer<O extends { lr: number }, S extends ParamState =
     groups.forEach((g, gi) => {
       const list = [...g.params];
       list.forEach((p, i) => {
-        if (!(p instanceof Variable)) fail(name, `parameter ${i} of group ${gi} (${String(p)}) is not a Variable; expected Variables`);
+        if (!(p instanceof Variable)) fail(name, `parameter ${i} of group ${gi} (${describeValue(p)}) is not a Variable; expected Variables`);
         if (seen.has(p)) fail(name, `parameter ${i} of group ${gi} appears in more than one place; expected each parameter once`);
         seen.add(p);
       });

@@ -1,4 +1,4 @@
-import { Tensor, fail, formatShape } from '@tapegrad/tensor';
+import { Tensor, fail, formatShape, describeValue } from '@tapegrad/tensor';
 import { reshape, type Variable, type Input } from '@tapegrad/autograd';
 import { expectPoolInput, type Size1 } from './poolArgs.js';
 import { maxUnpoolOp, unpoolOutputSize } from './maxUnpool2d.js';
@@ -19,7 +19,7 @@ export interface MaxUnpool1dOptions {
 export function maxUnpool1d(x: Input, indices: Tensor, kernelSize: Size1, opts: MaxUnpool1dOptions = {}): Variable {
   const fn = 'maxUnpool1d';
   const inSpatial = expectPoolInput(fn, x.shape, 1);
-  if (!(indices instanceof Tensor)) fail(fn, `indices ${String(indices)} is not a Tensor; expected the indices Tensor of maxPool1d`);
+  if (!(indices instanceof Tensor)) fail(fn, `indices ${describeValue(indices)} is not a Tensor; expected the indices Tensor of maxPool1d`);
   if (indices.shape.length !== x.shape.length || indices.shape.some((d, i) => d !== x.shape[i])) {
     fail(fn, `indices shape ${formatShape(indices.shape)} differs from input shape ${formatShape(x.shape)}; expected equal shapes`);
   }

@@ -1,4 +1,4 @@
-import { Tensor, kernels, fail, formatShape, isInt } from '@tapegrad/tensor';
+import { Tensor, kernels, fail, formatShape, isInt, describeValue } from '@tapegrad/tensor';
 import { defineOp, OpContext, type Variable, type Input } from '@tapegrad/autograd';
 import { expectPoolInput, toTuple, type Size2 } from './poolArgs.js';
 
@@ -61,7 +61,7 @@ export function unpoolOutputSize(fn: string, inSpatial: readonly number[], kerne
 export function maxUnpool2d(x: Input, indices: Tensor, kernelSize: Size2, opts: MaxUnpool2dOptions = {}): Variable {
   const fn = 'maxUnpool2d';
   const inSpatial = expectPoolInput(fn, x.shape, 2);
-  if (!(indices instanceof Tensor)) fail(fn, `indices ${String(indices)} is not a Tensor; expected the indices Tensor of maxPool2d`);
+  if (!(indices instanceof Tensor)) fail(fn, `indices ${describeValue(indices)} is not a Tensor; expected the indices Tensor of maxPool2d`);
   if (indices.shape.length !== x.shape.length || indices.shape.some((d, i) => d !== x.shape[i])) {
     fail(fn, `indices shape ${formatShape(indices.shape)} differs from input shape ${formatShape(x.shape)}; expected equal shapes`);
   }

@@ -3,6 +3,7 @@ import { unary, reluBackward } from './unary.js';
 import { binary, copy, where } from './strided.js';
 import { reduce, argReduce } from './reduce.js';
 import { gemm } from './gemm.js';
+import { indexSelect, indexAdd } from './indexing.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { convKernels } from './conv.js';
 import { poolKernels } from './pool.js';
@@ -21,6 +22,8 @@ export const cpuBackend: Backend = {
   reduce,
   argReduce,
   gemm,
+  indexSelect,
+  indexAdd,
   softmax,
   softmaxBackward,
   ...convKernels,

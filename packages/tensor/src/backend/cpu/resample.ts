@@ -1,16 +1,21 @@
 import type { ResampleKernels, ResampleGeometry } from '../ResampleKernels.js';
 
 /**
- * Source index of each destination index for 'nearest', PyTorch 1.13's rule: identity when the
- * sizes match, o >> 1 when doubling, else min(floor(float32(o * scale)), in - 1).
+ * Source index of each destination index for 'nearest', PyTorch 1.13's rule on its general CPU
+ * path: min(floor(float32(o * scale)), in - 1), with the given scale (1 / scaleFactor when one was
+ * given, else in / out), also when the output size is exactly the input size or twice it.
+ *
+ * NOTE: PyTorch 1.13 also has a legacy rule (`nearest_idx`: o when out == in, o >> 1 when
+ * out == 2 * in) that its CPU backward always uses, and its forward only on the channels-last path
+ * (which a contiguous (N, 1, H, W) input takes too). With a fractional scaleFactor whose output
+ * size lands on 1x or 2x the input, that makes PyTorch's gradient differ from the gradient of its
+ * own forward (scaleFactor 2.05 on 10 elements: forward reads 0, 0, 0, 1, 1, ..., backward sends
+ * the gradient of outputs 0 and 1 to input 0). tapegrad uses the general rule for every input and
+ * for both passes, so the backward here is the exact adjoint of the forward.
  */
 function nearestIndices(inSize: number, outSize: number, scale: number): Int32Array {
   const idx = new Int32Array(outSize);
-  for (let o = 0; o < outSize; o++) {
-    if (outSize === inSize) idx[o] = o;
-    else if (outSize === 2 * inSize) idx[o] = o >> 1;
-    else idx[o] = Math.min(Math.floor(Math.fround(o * scale)), inSize - 1);
-  }
+  for (let o = 0; o < outSize; o++) idx[o] = Math.min(Math.floor(Math.fround(o * scale)), inSize - 1);
   return idx;
 }
 
