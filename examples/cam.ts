@@ -6,15 +6,14 @@
 //   pnpm --filter examples run cam -- --epochs 3            (trains docs/recipe.md's nin-bn first)
 //   pnpm --filter examples run cam -- --checkpoint runs/example-nin-bn/checkpoint.safetensors
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import {
   Generator, type Tensor, Variable, noGrad, F, Sequential, createModel, fit, loadCheckpoint, DataLoader, MNIST_MEAN, MNIST_STD,
 } from 'tapegrad';
-import { parseExampleArgs, startBackend } from './lib/args.js';
+import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader } from './lib/data.js';
 import { recipe } from './lib/recipe.js';
-import { TileGrid } from './lib/png.js';
+import { camImage } from './lib/camImage.js';
 
 interface Pick { image: Float32Array; label: number; pred: number; predMap: Float32Array; trueMap: Float32Array }
 
@@ -29,8 +28,15 @@ function camOf(maps28: Tensor, n: number, c: number): Float32Array {
   return minMax(maps28.narrow(0, n, 1).narrow(1, c, 1).toArray());
 }
 
+export const SPEC: ExampleSpec = {
+  script: 'examples/cam.ts',
+  summary: "Class activation maps of nin-bn (trained first for --epochs, or read from --checkpoint) as a PNG grid of correct\nand wrong predictions; writes cam.png and cam.md to --out.",
+  flags: ['epochs', 'checkpoint', 'subset', 'seed', 'backend', 'out'],
+  exclusive: [['epochs', 'checkpoint']],
+};
+
 export function main(argv: readonly string[]): { correct: number; wrong: number; file: string } {
-  const args = parseExampleArgs(argv, { epochs: 3, out: 'runs/cam' });
+  const args = parseExampleArgs(argv, { epochs: 3, out: 'runs/cam' }, SPEC);
   const backend = startBackend(args.backend);
   try {
     const data = loadMnist(args.subset);
@@ -65,19 +71,13 @@ export function main(argv: readonly string[]): { correct: number; wrong: number;
         if (correct.length >= want && wrong.length >= want) break;
       }
     });
-    const grid = new TileGrid(want, 6, 84);
-    const lines: string[] = ['# Class activation maps', '', 'Rows 1-3: correct predictions; rows 4-6: wrong ones. In each group: the digit, the map of the predicted class, the map of the true class.', ''];
+    const lines: string[] = ['# Class activation maps', '', 'Left: correct predictions; right: wrong ones. Each row: the digit, the map of the predicted class, the map of the true class (each map scaled from its min to its max).', ''];
     [correct, wrong].forEach((group, gi) => {
       lines.push(`${gi === 0 ? 'correct' : 'wrong'}: ${group.map((p) => `true ${p.label} / predicted ${p.pred}`).join(', ')}`);
-      group.forEach((p, col) => {
-        grid.draw(col, 3 * gi, p.image, 28);
-        grid.draw(col, 3 * gi + 1, p.image, 28, p.predMap);
-        grid.draw(col, 3 * gi + 2, p.image, 28, p.trueMap);
-      });
     });
     mkdirSync(args.out, { recursive: true });
     const file = join(args.out, 'cam.png');
-    writeFileSync(file, grid.toBuffer());
+    writeFileSync(file, camImage([{ title: 'correct', picks: correct }, { title: 'wrong', picks: wrong }]));
     writeFileSync(join(args.out, 'cam.md'), `${lines.join('\n')}\n`);
     console.log(`${lines.slice(4).join('\n')}\nwrote ${file} (${correct.length} correct, ${wrong.length} wrong)`);
     return { correct: correct.length, wrong: wrong.length, file };
@@ -86,4 +86,4 @@ export function main(argv: readonly string[]): { correct: number; wrong: number;
   }
 }
 
-if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) main(process.argv.slice(2));
+runIfMain(import.meta.url, main);

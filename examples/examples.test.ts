@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main as gapVsFc } from './gap-vs-fc.js';
 import { main as train } from './train.js';
 import { main as cam } from './cam.js';
+import { main as mlpDemo } from './mlp-demo.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'tapegrad-example-'));
@@ -56,5 +57,9 @@ describe('examples (smoke, tiny data)', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('mlp-demo: the MLP learns the quadrant problem (train accuracy above 95 %)', () => {
+    expect(mlpDemo(['--seed', '0'])).toBeGreaterThan(0.95);
   });
 });

@@ -4,10 +4,9 @@
 //
 //   pnpm --filter examples run gap-vs-fc -- --epochs 5 [--subset 2000] [--out runs/gap-vs-fc]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { fit, evaluate, summarize, type EpochResult } from 'tapegrad';
-import { parseExampleArgs, startBackend } from './lib/args.js';
+import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader, shift, padded } from './lib/data.js';
 import { recipe } from './lib/recipe.js';
 import { HEADS, HEAD_TITLES, buildModel, headParameters, type HeadName } from './lib/heads.js';
@@ -40,8 +39,14 @@ export function gapTable(ways: readonly GapWay[], shape: readonly number[]): str
   return [head, ...ways.map((w) => `| \`${w.name}\` | ${w.maxDiff.toExponential(1)} / ${w.maxGradDiff.toExponential(1)} | ${w.forwardMs.toFixed(2)} ms | ${w.forwardBackwardMs.toFixed(1)} ms |`)].join('\n');
 }
 
+export const SPEC: ExampleSpec = {
+  script: 'examples/gap-vs-fc.ts',
+  summary: 'The same BatchNorm NiN trunk with four heads (NiN 1x1 conv + GAP, GAP + Linear, flatten + FC, GeM), same seed and\nrecipe; writes results.md, results.json, accuracy.svg and loss.svg to --out.',
+  flags: ['epochs', 'subset', 'seed', 'backend', 'out'],
+};
+
 export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWay[]; markdown: string } {
-  const args = parseExampleArgs(argv, { epochs: 5, out: 'runs/gap-vs-fc' });
+  const args = parseExampleArgs(argv, { epochs: 5, out: 'runs/gap-vs-fc' }, SPEC);
   const backend = startBackend(args.backend);
   try {
     const data = loadMnist(args.subset);
@@ -89,4 +94,4 @@ export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWa
   }
 }
 
-if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) main(process.argv.slice(2));
+runIfMain(import.meta.url, main);

@@ -4,18 +4,22 @@
 //
 //   pnpm --filter examples run train -- --model nin-bn --epochs 15
 //   pnpm --filter examples run train -- --model squeezenet --epochs 15
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Generator, createModel, fit, MODEL_NAMES, type ModelName, type FitResult } from 'tapegrad';
-import { parseExampleArgs, startBackend } from './lib/args.js';
+import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader } from './lib/data.js';
 import { recipe } from './lib/recipe.js';
 
+export const SPEC: ExampleSpec = {
+  script: 'examples/train.ts',
+  summary: "Trains a canonical model on the embedded MNIST set with docs/recipe.md's optimiser and schedule; reports test\naccuracy, wall time and images/s; writes checkpoint.safetensors, metrics.jsonl and curves.svg to --out.",
+  flags: ['model', 'epochs', 'subset', 'seed', 'backend', 'out'],
+  models: MODEL_NAMES,
+};
+
 export function main(argv: readonly string[]): FitResult & { seconds: number; imagesPerSecond: number } {
-  const args = parseExampleArgs(argv, { epochs: 15, out: '', model: 'nin-bn' });
-  if (!(MODEL_NAMES as readonly string[]).includes(args.model)) throw new Error(`--model ${args.model} is not a model; expected one of ${MODEL_NAMES.join(', ')}`);
+  const args = parseExampleArgs(argv, { epochs: 15, out: 'runs/example-<model>', model: 'nin-bn' }, SPEC);
   const name = args.model as ModelName;
-  const out = args.out || `runs/example-${name}`;
+  const out = args.out;
   const backend = startBackend(args.backend);
   try {
     const data = loadMnist(args.subset);
@@ -38,4 +42,4 @@ export function main(argv: readonly string[]): FitResult & { seconds: number; im
   }
 }
 
-if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) main(process.argv.slice(2));
+runIfMain(import.meta.url, main);

@@ -48,7 +48,7 @@ describe('tapegrad CLI', () => {
   });
 
   it('--help documents every flag of every command', () => {
-    for (const [cmd, flags] of [['train', ['model', 'epochs', 'batch-size', 'lr', 'optimizer', 'seed', 'out', 'resume']], ['eval', ['checkpoint']], ['info', ['model']]] as const) {
+    for (const [cmd, flags] of [['train', ['model', 'epochs', 'batch-size', 'lr', 'optimizer', 'seed', 'out', 'resume', 'force']], ['eval', ['checkpoint']], ['info', ['model']]] as const) {
       const r = run(cmd, '--help');
       expect(r.code).toBe(0);
       for (const f of flags) expect(r.out.join('\n')).toContain(`--${f}`);
