@@ -28,7 +28,7 @@ export {
   crc32,
 } from './checkpoint/index.js';
 export type { Checkpoint, RestoreTargets } from './checkpoint/index.js';
-export { fit, evaluate, countCorrect, crossEntropyLoss, Progress, curvesSvg } from './loop/index.js';
+export { fit, NonFiniteLossError, makeDirectory, evaluate, countCorrect, crossEntropyLoss, Progress, curvesSvg } from './loop/index.js';
 export type {
   FitOptions, FitResult, FitOptimizer, FitCallbacks, EpochContext, EarlyStoppingOptions, EvalResult,
   EvaluateOptions, LossFn, ProgressMode, BatchStats, EpochResult,

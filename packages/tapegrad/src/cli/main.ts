@@ -7,6 +7,7 @@ try {
   const { runCli } = await import('../index.js');
   process.exitCode = runCli(process.argv.slice(2), processIO);
 } catch (e) {
-  processIO.err((e as Error).message);
+  // only the import can throw here (runCli reports its own errors): one line, never a stack trace
+  processIO.err(e instanceof Error ? e.message : String(e));
   process.exitCode = 1;
 }

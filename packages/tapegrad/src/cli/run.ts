@@ -3,7 +3,7 @@ import { runTrain } from './train.js';
 import { runEval } from './eval.js';
 import { runInfo } from './info.js';
 import { releaseBackend } from './backend.js';
-import type { CliIO } from './io.js';
+import { OutputClosedError, type CliIO } from './io.js';
 
 const USAGE = `Usage: tapegrad <command> [flags]
 
@@ -15,7 +15,10 @@ Commands:
 Run tapegrad <command> --help for the flags of a command.
 `;
 
-/** Runs the CLI on `argv` (without node and the script) and returns the exit code: 0 ok, 1 failure, 2 bad usage. */
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit code: 0 ok, 1 failure
+ * (a diverged run, a damaged checkpoint, stdout closed by its reader, ...), 2 bad usage.
+ */
 export function runCli(argv: readonly string[], io: CliIO): number {
   const [command, ...rest] = argv;
   try {
@@ -33,6 +36,11 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     if (e instanceof UsageError) {
       io.err(e.message);
       return 2;
+    }
+    if (e instanceof OutputClosedError) {
+      // `tapegrad train | head -n 1`: the reader has what it wanted; stop, with one line instead of a stack trace
+      io.err(`tapegrad${command === undefined ? '' : ` ${command}`}: ${e.message}; stopped early`);
+      return 1;
     }
     io.err((e as Error).message);
     return 1;

@@ -4,9 +4,9 @@ import { Tensor, fail, formatShape, shapesEqual, type GeneratorState } from '@ta
 import type { OptimizerStateDict, StateDict, StateValue } from '../optim/Optimizer.js';
 import { atomicWrite } from '../data/atomicWrite.js';
 import { crc32 } from './crc32.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeHeader, hex8, isPlainObject as isObject, readHeader } from './header.js';
 
-export const CHECKPOINT_FORMAT = 'tapegrad-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION };
 
 /** Everything needed to continue a run (docs/checkpoints.md describes the file). */
 export interface Checkpoint {
@@ -26,7 +26,7 @@ const REF = '$tensor';
 const NUM = '$number';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
+  return isObject(v) && !(v instanceof Tensor);
 }
 
 /** Replaces Tensors by `{ $tensor: name }`, collecting them under prefix-based names. */
@@ -84,25 +84,21 @@ export function saveCheckpoint(path: string, ckpt: Checkpoint): void {
   }
   const rest = extract({ optimizer: ckpt.optimizer ?? null, scheduler: ckpt.scheduler ?? null, rng: ckpt.rng ?? null, meta: ckpt.meta ?? {} }, '@', tensors);
   const state = { epoch: ckpt.epoch, modelKeys: Object.keys(ckpt.model), ...(rest as Record<string, unknown>) };
-  const entries: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   let offset = 0;
   let crc = 0;
   const chunks: Uint8Array[] = [];
   for (const [name, t] of tensors) {
     const bytes = tensorBytes(t);
-    entries[name] = { dtype: 'F32', shape: t.shape.slice(), data_offsets: [offset, offset + bytes.length] };
+    entries.push([name, { dtype: 'F32', shape: t.shape.slice(), data_offsets: [offset, offset + bytes.length] }]);
     offset += bytes.length;
     crc = crc32(bytes, crc);
     chunks.push(bytes);
   }
-  const metadata = { format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), payload_crc32: crc.toString(16).padStart(8, '0'), state: JSON.stringify(state) };
-  let header = JSON.stringify({ __metadata__: metadata, ...entries });
-  header += ' '.repeat((8 - (Buffer.byteLength(header) % 8)) % 8);
-  const headerBytes = Buffer.from(header, 'utf8');
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(headerBytes.length));
+  const metadata = { format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), payload_crc32: hex8(crc), state: JSON.stringify(state) };
+  const head = encodeHeader(metadata, entries);
   try {
-    atomicWrite(path, [len, headerBytes, ...chunks]);
+    atomicWrite(path, [head, ...chunks]);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     fail('saveCheckpoint', `cannot write ${path} (${err.code ?? err.message}); expected a writable directory (nothing was written)`);
@@ -119,7 +115,11 @@ function parseEntry(name: string, v: unknown, path: string): Entry {
   return e as Entry;
 }
 
-/** Reads and checks a checkpoint written by `saveCheckpoint`: size, header, checksum. Throws a clear error for a truncated or corrupt file. */
+/**
+ * Reads and checks a checkpoint written by `saveCheckpoint`: size, the header's checksum, the
+ * tensor layout, the tensors' checksum, the state. Throws a clear error naming the file for a
+ * truncated or corrupt one and returns nothing from it. Version-1 files (no header checksum) load.
+ */
 export function loadCheckpoint(path: string): Checkpoint {
   let bytes: Buffer;
   try {
@@ -127,19 +127,7 @@ export function loadCheckpoint(path: string): Checkpoint {
   } catch (e) {
     return fail('loadCheckpoint', `file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a checkpoint written by tapegrad train`);
   }
-  if (bytes.length < 8) fail('loadCheckpoint', `file ${path} is truncated: ${bytes.length} bytes; expected at least an 8-byte header length`);
-  const headerLen = Number(bytes.readBigUInt64LE(0));
-  if (headerLen > bytes.length - 8) fail('loadCheckpoint', `file ${path} is truncated or not a checkpoint: header length ${headerLen} exceeds the ${bytes.length - 8} bytes that follow`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return fail('loadCheckpoint', `file ${path} is corrupt: its header is not valid JSON; expected a safetensors header`);
-  }
-  const meta = header['__metadata__'] as Record<string, unknown> | undefined;
-  if (!isPlainObject(meta) || meta['format'] !== CHECKPOINT_FORMAT) fail('loadCheckpoint', `file ${path} is not a tapegrad checkpoint (no format '${CHECKPOINT_FORMAT}' in its metadata)`);
-  if (meta['version'] !== String(CHECKPOINT_VERSION)) fail('loadCheckpoint', `file ${path} has format version ${String(meta['version'])}; expected ${CHECKPOINT_VERSION}`);
-  const start = 8 + headerLen;
+  const { header, meta, start } = readHeader(bytes, path);
   const entries = Object.entries(header).filter(([k]) => k !== '__metadata__').map(([k, v]) => [k, parseEntry(k, v, path)] as const);
   const payload = entries.reduce((m, [, e]) => Math.max(m, e.data_offsets[1]), 0);
   if (bytes.length - start !== payload) {
@@ -162,16 +150,20 @@ export function loadCheckpoint(path: string): Checkpoint {
     new Uint8Array(data.buffer).set(src);
     tensors.set(name, new Tensor(data, e.shape));
   }
-  const got = crc.toString(16).padStart(8, '0');
+  const got = hex8(crc);
   if (got !== stored) fail('loadCheckpoint', `file ${path} is corrupt: the tensors' checksum ${got} does not match the header's ${stored}`);
-  let state: Record<string, unknown>;
+  let state: unknown;
   try {
-    state = JSON.parse(String(meta['state'])) as Record<string, unknown>;
+    state = JSON.parse(String(meta['state']));
   } catch {
     return fail('loadCheckpoint', `file ${path} is corrupt: its state is not valid JSON`);
   }
+  if (!isPlainObject(state)) return fail('loadCheckpoint', `file ${path} is corrupt: its state is not a JSON object`);
   const keys = state['modelKeys'];
-  if (!Array.isArray(keys) || !Number.isInteger(state['epoch'])) fail('loadCheckpoint', `file ${path} is corrupt: its state lacks modelKeys or epoch`);
+  const epoch = state['epoch'];
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string') || typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
+    fail('loadCheckpoint', `file ${path} is corrupt: its state has epoch ${JSON.stringify(epoch) ?? 'none'} and modelKeys ${Array.isArray(keys) ? `of ${keys.length} entries` : 'none'}; expected a non-negative integer epoch and a list of key names`);
+  }
   const model: Record<string, Tensor> = {};
   for (const k of keys as string[]) {
     const t = tensors.get(k);
@@ -179,7 +171,7 @@ export function loadCheckpoint(path: string): Checkpoint {
     model[k] = t;
   }
   const r = resolve({ optimizer: state['optimizer'], scheduler: state['scheduler'], rng: state['rng'], meta: state['meta'] }, tensors, path) as Record<string, unknown>;
-  const out: Checkpoint = { model, epoch: state['epoch'] as number, meta: (r['meta'] ?? {}) as Checkpoint['meta'] & object };
+  const out: Checkpoint = { model, epoch, meta: (r['meta'] ?? {}) as Checkpoint['meta'] & object };
   if (r['optimizer']) out.optimizer = r['optimizer'] as OptimizerStateDict;
   if (r['scheduler']) out.scheduler = r['scheduler'] as StateDict;
   if (r['rng']) out.rng = r['rng'] as Record<string, GeneratorState>;

@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { defaultGenerator, expectPositiveInt, fail, type Generator } from '@tapegrad/tensor';
 import type { Module } from '@tapegrad/nn';
 import { DataLoader } from '../data/DataLoader.js';
@@ -13,6 +13,8 @@ import { restoreCheckpoint } from '../checkpoint/restore.js';
 import { evaluate, countCorrect, crossEntropyLoss, type EvalResult, type LossFn } from './metrics.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { curvesSvg, type EpochResult } from './curves.js';
+import { makeDirectory } from './makeDirectory.js';
+import { NonFiniteLossError } from './NonFiniteLossError.js';
 
 /** What `fit` needs of an optimiser (SGD, Adam, AdamW, RMSprop). */
 export interface FitOptimizer {
@@ -76,6 +78,14 @@ export interface FitOptions {
   generators?: Record<string, Generator>;
   /** Extra data stored in every checkpoint's meta (model name, settings). */
   meta?: { [key: string]: StateValue };
+  /**
+   * What a NaN or infinite loss does (a training batch's, or the validation loss): 'throw' stops
+   * the run with a `NonFiniteLossError` naming the epoch and step, before a training batch's step
+   * changes the model and before the epoch is recorded or saved (the checkpoint of the last
+   * finished epoch stays); 'continue' trains on.
+   * @default 'throw'
+   */
+  onNonFiniteLoss?: 'throw' | 'continue';
 }
 
 export interface FitResult {
@@ -102,6 +112,11 @@ function checkOptions(model: Module, o: FitOptions): void {
     if ((m === 'valLoss' || m === 'valAccuracy') && !o.val) fail('fit', `earlyStopping.monitor '${m}' needs a val loader`);
   }
   if (o.stopAfter !== undefined) expectPositiveInt('fit', 'stopAfter', o.stopAfter);
+  const nf = o.onNonFiniteLoss ?? 'throw';
+  if (nf !== 'throw' && nf !== 'continue') fail('fit', `onNonFiniteLoss '${String(nf)}' is not supported; expected 'throw' or 'continue'`);
+  for (const [name, loader] of [['train', o.train], ['val', o.val]] as const) {
+    if (loader && loader.length === 0) fail('fit', `${name} loader yields 0 batches (${loader.dataset.length} samples, batchSize ${loader.batchSize}${loader.dropLast ? ', dropLast' : ''}); expected at least one batch`);
+  }
   if (o.resume && !o.outDir && typeof o.resume !== 'object') fail('fit', 'resume: true needs outDir (the checkpoint is read from there)');
 }
 
@@ -114,8 +129,8 @@ function parseHistory(v: StateValue | undefined): EpochResult[] {
   return Array.isArray(v) ? (v as unknown as EpochResult[]).map((r) => ({ ...r })) : [];
 }
 
-/** One pass over the training loader: forward, loss, backward, (clip), step, per-batch schedule. */
-function trainEpoch(model: Module, opts: FitOptions, epoch: number, progress: Progress): { loss: number; accuracy: number; seconds: number; seen: number } {
+/** One pass over the training loader: forward, loss, (check it is finite), backward, (clip), step, per-batch schedule. */
+function trainEpoch(model: Module, opts: FitOptions, epoch: number, progress: Progress, saved: Saved): { loss: number; accuracy: number; seconds: number; seen: number } {
   const { train, optimizer, scheduler } = opts;
   const lossFn = opts.lossFn ?? crossEntropyLoss;
   const perBatch = opts.schedulerStep === 'batch';
@@ -127,12 +142,13 @@ function trainEpoch(model: Module, opts: FitOptions, epoch: number, progress: Pr
   for (const { x, y } of train) {
     const logits = model.forward(x);
     const loss = lossFn(logits, y);
+    const l = loss.item();
+    if (!Number.isFinite(l) && opts.onNonFiniteLoss !== 'continue') throw new NonFiniteLossError('loss', l, epoch, b + 1, batches, onDisk(saved));
     optimizer.zeroGrad();
     loss.backward();
     if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
     optimizer.step();
     const B = y.shape[0]!;
-    const l = loss.item();
     if (perBatch && scheduler) scheduler.step(scheduler instanceof ReduceLROnPlateau ? l : undefined);
     lossSum += l * B;
     correct += countCorrect(logits.data, y);
@@ -142,6 +158,26 @@ function trainEpoch(model: Module, opts: FitOptions, epoch: number, progress: Pr
     opts.callbacks?.onBatchEnd?.({ epoch, batch: b, batches, loss: l });
   }
   return { loss: lossSum / seen, accuracy: correct / seen, seconds: (performance.now() - t0) / 1000, seen };
+}
+
+/** The checkpoint in outDir ('' without one): where, and after which epoch (null: none written or read in this run). */
+interface Saved { path: string; epoch: number | null }
+
+/** What a NonFiniteLossError reports of the checkpoint on disk. */
+function onDisk(saved: Saved): { path: string; epoch: number | null; exists: boolean } {
+  return { ...saved, exists: saved.path !== '' && existsSync(saved.path) };
+}
+
+/** `trainEpoch`, with the progress bar closed (and the cursor shown again) if the epoch throws. */
+function trainEpochSafely(model: Module, opts: FitOptions, epoch: number, progress: Progress, quiet: { on: boolean }, saved: Saved): ReturnType<typeof trainEpoch> {
+  try {
+    return trainEpoch(model, opts, epoch, progress, saved);
+  } catch (e) {
+    quiet.on = true;
+    try { progress.endEpoch(''); } catch { /* the error below says more */ }
+    quiet.on = false;
+    throw e;
+  }
 }
 
 function monitorOf(es: EarlyStoppingOptions, hasVal: boolean): NonNullable<EarlyStoppingOptions['monitor']> {
@@ -163,7 +199,8 @@ function updateEarlyStopping(stop: StopState, r: EpochResult, es: EarlyStoppingO
  * (and the schedule when `schedulerStep` is 'batch'); per epoch the validation metrics, the
  * schedule (when 'epoch'), callbacks and early stopping, and with `outDir` a line in
  * metrics.jsonl, curves.svg and an atomic checkpoint. `resume` restores model, optimiser,
- * schedule, generators and history, and continues exactly where the checkpoint left off.
+ * schedule, generators and history, and continues exactly where the checkpoint left off. A NaN or
+ * infinite training or validation loss throws a `NonFiniteLossError` (unless `onNonFiniteLoss: 'continue'`).
  */
 export function fit(model: Module, opts: FitOptions): FitResult {
   checkOptions(model, opts);
@@ -172,23 +209,28 @@ export function fit(model: Module, opts: FitOptions): FitResult {
   const perBatch = (opts.schedulerStep ?? 'epoch') === 'batch';
   const log = opts.log ?? ((line: string) => console.log(line));
   const generators = opts.generators ?? { global: defaultGenerator, ...(train.generator !== defaultGenerator ? { loader: train.generator } : {}) };
-  const progress = new Progress(opts.progress ?? 'auto', log);
+  const quiet = { on: false };
+  const progress = new Progress(opts.progress ?? 'auto', (line) => { if (!quiet.on) log(line); });
   const ckptPath = outDir ? join(outDir, 'checkpoint.safetensors') : '';
   const metricsPath = outDir ? join(outDir, 'metrics.jsonl') : '';
   if (outDir) {
     try {
-      mkdirSync(outDir, { recursive: true });
+      makeDirectory(outDir);
     } catch (e) {
-      fail('fit', `outDir ${outDir} cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a writable directory`);
+      const err = e as NodeJS.ErrnoException;
+      const at = err.path !== undefined && resolvePath(err.path) !== resolvePath(outDir) ? ` at ${err.path}` : '';
+      fail('fit', `outDir ${outDir} cannot be created (${err.code ?? String(e)}${at}); expected a writable directory`);
     }
   }
   let history: EpochResult[] = [];
   let stop: StopState = { best: null, bad: 0 };
+  const saved: Saved = { path: ckptPath, epoch: null };
   if (opts.resume) {
     if (typeof opts.resume !== 'object' && !existsSync(ckptPath)) fail('fit', `resume: no checkpoint at ${ckptPath}; expected a previous run's output directory`);
     const ckpt = typeof opts.resume === 'object' ? opts.resume : loadCheckpoint(ckptPath);
     restoreCheckpoint(ckpt, { model, optimizer, ...(scheduler ? { scheduler } : {}), generators }, typeof opts.resume === 'object' ? 'checkpoint' : ckptPath);
     history = parseHistory(ckpt.meta?.['history']).slice(0, ckpt.epoch);
+    if (typeof opts.resume !== 'object') saved.epoch = ckpt.epoch;
     const es = ckpt.meta?.['earlyStopping'] as unknown as StopState | undefined;
     if (es) stop = { best: es.best, bad: es.bad };
   }
@@ -204,9 +246,12 @@ export function fit(model: Module, opts: FitOptions): FitResult {
   let stoppedEarly = false;
   const last = Math.min(epochs, opts.stopAfter ?? epochs);
   for (let epoch = history.length + 1; epoch <= last && !stoppedEarly; epoch++) {
-    const { loss, accuracy, seconds, seen } = trainEpoch(model, opts, epoch, progress);
+    const { loss, accuracy, seconds, seen } = trainEpochSafely(model, opts, epoch, progress, quiet, saved);
     const lr = optimizer.paramGroups[0]!.lr;
     lastVal = val ? evaluate(model, val, { lossFn }) : undefined;
+    if (lastVal && !Number.isFinite(lastVal.loss) && opts.onNonFiniteLoss !== 'continue') {
+      throw new NonFiniteLossError('valLoss', lastVal.loss, epoch, null, train.length, onDisk(saved));
+    }
     const result: EpochResult = {
       epoch, loss, accuracy, lr, seconds, imagesPerSecond: seen / seconds,
       ...(lastVal ? { valLoss: lastVal.loss, valAccuracy: lastVal.accuracy } : {}),
@@ -229,6 +274,7 @@ export function fit(model: Module, opts: FitOptions): FitResult {
         rng: Object.fromEntries(Object.entries(generators).map(([k, g]) => [k, g.getState()])),
         meta: { ...opts.meta, history: history as unknown as StateValue, earlyStopping: stop as unknown as StateValue },
       });
+      saved.epoch = epoch;
       atomicWrite(join(outDir, 'curves.svg'), [Buffer.from(curvesSvg(history, epochs))]);
     }
   }

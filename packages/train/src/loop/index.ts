@@ -1,4 +1,6 @@
 export { fit } from './fit.js';
+export { NonFiniteLossError } from './NonFiniteLossError.js';
+export { makeDirectory } from './makeDirectory.js';
 export type { FitOptions, FitResult, FitOptimizer, FitCallbacks, EpochContext, EarlyStoppingOptions } from './fit.js';
 export { evaluate, countCorrect, crossEntropyLoss } from './metrics.js';
 export type { EvalResult, EvaluateOptions, LossFn } from './metrics.js';
