@@ -5,10 +5,11 @@
 //
 //   pnpm --filter examples run cam -- --epochs 3            (trains docs/recipe.md's nin-bn first)
 //   pnpm --filter examples run cam -- --checkpoint runs/example-nin-bn/checkpoint.safetensors
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Generator, type Tensor, Variable, noGrad, F, Sequential, createModel, fit, loadCheckpoint, DataLoader, MNIST_MEAN, MNIST_STD,
+  makeDirectory,
 } from 'tapegrad';
 import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader } from './lib/data.js';
@@ -75,7 +76,7 @@ export function main(argv: readonly string[]): { correct: number; wrong: number;
     [correct, wrong].forEach((group, gi) => {
       lines.push(`${gi === 0 ? 'correct' : 'wrong'}: ${group.map((p) => `true ${p.label} / predicted ${p.pred}`).join(', ')}`);
     });
-    mkdirSync(args.out, { recursive: true });
+    makeDirectory(args.out);
     const file = join(args.out, 'cam.png');
     writeFileSync(file, camImage([{ title: 'correct', picks: correct }, { title: 'wrong', picks: wrong }]));
     writeFileSync(join(args.out, 'cam.md'), `${lines.join('\n')}\n`);

@@ -3,9 +3,9 @@
 // accuracy on test images shifted 3 px right and down, and on test images padded to 36 x 36.
 //
 //   pnpm --filter examples run gap-vs-fc -- --epochs 5 [--subset 2000] [--out runs/gap-vs-fc]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fit, evaluate, summarize, type EpochResult } from 'tapegrad';
+import { fit, evaluate, makeDirectory, summarize, type EpochResult } from 'tapegrad';
 import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
 import { loadMnist, trainLoader, testLoader, shift, padded } from './lib/data.js';
 import { recipe } from './lib/recipe.js';
@@ -80,7 +80,7 @@ export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWa
     const shape = args.subset !== null && args.subset < 1000 ? [4, 8, 16, 16] : [64, 96, 64, 64];
     const ways = compareGapWays(shape, args.subset !== null && args.subset < 1000 ? 1 : 5);
     const markdown = `${table(rows)}\n\n${gapTable(ways, shape)}\n`;
-    mkdirSync(args.out, { recursive: true });
+    makeDirectory(args.out);
     writeFileSync(join(args.out, 'results.md'), `# GAP versus flatten+FC (${data.train.length} train / ${data.test.length} test, ${args.epochs} epochs, seed ${args.seed}, ${backend.label})\n\n${markdown}`);
     writeFileSync(join(args.out, 'results.json'), JSON.stringify({ rows, ways }, null, 1));
     writeFileSync(join(args.out, 'accuracy.svg'), lineChart('test accuracy per epoch', 'test accuracy (%)',

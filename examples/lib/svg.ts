@@ -1,8 +1,6 @@
 // A small multi-series line chart as SVG (no dependencies): one line per series, epochs on x, a
 // marker on every point, 1-2-5 ticks and the legend below the plot (train's curves.svg layout).
-// NOTE: the layout is imported from the train package's source until @tapegrad/train exports it
-// (`linePanel`, `svgDocument`); then this import becomes `from 'tapegrad'`.
-import { linePanel, svgDocument } from '../../packages/train/src/loop/chart.js';
+import { linePanel, svgDocument } from 'tapegrad';
 
 export interface Series {
   name: string;

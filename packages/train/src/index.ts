@@ -28,10 +28,12 @@ export {
   crc32,
 } from './checkpoint/index.js';
 export type { Checkpoint, RestoreTargets } from './checkpoint/index.js';
-export { fit, NonFiniteLossError, makeDirectory, evaluate, countCorrect, crossEntropyLoss, Progress, curvesSvg } from './loop/index.js';
+export {
+  fit, NonFiniteLossError, makeDirectory, evaluate, countCorrect, crossEntropyLoss, Progress, curvesSvg, linePanel, svgDocument, niceTicks,
+} from './loop/index.js';
 export type {
   FitOptions, FitResult, FitOptimizer, FitCallbacks, EpochContext, EarlyStoppingOptions, EvalResult,
-  EvaluateOptions, LossFn, ProgressMode, BatchStats, EpochResult,
+  EvaluateOptions, LossFn, ProgressMode, BatchStats, EpochResult, ChartSeries, PanelSpec, Ticks,
 } from './loop/index.js';
 export { createModel, MODEL_NAMES, Fire, summarize } from './models/index.js';
 export type { ModelName, CreateModelOptions, LayerSummary } from './models/index.js';

@@ -1,4 +1,5 @@
-import { readFileSync, statSync, mkdirSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { makeDirectory } from '../loop/makeDirectory.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
@@ -144,7 +145,7 @@ function loadRaw(cacheDir: string | null): RawDigits {
   const raw = parseJson(dir);
   if (cachePath && cacheDir) {
     try {
-      mkdirSync(cacheDir, { recursive: true });
+      makeDirectory(cacheDir);
       atomicWrite(cachePath, [encodeCache(raw, sizes)]);
     } catch {
       // a read-only cache directory only costs the parse next time

@@ -230,7 +230,8 @@ export function fit(model: Module, opts: FitOptions): FitResult {
     const ckpt = typeof opts.resume === 'object' ? opts.resume : loadCheckpoint(ckptPath);
     restoreCheckpoint(ckpt, { model, optimizer, ...(scheduler ? { scheduler } : {}), generators }, typeof opts.resume === 'object' ? 'checkpoint' : ckptPath);
     history = parseHistory(ckpt.meta?.['history']).slice(0, ckpt.epoch);
-    if (typeof opts.resume !== 'object') saved.epoch = ckpt.epoch;
+    // A checkpoint handed over as an object with outDir is that directory's (the CLI re-planning a run).
+    if (typeof opts.resume !== 'object' || outDir) saved.epoch = ckpt.epoch;
     const es = ckpt.meta?.['earlyStopping'] as unknown as StopState | undefined;
     if (es) stop = { best: es.best, bad: es.bad };
   }

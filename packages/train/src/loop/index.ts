@@ -7,4 +7,8 @@ export type { EvalResult, EvaluateOptions, LossFn } from './metrics.js';
 export { Progress } from './progress.js';
 export type { ProgressMode, BatchStats } from './progress.js';
 export { curvesSvg } from './curves.js';
+export { linePanel, svgDocument } from './chart.js';
+export { niceTicks } from './ticks.js';
+export type { ChartSeries, PanelSpec } from './chart.js';
+export type { Ticks } from './ticks.js';
 export type { EpochResult } from './curves.js';
