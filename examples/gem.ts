@@ -54,6 +54,12 @@ export function gem(x: Input, p: Input, opts: { eps?: number } = {}): Variable {
   return gemOp(x, p, { eps });
 }
 
+/** The part of exportOnnx's context (OnnxExportContext in @tapegrad/onnx) that GeM's export uses. */
+interface OnnxGraph {
+  node(opType: string, inputs: readonly string[], attributes?: Record<string, number>): string;
+  constant(value: Tensor | number): string;
+}
+
 /** (N, C, H, W) -> (N, C): GeM pooling with a learnable exponent p (initial value 3, as in the GeM paper). */
 export class GeM extends Module {
   p: Parameter;
@@ -67,6 +73,13 @@ export class GeM extends Module {
 
   forward(x: Input): Variable {
     return gem(x, this.p, { eps: this.eps });
+  }
+
+  /** exportOnnx's hook: (mean over H, W of Clip(x, eps)^p)^(1/p) from standard ONNX ops. */
+  toOnnx(g: OnnxGraph, x: string): string {
+    const p = g.constant(this.p.data);
+    const mean = g.node('GlobalAveragePool', [g.node('Pow', [g.node('Clip', [x, g.constant(this.eps)]), p])]);
+    return g.node('Flatten', [g.node('Pow', [mean, g.node('Reciprocal', [p])])], { axis: 1 });
   }
 
   override extraRepr(): string {

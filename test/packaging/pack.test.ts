@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = new URL('../..', import.meta.url).pathname;
 const consumerFiles = new URL('./consumer/', import.meta.url).pathname;
 /** The publishable packages (directory names under packages/). */
-const PACKAGES = ['tensor', 'autograd', 'nn', 'train', 'backend-wasm', 'tapegrad'];
+const PACKAGES = ['tensor', 'autograd', 'nn', 'onnx', 'train', 'backend-wasm', 'tapegrad'];
 
 const nodeDir = dirname(process.execPath);
 const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${nodeDir}:${process.env['PATH'] ?? ''}`, npm_config_update_notifier: 'false' };

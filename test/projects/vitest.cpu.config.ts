@@ -8,7 +8,7 @@ export default defineProject({
     root,
     name: 'cpu',
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
-    exclude: [...exclude, 'packages/backend-wasm/**'],
+    exclude: [...exclude, 'packages/backend-wasm/**', 'packages/onnx/**'],
     pool: 'threads',
     testTimeout: 60_000,
     // Code that imports `tapegrad` would otherwise install the wasm backend.

@@ -35,7 +35,7 @@ describe('tapegrad CLI', () => {
       [['train', 'extra'], "tapegrad train: unexpected argument 'extra'; flags take the form --name value (see tapegrad train --help)"],
       [['info', '--model'], "tapegrad info: Option '--model <value>' argument missing; see tapegrad info --help"],
       [['eval'], 'tapegrad eval: --checkpoint FILE is required; see tapegrad eval --help'],
-      [['fly'], "tapegrad: unknown command 'fly'; expected train, eval or info (see tapegrad --help)"],
+      [['fly'], "tapegrad: unknown command 'fly'; expected train, eval, info or export (see tapegrad --help)"],
     ];
     for (const [argv, msg] of cases) {
       const r = run(...argv);

@@ -2,6 +2,7 @@ import { UsageError } from './args.js';
 import { runTrain } from './train.js';
 import { runEval } from './eval.js';
 import { runInfo } from './info.js';
+import { runExport } from './export.js';
 import { releaseBackend } from './backend.js';
 import { OutputClosedError, type CliIO } from './io.js';
 
@@ -11,6 +12,7 @@ Commands:
   train   train a model on MNIST (default: the nin-bn recipe of docs/recipe.md on the embedded set)
   eval    evaluate a checkpoint on the test set
   info    print a model's layers, parameters and multiply-adds
+  export  write a trained model as an ONNX file
 
 Run tapegrad <command> --help for the flags of a command.
 `;
@@ -26,11 +28,12 @@ export function runCli(argv: readonly string[], io: CliIO): number {
       case 'train': runTrain(rest, io); return 0;
       case 'eval': runEval(rest, io); return 0;
       case 'info': runInfo(rest, io); return 0;
+      case 'export': runExport(rest, io); return 0;
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`tapegrad: unknown command '${command}'; expected train, eval or info (see tapegrad --help)`);
+        throw new UsageError(`tapegrad: unknown command '${command}'; expected train, eval, info or export (see tapegrad --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -4,6 +4,7 @@ import { Tensor, fail, formatShape, shapesEqual, type GeneratorState } from '@ta
 import type { OptimizerStateDict, StateDict, StateValue } from '../optim/Optimizer.js';
 import { atomicWrite } from '../data/atomicWrite.js';
 import { crc32 } from './crc32.js';
+import { decodeSafetensors, layoutTensors } from '../safetensors/codec.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeHeader, hex8, isPlainObject as isObject, readHeader } from './header.js';
 
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION };
@@ -63,11 +64,6 @@ function resolve(v: unknown, tensors: Map<string, Tensor>, path: string): unknow
   return v;
 }
 
-function tensorBytes(t: Tensor): Uint8Array {
-  const v = t.values();
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-}
-
 /**
  * Writes `ckpt` to `path` atomically (a temporary file in the same directory, fsync, rename): a
  * crash leaves the previous file intact. The file is a safetensors file whose model tensors keep
@@ -84,17 +80,9 @@ export function saveCheckpoint(path: string, ckpt: Checkpoint): void {
   }
   const rest = extract({ optimizer: ckpt.optimizer ?? null, scheduler: ckpt.scheduler ?? null, rng: ckpt.rng ?? null, meta: ckpt.meta ?? {} }, '@', tensors);
   const state = { epoch: ckpt.epoch, modelKeys: Object.keys(ckpt.model), ...(rest as Record<string, unknown>) };
-  const entries: [string, unknown][] = [];
-  let offset = 0;
+  const { entries, chunks } = layoutTensors(tensors);
   let crc = 0;
-  const chunks: Uint8Array[] = [];
-  for (const [name, t] of tensors) {
-    const bytes = tensorBytes(t);
-    entries.push([name, { dtype: 'F32', shape: t.shape.slice(), data_offsets: [offset, offset + bytes.length] }]);
-    offset += bytes.length;
-    crc = crc32(bytes, crc);
-    chunks.push(bytes);
-  }
+  for (const c of chunks) crc = crc32(c, crc);
   const metadata = { format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), payload_crc32: hex8(crc), state: JSON.stringify(state) };
   const head = encodeHeader(metadata, entries);
   try {
@@ -103,16 +91,6 @@ export function saveCheckpoint(path: string, ckpt: Checkpoint): void {
     const err = e as NodeJS.ErrnoException;
     fail('saveCheckpoint', `cannot write ${path} (${err.code ?? err.message}); expected a writable directory (nothing was written)`);
   }
-}
-
-interface Entry { dtype: string; shape: number[]; data_offsets: [number, number] }
-
-function parseEntry(name: string, v: unknown, path: string): Entry {
-  const e = v as Partial<Entry>;
-  const ok = isPlainObject(v) && e.dtype === 'F32' && Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0) &&
-    Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((d) => Number.isInteger(d) && d >= 0);
-  if (!ok) fail('loadCheckpoint', `file ${path} is corrupt: tensor entry ${name} ${JSON.stringify(v)} is malformed; expected { dtype: 'F32', shape, data_offsets }`);
-  return e as Entry;
 }
 
 /**
@@ -127,31 +105,17 @@ export function loadCheckpoint(path: string): Checkpoint {
   } catch (e) {
     return fail('loadCheckpoint', `file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a checkpoint written by tapegrad train`);
   }
-  const { header, meta, start } = readHeader(bytes, path);
-  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__').map(([k, v]) => [k, parseEntry(k, v, path)] as const);
-  const payload = entries.reduce((m, [, e]) => Math.max(m, e.data_offsets[1]), 0);
-  if (bytes.length - start !== payload) {
-    const problem = bytes.length - start < payload ? 'is truncated' : 'has trailing bytes';
-    fail('loadCheckpoint', `file ${path} ${problem}: ${bytes.length} bytes; expected ${start + payload} (header ${start} + tensors ${payload})`);
+  const { meta, start } = readHeader(bytes, path);
+  // The tensors through the safetensors codec (layout, sizes, tiling); a checkpoint holds float32 only.
+  const decoded = decodeSafetensors(bytes, `file ${path}`, 'loadCheckpoint');
+  for (const e of decoded.entries) {
+    if (e.dtype !== 'F32') fail('loadCheckpoint', `file ${path} is corrupt: tensor ${e.name} has dtype ${e.dtype}; expected F32 (a checkpoint stores float32 only)`);
   }
+  // The entries tile the data exactly, so the tensors' checksum is that of the whole data part.
+  const got = hex8(crc32(bytes.subarray(start)));
   const stored = String(meta['payload_crc32']);
-  let crc = 0;
-  const tensors = new Map<string, Tensor>();
-  const ordered = entries.slice().sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
-  let expectOffset = 0;
-  for (const [name, e] of ordered) {
-    const [a, b] = e.data_offsets;
-    const n = e.shape.reduce((p, d) => p * d, 1);
-    if (a !== expectOffset || b - a !== 4 * n) fail('loadCheckpoint', `file ${path} is corrupt: tensor ${name} spans bytes [${a}, ${b}) for shape ${formatShape(e.shape)}; expected [${expectOffset}, ${expectOffset + 4 * n})`);
-    expectOffset = b;
-    const src = bytes.subarray(start + a, start + b);
-    crc = crc32(src, crc);
-    const data = new Float32Array(n);
-    new Uint8Array(data.buffer).set(src);
-    tensors.set(name, new Tensor(data, e.shape));
-  }
-  const got = hex8(crc);
   if (got !== stored) fail('loadCheckpoint', `file ${path} is corrupt: the tensors' checksum ${got} does not match the header's ${stored}`);
+  const tensors = new Map(Object.entries(decoded.tensors));
   let state: unknown;
   try {
     state = JSON.parse(String(meta['state']));

@@ -33,7 +33,7 @@ function headerCrc(prefix: Uint8Array): string {
  * with spaces to a multiple of 8. The object is written by hand: JSON.stringify of an object would
  * put integer-like keys (a tensor named `0`) before `__metadata__`.
  */
-export function encodeHeader(metadata: Record<string, string>, entries: readonly [string, unknown][]): Buffer {
+export function encodeHeader(metadata: Record<string, string>, entries: readonly [string, unknown][]): Uint8Array {
   const meta = JSON.stringify({ header_crc32: ZEROS.toString('latin1'), ...metadata });
   const parts = entries.map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`);
   let header = `{"__metadata__":${meta}${parts.join('')}}`;
@@ -61,7 +61,8 @@ export interface Header {
  * the JSON is parsed; a change to the fixed first bytes sends the file down the version-1 path,
  * which refuses it because its metadata says version 2. Version 1 has no header checksum.
  */
-export function readHeader(bytes: Buffer, path: string): Header {
+export function readHeader(file: Uint8Array, path: string): Header {
+  const bytes = Buffer.from(file.buffer, file.byteOffset, file.length);
   if (bytes.length < 8) fail('loadCheckpoint', `file ${path} is truncated: ${bytes.length} bytes; expected at least an 8-byte header length`);
   const n = bytes.readBigUInt64LE(0);
   if (n > BigInt(bytes.length - 8)) fail('loadCheckpoint', `file ${path} is truncated or not a checkpoint: header length ${n} exceeds the ${bytes.length - 8} bytes that follow`);

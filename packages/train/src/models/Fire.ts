@@ -2,6 +2,12 @@ import { defaultGenerator, type Generator } from '@tapegrad/tensor';
 import { cat, type Variable, type Input } from '@tapegrad/autograd';
 import { Module, Conv2d } from '@tapegrad/nn';
 
+/** The part of @tapegrad/onnx's OnnxExportContext that Fire's export uses (structural: train does not depend on onnx). */
+interface OnnxGraph {
+  module(child: Module, input: string): string;
+  node(opType: string, inputs: readonly string[], attributes?: { axis: number }): string;
+}
+
 /**
  * (N, inC, H, W) -> (N, e1 + e3, H, W): SqueezeNet's Fire module. `squeeze` (1x1 conv to s
  * channels) then ReLU, then `expand1` (1x1 conv to e1) and `expand3` (3x3 conv, padding 1, to e3),
@@ -25,5 +31,11 @@ export class Fire extends Module {
   forward(x: Input): Variable {
     const s = this.squeeze.forwardRelu(x);
     return cat([this.expand1.forwardRelu(s), this.expand3.forwardRelu(s)], 1);
+  }
+
+  /** exportOnnx's hook: the three Conv + Relu pairs and a Concat on channels. */
+  toOnnx(g: OnnxGraph, input: string): string {
+    const s = g.node('Relu', [g.module(this.squeeze, input)]);
+    return g.node('Concat', [g.node('Relu', [g.module(this.expand1, s)]), g.node('Relu', [g.module(this.expand3, s)])], { axis: 1 });
   }
 }
