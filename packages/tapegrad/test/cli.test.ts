@@ -3,16 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runCli, loadCheckpoint, type CliIO } from '../src/index.js';
+import { loadCheckpoint } from '../src/index.js';
+import { run } from './helpers/runCli.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-cli-'));
-
-function run(...argv: string[]): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [], err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = runCli(argv, io);
-  return { code, out, err };
-}
 
 const tiny = ['--subset', '8', '--batch-size', '4', '--backend', 'cpu', '--progress', 'lines'];
 

@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Generator, createModel, exportOnnx, runCli, save, saveCheckpoint, type CliIO } from '../src/index.js';
+import { Generator, createModel, exportOnnx, save, saveCheckpoint } from '../src/index.js';
+import { run as runCli } from './helpers/runCli.js';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [], err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const r = runCli(...argv);
+  return { code: r.code, out: r.out.join('\n'), err: r.err.join('\n') };
 }
 
 describe('tapegrad export', () => {

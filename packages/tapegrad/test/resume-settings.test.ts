@@ -4,16 +4,11 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, loadCheckpoint, type CliIO, type TrainSettings } from '../src/index.js';
+import { loadCheckpoint, type TrainSettings } from '../src/index.js';
+import { run } from './helpers/runCli.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-resume-'));
 
-function run(...argv: string[]): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [], err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = runCli(argv, io);
-  return { code, out, err };
-}
 
 // 8 images in batches of 4: two steps per epoch
 const tiny = ['--subset', '8', '--batch-size', '4', '--backend', 'cpu', '--progress', 'lines'];

@@ -5,17 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { runCli, loadCheckpoint, type CliIO } from '../src/index.js';
+import { loadCheckpoint } from '../src/index.js';
+import { run } from './helpers/runCli.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-runs-cli-'));
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-function run(...argv: string[]): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [], err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = runCli(argv, io);
-  return { code, out, err };
-}
 
 /** The built `tapegrad` bin as a child process (what users run), with a time limit instead of a hang. */
 function bin(argv: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
