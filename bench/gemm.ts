@@ -35,7 +35,9 @@ export function runGemm(common: BenchRecord, budgetS: number, quick: boolean): v
     const [bRs, bCs] = s.transB ? [1, K] : [N, 1];
     const t = measure(() => be.gemm(M, N, K, a, 0, aRs, aCs, b, 0, bRs, bCs, c, 0, N, false), PLANS.kernel, budgetS);
     const st = stats(t);
-    emit({ bench: 'gemm', way: s.name, M, N, K, gflops: round((2 * M * N * K) / ((st['median_ms'] as number) * 1e6), 2), ...st, ...common });
+    // Which build of the wasm kernels ran (relaxed SIMD: fused multiply-add); absent on the CPU backend.
+    const relaxed = (be as { relaxedSimd?: boolean }).relaxedSimd;
+    emit({ bench: 'gemm', way: s.name, M, N, K, gflops: round((2 * M * N * K) / ((st['median_ms'] as number) * 1e6), 2), ...st, ...common, ...(relaxed === undefined ? {} : { relaxed_simd: relaxed }) });
   }
 }
 

@@ -5,6 +5,10 @@
 // eight v128 accumulators (4 rows x 2 vectors of 4 columns), one splat of A and two loads of B per
 // row and k. Twelve or more accumulators spill on V8 (16 SIMD registers) and halve the speed.
 // Pointers are byte addresses in the shared memory; strides are in elements.
+//
+// Compiled twice (asconfig.json's targets): `release` with plain SIMD, where each step is a mul and
+// an add rounded separately, and `relaxed` with relaxed SIMD, where it is one f32x4.relaxed_madd
+// (fused on hardware with FMA: one rounding instead of two, so results differ in the last bits).
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -127,6 +131,13 @@ function packB(dst: usize, b: usize, bRs: i32, bCs: i32, kc: i32, nc: i32): void
   }
 }
 
+/** acc + a * b on f32x4 lanes: fused in the relaxed-SIMD build (ASC_FEATURE_RELAXED_SIMD is a compile-time constant). */
+// @ts-ignore: decorator
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /**
  * The 4x8 micro-kernel over packed panels: writes (store) or adds the tile into C at `c` whose rows
  * are `cRsBytes` apart. Unrolled by hand so the eight accumulators stay in registers.
@@ -139,13 +150,13 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, cRsBytes: usize, ove
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(c00, a, b0); c01 = madd(c01, a, b1);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(c10, a, b0); c11 = madd(c11, a, b1);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(c20, a, b0); c21 = madd(c21, a, b1);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(c30, a, b0); c31 = madd(c31, a, b1);
     pa += 16;
     pb += 32;
   }

@@ -1,5 +1,5 @@
 import type { SplitKernel } from './exports.js';
-import { compileKernels, WasmMemory } from './memory.js';
+import { compileKernels, relaxedSimdAvailable, WasmMemory } from './memory.js';
 import { ThreadPool } from './threadPool.js';
 import { cores, envVar, nodeWorkerThreads } from './platform.js';
 
@@ -20,6 +20,16 @@ export interface WasmBackendOptions {
    * @default the TAPEGRAD_WASM_THRESHOLDS environment variable, else 'auto'
    */
   thresholds?: 'auto' | 'none';
+  /**
+   * Which build of the kernels runs: `true` the relaxed-SIMD one (the GEMM micro-kernel multiplies
+   * and adds in one f32x4.relaxed_madd, fused where the CPU has FMA; results may differ from the
+   * plain build's in the last bits, and stay the same from run to run on one machine), `false` the
+   * plain-SIMD one. Unset, relaxed where the runtime validates it (Node >= 21 and current browsers;
+   * on Node 20 the backend first sets V8's --experimental-wasm-relaxed-simd, once per process).
+   * `true` where it does not validate is an error.
+   * @default the TAPEGRAD_WASM_RELAXED environment variable (1 or 0), else relaxed where available
+   */
+  relaxedSimd?: boolean;
 }
 
 /** What the wasm kernels share: the compiled module's memory and arena, and the thread pool. */
@@ -28,12 +38,15 @@ export class WasmContext {
   readonly threads: number;
   /** False with `thresholds: 'none'`: then kernels never hand small work to the CPU or keep it on one thread. */
   readonly useThresholds: boolean;
+  /** True when the relaxed-SIMD build of the kernels runs. */
+  readonly relaxedSimd: boolean;
   private readonly pool: ThreadPool | null;
 
   constructor(opts: WasmBackendOptions = {}) {
     this.threads = resolveThreads(opts.threads);
     this.useThresholds = resolveThresholds(opts.thresholds) === 'auto';
-    const module = compileKernels();
+    this.relaxedSimd = resolveRelaxedSimd(opts.relaxedSimd);
+    const module = compileKernels(this.relaxedSimd ? 'relaxed' : 'plain');
     this.mem = new WasmMemory(module, this.threads);
     this.pool = this.threads > 1 ? new ThreadPool(module, this.mem.memory, this.threads) : null;
   }
@@ -88,4 +101,24 @@ function resolveThresholds(t: 'auto' | 'none' | undefined): 'auto' | 'none' {
   if (env === undefined || env === '' || env === 'auto') return 'auto';
   if (env === 'none') return 'none';
   throw new Error(`useWasmBackend: TAPEGRAD_WASM_THRESHOLDS ${JSON.stringify(env)} is not a mode; expected auto or none`);
+}
+
+/** The build to run: the option, else TAPEGRAD_WASM_RELAXED, else relaxed where the runtime has it. */
+function resolveRelaxedSimd(relaxed: boolean | undefined): boolean {
+  let want = relaxed;
+  if (want === undefined) {
+    const env = envVar('TAPEGRAD_WASM_RELAXED');
+    if (env === '0') want = false;
+    else if (env === '1') want = true;
+    else if (env !== undefined && env !== '') {
+      throw new Error(`useWasmBackend: TAPEGRAD_WASM_RELAXED ${JSON.stringify(env)} is not a choice; expected 0 (plain SIMD) or 1 (relaxed SIMD)`);
+    }
+  }
+  if (want === false) return false;
+  const available = relaxedSimdAvailable();
+  if (want === true && !available) {
+    const asked = relaxed === undefined ? 'TAPEGRAD_WASM_RELAXED=1' : 'relaxedSimd true';
+    throw new Error(`useWasmBackend: ${asked}, but this runtime does not validate the relaxed-SIMD kernels; expected Node >= 20.16 or a browser with relaxed SIMD, or the plain build (relaxedSimd false)`);
+  }
+  return available;
 }

@@ -15,6 +15,8 @@ export type { WasmBackendOptions } from './context.js';
 /** A WebAssembly backend: its kernels, and `close()` to stop its worker threads. */
 export interface WasmBackend extends PartialBackend {
   readonly threads: number;
+  /** True when the relaxed-SIMD build of the kernels runs (fused multiply-add in GEMM), false for the plain-SIMD build. */
+  readonly relaxedSimd: boolean;
   /** Bytes of WebAssembly memory held (module data, packing blocks, arena): the largest call's need, never shrinking. */
   memoryBytes(): number;
   /** Stops the worker threads; a kernel called afterwards throws. */
@@ -32,6 +34,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   const backend: WasmBackend = {
     name: 'wasm',
     threads: ctx.threads,
+    relaxedSimd: ctx.relaxedSimd,
     memoryBytes: () => ctx.mem.memory.buffer.byteLength,
     close: () => {
       ctx.close();
@@ -58,10 +61,11 @@ let installed: WasmBackend | null = null;
 
 /**
  * Makes the WebAssembly SIMD backend the active one (`setBackend`). Calling it again with the same
- * thread count reuses the backend; another count replaces it.
+ * thread count (and build, when `relaxedSimd` is given) reuses the backend; another replaces it.
  */
 export function useWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
-  if (installed === null || (opts.threads !== undefined && opts.threads !== installed.threads)) {
+  if (installed === null || (opts.threads !== undefined && opts.threads !== installed.threads) ||
+    (opts.relaxedSimd !== undefined && opts.relaxedSimd !== installed.relaxedSimd)) {
     installed?.close();
     installed = createWasmBackend(opts);
   }

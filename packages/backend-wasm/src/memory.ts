@@ -1,17 +1,55 @@
 import { wasmApi, type WasmMemoryObject, type WasmModuleObject } from './wasmApi.js';
 import type { WasmExports } from './exports.js';
-import { KERNELS_BASE64 } from './kernels.generated.js';
+import { KERNELS_BASE64, KERNELS_RELAXED_BASE64 } from './kernels.generated.js';
+import { enableNode20RelaxedSimd } from './platform.js';
 
 /** 64 KiB WebAssembly pages; the module declares at most 16384 of them (1 GiB). */
 const PAGE = 65536;
 export const MAX_PAGES = 16384;
 
-/** Compiles the kernels (built from assembly/ by the package's prepare script, embedded as base64). */
-export function compileKernels(): WasmModuleObject {
-  const text = atob(KERNELS_BASE64);
+/**
+ * The kernels are built twice from one source (packages/backend-wasm/assembly, by the package's
+ * prepare script, embedded as base64): `relaxed` uses relaxed SIMD's f32x4.relaxed_madd in the GEMM
+ * micro-kernel (fused multiply-add where the CPU has it), `plain` a separate multiply and add.
+ */
+export type KernelBuild = 'plain' | 'relaxed';
+
+const modules = new Map<KernelBuild, WasmModuleObject>();
+let relaxedBytes: Uint8Array | null = null;
+let relaxedValid: boolean | null = null;
+
+/**
+ * Whether this runtime runs the relaxed-SIMD build: WebAssembly.validate on the build itself, and
+ * on Node 20, where relaxed SIMD is behind a V8 flag, once more after setting the flag (once per
+ * process). Decided once; the answer does not change within a process.
+ */
+export function relaxedSimdAvailable(): boolean {
+  if (relaxedValid === null) {
+    const bytes = relaxedBytes ??= decode(KERNELS_RELAXED_BASE64);
+    relaxedValid = wasmApi.validate(bytes) || (enableNode20RelaxedSimd() && wasmApi.validate(bytes));
+  }
+  return relaxedValid;
+}
+
+/**
+ * The compiled kernels of one build, compiled once per process; worker threads are handed the
+ * same module object, so every thread of a backend runs the same code.
+ */
+export function compileKernels(build: KernelBuild): WasmModuleObject {
+  let m = modules.get(build);
+  if (m === undefined) {
+    const bytes = build === 'relaxed' ? relaxedBytes ??= decode(KERNELS_RELAXED_BASE64) : decode(KERNELS_BASE64);
+    m = new wasmApi.Module(bytes);
+    modules.set(build, m);
+  }
+  return m;
+}
+
+function decode(base64: string): Uint8Array {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new wasmApi.Module(bytes);
+  return bytes;
 }
 
 /**

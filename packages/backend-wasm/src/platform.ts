@@ -2,6 +2,7 @@
 // the package imports nothing from `node:*` (a browser bundle of it resolves no Node module).
 import type * as WorkerThreads from 'node:worker_threads';
 import type * as Os from 'node:os';
+import type * as V8 from 'node:v8';
 
 interface NodeProcess {
   env?: Record<string, string | undefined>;
@@ -23,6 +24,26 @@ export function envVar(name: string): string | undefined {
 export function nodeWorkerThreads(): typeof WorkerThreads | null {
   const m = proc?.getBuiltinModule?.('node:worker_threads');
   return m === undefined || m === null ? null : (m as typeof WorkerThreads);
+}
+
+let relaxedFlagTried = false;
+
+/**
+ * Node 20 only, at most once per process: turns on V8's relaxed SIMD with
+ * `v8.setFlagsFromString('--experimental-wasm-relaxed-simd')` (Node >= 21 has it on by default, and
+ * `NODE_OPTIONS` refuses the flag). The flag is process-wide; modules compiled afterwards may use
+ * relaxed SIMD, and worker threads created afterwards have it too. Returns whether it set the flag
+ * just now; false elsewhere (other Node versions, where switching it back on would override a user's
+ * `--no-` flag, and runtimes without `process.getBuiltinModule`).
+ */
+export function enableNode20RelaxedSimd(): boolean {
+  if (relaxedFlagTried) return false;
+  relaxedFlagTried = true;
+  if (proc?.versions?.node?.split('.')[0] !== '20') return false;
+  const v8 = proc.getBuiltinModule?.('node:v8') as typeof V8 | undefined;
+  if (typeof v8?.setFlagsFromString !== 'function') return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
 }
 
 /** Logical cores: Node's availableParallelism, else the browser's hardwareConcurrency, else 1. */

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cpuBackend, Generator } from '@tapegrad/tensor';
 import { createWasmBackend } from '../src/index.js';
+import { relaxedSimdAvailable } from '../src/memory.js';
 import { convCases } from '../../tensor/test/reference/convCases.js';
 import type { GemmCase } from '../../tensor/test/reference/gemmCases.js';
 import { gemmCases, runGemmCase } from '../../tensor/test/reference/gemmCases.js';
@@ -16,9 +17,14 @@ const wasmCases: GemmCase[] = [
   { name: 'rows split, A transposed, C padding 257x130x64', M: 257, N: 130, K: 64, transA: true, cPad: 5, offset: 3 },
 ];
 
-for (const threads of [1, 2]) {
-  describe(`wasm gemm, ${threads} thread${threads > 1 ? 's' : ''}, against the reference`, () => {
-    const backend = createWasmBackend({ threads });
+// Both builds of the kernels: plain SIMD, and relaxed SIMD (fused multiply-add in the GEMM
+// micro-kernel, so the last bits differ; the tolerances are float32's either way).
+const builds = relaxedSimdAvailable() ? [false, true] : [false];
+const buildName = (relaxedSimd: boolean): string => (relaxedSimd ? 'relaxed SIMD' : 'plain SIMD');
+
+for (const relaxedSimd of builds) for (const threads of [1, 2]) {
+  describe(`wasm gemm (${buildName(relaxedSimd)}), ${threads} thread${threads > 1 ? 's' : ''}, against the reference`, () => {
+    const backend = createWasmBackend({ threads, relaxedSimd });
     afterAll(() => backend.close());
     for (const cs of wasmCases) {
       it(`gemm ${cs.name}`, () => {
@@ -29,8 +35,8 @@ for (const threads of [1, 2]) {
   });
 }
 
-describe('wasm gemm without size thresholds (every call through wasm, split over 2 threads)', () => {
-  const backend = createWasmBackend({ threads: 2, thresholds: 'none' });
+for (const relaxedSimd of builds) describe(`wasm gemm (${buildName(relaxedSimd)}) without size thresholds (every call through wasm, split over 2 threads)`, () => {
+  const backend = createWasmBackend({ threads: 2, thresholds: 'none', relaxedSimd });
   afterAll(() => backend.close());
   for (const cs of gemmCases) {
     it(`gemm ${cs.name} unthresholded`, () => {
@@ -40,9 +46,9 @@ describe('wasm gemm without size thresholds (every call through wasm, split over
   }
 });
 
-describe('wasm gemm edge values', () => {
+for (const relaxedSimd of builds) describe(`wasm gemm (${buildName(relaxedSimd)}) edge values`, () => {
   it('gemm propagates NaN and Infinity through the SIMD kernel', () => {
-    const backend = createWasmBackend({ threads: 1 });
+    const backend = createWasmBackend({ threads: 1, relaxedSimd });
     const M = 40, N = 40, K = 40;
     const a = new Float32Array(M * K).fill(0.5), b = new Float32Array(K * N).fill(2);
     a[0] = NaN;
@@ -95,9 +101,9 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 // The CPU convolution kernels are the reference (they are checked against PyTorch fixtures).
-for (const threads of [1, 2]) {
-  describe(`wasm conv2d kernels, ${threads} thread${threads > 1 ? 's' : ''}, every call through wasm, against the CPU kernels`, () => {
-    const backend = createWasmBackend({ threads, thresholds: 'none' });
+for (const relaxedSimd of builds) for (const threads of [1, 2]) {
+  describe(`wasm conv2d kernels (${buildName(relaxedSimd)}), ${threads} thread${threads > 1 ? 's' : ''}, every call through wasm, against the CPU kernels`, () => {
+    const backend = createWasmBackend({ threads, thresholds: 'none', relaxedSimd });
     afterAll(() => backend.close());
     for (const { name, g, bias } of convCases) {
       const gen = new Generator(21);

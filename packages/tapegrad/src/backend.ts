@@ -95,6 +95,13 @@ export function installBackend(opts: InstallOptions = {}): InstalledBackend {
     throw new Error(`tapegrad: TAPEGRAD_BACKEND ${JSON.stringify(choice)} is not a backend; expected cpu or wasm`);
   }
   const threads = parseThreads(env);
+  // The wasm backend's own settings: a bad value is an error, not a reason to fall back.
+  for (const [name, allowed] of [['TAPEGRAD_WASM_THRESHOLDS', ['auto', 'none']], ['TAPEGRAD_WASM_RELAXED', ['0', '1']]] as const) {
+    const v = env[name];
+    if (v !== undefined && v !== '' && !(allowed as readonly string[]).includes(v)) {
+      throw new Error(`tapegrad: ${name} ${JSON.stringify(v)} is not a setting; expected ${allowed.join(' or ')}`);
+    }
+  }
   if (choice === 'cpu') {
     resetBackend();
     return { name: 'cpu', threads: 1, fallback: null };

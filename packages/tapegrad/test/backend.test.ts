@@ -74,11 +74,15 @@ describe('the default backend', () => {
       .toThrow('tapegrad: TAPEGRAD_BACKEND=wasm, but WebAssembly SIMD is not available here; expected a runtime with both (Node >= 20, or a cross-origin-isolated page)');
   });
 
-  it('refuses an unknown TAPEGRAD_BACKEND and a bad TAPEGRAD_THREADS', () => {
+  it('refuses an unknown TAPEGRAD_BACKEND and bad TAPEGRAD_THREADS / TAPEGRAD_WASM_* values', () => {
     expect(() => installBackend({ env: { TAPEGRAD_BACKEND: 'gpu' }, features: all }))
       .toThrow('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu or wasm');
     expect(() => installBackend({ env: { TAPEGRAD_THREADS: 'two' }, features: all }))
       .toThrow('tapegrad: TAPEGRAD_THREADS "two" is not a positive integer; expected e.g. 1 or 2');
+    expect(() => installBackend({ env: { TAPEGRAD_WASM_RELAXED: 'yes' }, features: all }))
+      .toThrow('tapegrad: TAPEGRAD_WASM_RELAXED "yes" is not a setting; expected 0 or 1');
+    expect(() => installBackend({ env: { TAPEGRAD_WASM_THRESHOLDS: 'some' }, features: all }))
+      .toThrow('tapegrad: TAPEGRAD_WASM_THRESHOLDS "some" is not a setting; expected auto or none');
   });
 });
 
