@@ -17,7 +17,7 @@ export interface BenchArgs {
   readonly part: string | null;
 }
 
-const PARTS = ['gemm', 'kernels', 'micro', 'models', 'default'];
+const PARTS = ['gemm', 'kernels', 'micro', 'models', 'default', 'peers'];
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const get = (name: string): string | null => {

@@ -46,6 +46,27 @@ export function measure(step: () => void, plan: Plan, budgetS: number): Timing {
   return { times, warmup: warm.length, alone: false };
 }
 
+/** `measure` for an asynchronous step (a peer's `session.run`): the same warm-up, budget and stop rule. */
+export async function measureAsync(step: () => Promise<void>, plan: Plan, budgetS: number): Promise<Timing> {
+  const t0 = performance.now();
+  const timed = async (): Promise<number> => {
+    const a = performance.now();
+    await step();
+    return (performance.now() - a) / 1000;
+  };
+  const warm = [await timed()];
+  if (warm[0]! >= budgetS) return { times: warm, warmup: 0, alone: true };
+  const elapsed = (): number => (performance.now() - t0) / 1000;
+  while (warm.length < plan.warmup && elapsed() + warm[warm.length - 1]! <= 0.3 * budgetS) warm.push(await timed());
+  const times: number[] = [];
+  while (times.length < plan.reps) {
+    const est = times.length > 0 ? median(times) : warm[warm.length - 1]!;
+    if (times.length > 0 && elapsed() + est > budgetS) break;
+    times.push(await timed());
+  }
+  return { times, warmup: warm.length, alone: false };
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

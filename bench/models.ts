@@ -5,7 +5,7 @@ import { Generator, rand, tensor, type Tensor, noGrad, Variable, F, type Module 
 import * as train from 'tapegrad';
 import { emit, measure, median, peakRssMiB, PLANS, round, stats, type BenchRecord } from './measure.js';
 
-const TRAIN_BATCH = 64, INFER_BATCH = 256;
+export const TRAIN_BATCH = 64, INFER_BATCH = 256;
 /** Multiply-adds x 2 per image (docs/benchmark.md), for effective GFLOP/s: training is about 3x forward. */
 const MFLOP: Record<string, { train: number; infer: number }> = {
   nin: { train: 110, infer: 36.7 },
@@ -21,7 +21,7 @@ export function findCreateModel(): CreateModel | null {
   return typeof f === 'function' ? (f as CreateModel) : null;
 }
 
-function input(batch: number, g: Generator): Tensor {
+export function input(batch: number, g: Generator): Tensor {
   const x = rand([batch, 1, 28, 28], { generator: g });
   const v = x.toArray();
   for (let i = 0; i < v.length; i++) v[i] = (v[i]! - 0.1307) / 0.3081;

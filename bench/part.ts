@@ -7,6 +7,7 @@ import { runGemm } from './gemm.js';
 import { runKernels } from './kernels.js';
 import { runMicro } from './micro.js';
 import { runModel } from './models.js';
+import { runPeers } from './peers.js';
 import type { BenchRecord } from './measure.js';
 
 export async function runPart(args: BenchArgs): Promise<void> {
@@ -23,6 +24,7 @@ export async function runPart(args: BenchArgs): Promise<void> {
   else if (part === 'kernels') runKernels(common, args.budget, args.quick);
   else if (part === 'micro') runMicro(common, args.budget, args.quick);
   else if (part.startsWith('model:')) runModel(part.slice(6), common, args.budget);
+  else if (part === 'peers') await runPeers(args.models, args.threads[0] ?? 2, common, args.budget);
   else throw new Error(`bench: unknown part ${part}`);
   await Promise.resolve();
 }

@@ -2,7 +2,7 @@
 // thread count, each part in a fresh process (so peak RSS is that part's own). One JSON line per
 // figure goes to bench/results/<time>.jsonl; a summary table is printed at the end.
 //
-//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models,default]
+//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models,default,peers]
 //              [--models nin,nin-fc,squeezenet] [--budget S] [--quick] [--torch] [--torch-script PATH]
 //   pnpm bench --summary bench/results/<file>.jsonl     (prints the tables of an earlier run)
 //
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (args.only.includes('peers')) await runPeersChild(args, keep);
   if (args.only.includes('default')) await runDefault(keep);
   if (args.torch) await runTorch(args, keep);
   printSummary(records);
@@ -62,11 +63,26 @@ async function main(): Promise<void> {
 function partsOf(args: BenchArgs): string[] {
   const parts: string[] = [];
   for (const o of args.only) {
-    if (o === 'default') continue;
+    if (o === 'default' || o === 'peers') continue;
     if (o === 'models') for (const m of args.models) parts.push(`model:${m}`);
     else parts.push(o);
   }
   return parts;
+}
+
+/**
+ * The inference peers (bench/peers.ts), once per session: their thread count is --threads' first
+ * value, else 2; tapegrad's side there (the reference output only) runs on the CPU backend so
+ * that no worker pool of ours shares the cores with the peers.
+ */
+async function runPeersChild(args: BenchArgs, keep: (r: BenchRecord) => void): Promise<void> {
+  const threads = process.argv.includes('--threads') ? args.threads[0]! : 2;
+  const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--part', 'peers', '--budget', String(args.budget),
+    '--models', args.models.join(','), '--threads', String(threads)];
+  if (args.quick) childArgs.push('--quick');
+  const env = { ...process.env, TAPEGRAD_BACKEND: 'cpu', TAPEGRAD_THREADS: '1' };
+  process.stderr.write(`bench: peers (onnxruntime-node, onnxruntime-web wasm), ${threads} thread(s)\n`);
+  await runChild(process.execPath, childArgs, env, keep);
 }
 
 async function runTorch(args: BenchArgs, keep: (r: BenchRecord) => void): Promise<void> {

@@ -1,5 +1,6 @@
 // The summary tables printed at the end of `pnpm bench`: one column per backend and thread count,
-// PyTorch's figure beside ours when it was measured in the same session, and our ratio to it.
+// PyTorch's and the inference peers' (onnxruntime-web, onnxruntime-node) figures beside ours when they
+// were measured in the same session, and our ratio to them.
 import type { BenchRecord } from './measure.js';
 
 const TORCH_WAY: Record<string, string> = {
@@ -71,7 +72,17 @@ export function printSummary(records: readonly BenchRecord[]): void {
     table('micro-benchmarks, ms (median); targets: forward within 2x of PyTorch, forward+backward faster than PyTorch',
       ['case', ...configs, 'PyTorch', 'PyTorch / best ours'], rows);
   }
-  const modelKeys = [...new Set(ours.filter((r) => r['model'] !== undefined && r['img_per_s'] !== undefined).map((r) => `${String(r['model'])}|${String(r['pass'])}`))];
+  // The inference peers of bench/peers.ts (same session), one column each with our ratio to it.
+  const peerRecords = records.filter((r) => r['part'] === 'peers' && r['error'] === undefined);
+  const ortPeers = (['onnxruntime-web', 'onnxruntime-node'] as const).flatMap((name) => {
+    const recs = peerRecords.filter((r) => r['peer'] === name);
+    if (recs.length === 0) return [];
+    const threads = [...new Set(recs.map((r) => String(r['threads'])))].join('/');
+    const title = name === 'onnxruntime-web' ? `onnxruntime-web (wasm, ${threads} threads)` : `onnxruntime-node (native, ${threads} threads)`;
+    return [{ title, short: name === 'onnxruntime-web' ? 'ort-web' : 'ort-node', records: recs }];
+  });
+  const modelKeys = [...new Set([...ours.filter((r) => r['model'] !== undefined && r['img_per_s'] !== undefined), ...peerRecords]
+    .map((r) => `${String(r['model'])}|${String(r['pass'])}`))];
   if (modelKeys.length > 0) {
     const rows = modelKeys.map((k) => {
       const [model, pass] = k.split('|') as [string, string];
@@ -83,12 +94,20 @@ export function printSummary(records: readonly BenchRecord[]): void {
       const eff = configs.map((c) => fmt(cell(pred, 'effective_gflops', c))).join(' / ');
       const peer = PEERS[k];
       const target = peer === undefined ? '-' : `>= ${peer.target.toLocaleString('en-US')} ${Number.isFinite(best) && best >= peer.target ? 'met' : 'not met'}`;
-      return [`${model} ${pass}`, ...vals.map((v) => fmt(v)), fmt(t), t === null ? '-' : `${(best / t).toFixed(2)}x`,
+      const peerCells = ortPeers.flatMap((p) => {
+        const v = num(p.records.find(pred), 'imagesPerSecond');
+        return [fmt(v), v === null || !Number.isFinite(best) ? '-' : `${(best / v).toFixed(2)}x`];
+      });
+      return [`${model} ${pass}`, ...vals.map((v) => fmt(v)), fmt(t), t === null ? '-' : `${(best / t).toFixed(2)}x`, ...peerCells,
         peer?.torchEpyc ?? '-', peer?.tfjsWasm ?? '-', target, eff, rss];
     });
     table('models, images/s (train: batch 64 with SGD step; infer: batch 256, eval, noGrad)',
-      ['model pass', ...configs, 'PyTorch (this run)', 'best ours / PyTorch', 'PyTorch EPYC (issue)', 'tfjs wasm 1t EPYC (issue)',
-        'target EPYC', 'effective GFLOP/s', 'peak RSS MiB'], rows);
+      ['model pass', ...configs, 'PyTorch (this run)', 'best ours / PyTorch', ...ortPeers.flatMap((p) => [p.title, `best ours / ${p.short}`]),
+        'PyTorch EPYC (issue)', 'tfjs wasm 1t EPYC (issue)', 'target EPYC', 'effective GFLOP/s', 'peak RSS MiB'], rows);
+    const diffs = peerRecords.filter((r) => r['maxDiff'] !== undefined)
+      .map((r) => `${String(r['peer'])} ${String(r['model'])} ${Number(r['maxDiff']).toExponential(2)}${r['maxDiffOk'] === false ? ' (over 1e-4!)' : ''}`
+        + (r['max_abs_output'] !== undefined ? ` (max |output| ${String(r['max_abs_output'])})` : ''));
+    if (diffs.length > 0) process.stdout.write(`peers' max |output - tapegrad eval forward| on the batch: ${diffs.join(', ')}\n`);
   }
   const errors = records.filter((r) => r['error'] !== undefined);
   for (const e of errors) process.stdout.write(`error: ${JSON.stringify(e)}\n`);
