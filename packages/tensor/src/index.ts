@@ -6,6 +6,7 @@ export type { GeneratorState } from './random/Generator.js';
 export { kernels } from './kernels/index.js';
 export { formatTensor } from './format/formatTensor.js';
 export { describeValue } from './describeValue.js';
+export { compare, operandTensor } from './methods/compare.js';
 export type { CompareOp, TensorOperand } from './methods/compare.js';
 export type { ReduceDims } from './methods/reduce.js';
 export { indexedDim, indexedShape, resolveIndices } from './methods/indexing.js';

@@ -37,5 +37,7 @@ export type {
 } from './loop/index.js';
 export { createModel, MODEL_NAMES, Fire, summarize } from './models/index.js';
 export type { ModelName, CreateModelOptions, LayerSummary } from './models/index.js';
-export { loadSafetensors, saveSafetensors, save, load, decodeSafetensors, encodeSafetensors, DTYPE_SIZE } from './safetensors/index.js';
+export {
+  loadSafetensors, saveSafetensors, save, load, isCheckpoint, decodeSafetensors, readSafetensorsLayout, encodeSafetensors, DTYPE_SIZE,
+} from './safetensors/index.js';
 export type { DecodedSafetensors, SafetensorsEntry, Dtype } from './safetensors/index.js';

@@ -1,22 +1,9 @@
-import { Tensor, scalar, type CompareOp } from '@tapegrad/tensor';
+import { compare as compareTensors, operandTensor, type CompareOp, type Tensor } from '@tapegrad/tensor';
 import type { Operand } from './operand.js';
 
-/** The values of an operand, without gradient: a Variable's data, a Tensor, or a number as a 0-d tensor. */
-function values(x: Operand): Tensor {
-  if (typeof x === 'number') return scalar(x);
-  return x instanceof Tensor ? x : x.data;
-}
-
+/** The relation on the operands' values (a Variable is read without its gradient). */
 function compare(op: CompareOp, a: Operand, b: Operand): Tensor {
-  const t = values(a);
-  switch (op) {
-    case 'eq': return t.eq(b);
-    case 'ne': return t.ne(b);
-    case 'lt': return t.lt(b);
-    case 'le': return t.le(b);
-    case 'gt': return t.gt(b);
-    case 'ge': return t.ge(b);
-  }
+  return compareTensors(op, operandTensor(op, 'input', a), b);
 }
 
 // (*a), (*b) -> broadcast(*a, *b): 1 where the relation holds, else 0, as a Tensor. Comparisons

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Tensor } from '@tapegrad/tensor';
 import { exportOnnx } from '@tapegrad/onnx';
-import { atomicWrite, createModel, load, loadCheckpoint, makeDirectory, MODEL_NAMES, type ModelName } from '@tapegrad/train';
+import { atomicWrite, createModel, isCheckpoint, load, loadCheckpoint, makeDirectory, MODEL_NAMES, type ModelName } from '@tapegrad/train';
 import { parseFlags, helpText, positiveInt, oneOf, UsageError, type Spec } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -16,14 +16,10 @@ export const EXPORT_SPEC: Spec = {
 
 /** The weights of FILE and the model name a tapegrad checkpoint records (plain safetensors files record none). */
 function readWeights(path: string): { state: Record<string, Tensor>; recorded: ModelName | undefined } {
-  try {
-    const ckpt = loadCheckpoint(path);
-    const name = ckpt.meta?.['modelName'];
-    return { state: ckpt.model, recorded: typeof name === 'string' && (MODEL_NAMES as readonly string[]).includes(name) ? name as ModelName : undefined };
-  } catch (e) {
-    if (!/is not a tapegrad checkpoint/.test((e as Error).message)) throw e;
-    return { state: load(path), recorded: undefined };
-  }
+  if (!isCheckpoint(path)) return { state: load(path), recorded: undefined };
+  const ckpt = loadCheckpoint(path);
+  const name = ckpt.meta?.['modelName'];
+  return { state: ckpt.model, recorded: typeof name === 'string' && (MODEL_NAMES as readonly string[]).includes(name) ? name as ModelName : undefined };
 }
 
 /**

@@ -28,6 +28,19 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * errors.
  */
 export function decodeSafetensors(bytes: Uint8Array, source: string, fn = 'loadSafetensors'): DecodedSafetensors {
+  const layout = readSafetensorsLayout(bytes, source, fn);
+  const tensors: Record<string, Tensor> = {};
+  for (const e of layout.entries) {
+    const numel = e.shape.reduce((p, d) => p * d, 1);
+    const data = new Float32Array(numel);
+    toFloat32(e.dtype, bytes, layout.dataStart + e.begin, numel, data);
+    tensors[e.name] = new Tensor(data, e.shape);
+  }
+  return { tensors, ...layout };
+}
+
+/** What a safetensors file's header says (checked as decodeSafetensors does), without reading the tensors. */
+export function readSafetensorsLayout(bytes: Uint8Array, source: string, fn = 'loadSafetensors'): Omit<DecodedSafetensors, 'tensors'> {
   const bad = (what: string): never => fail(fn, `${source} ${what}`);
   if (bytes.length < 8) bad(`is truncated: ${bytes.length} bytes; expected at least the 8-byte header length`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
@@ -76,14 +89,7 @@ export function decodeSafetensors(bytes: Uint8Array, source: string, fn = 'loadS
   if (at !== dataLength) {
     bad(`${at > dataLength ? 'is truncated' : 'has trailing bytes'}: ${bytes.length} bytes; expected ${dataStart + at} (header ${dataStart} + tensors ${at})`);
   }
-  const tensors: Record<string, Tensor> = {};
-  for (const e of entries) {
-    const numel = e.shape.reduce((p, d) => p * d, 1);
-    const data = new Float32Array(numel);
-    toFloat32(e.dtype, bytes, dataStart + e.begin, numel, data);
-    tensors[e.name] = new Tensor(data, e.shape);
-  }
-  return { tensors, metadata, entries, dataStart };
+  return { metadata, entries, dataStart };
 }
 
 /** The data chunks of `tensors` (float32, little-endian, in order) and their header entries. */

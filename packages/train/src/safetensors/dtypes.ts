@@ -21,7 +21,14 @@ function halfToNumber(h: number): number {
  * Converts `n` little-endian elements of `dtype` at `bytes[offset...]` into `out` (float32). Integers
  * beyond 2^24 lose precision, as any float32 does.
  */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function toFloat32(dtype: Dtype, bytes: Uint8Array, offset: number, n: number, out: Float32Array): void {
+  // float32 on a little-endian platform: the bytes are already the values.
+  if (dtype === 'F32' && LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer, out.byteOffset, 4 * n).set(bytes.subarray(offset, offset + 4 * n));
+    return;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, n * DTYPE_SIZE[dtype]);
   switch (dtype) {
     case 'F32': for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true); return;

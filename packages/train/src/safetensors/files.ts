@@ -7,7 +7,7 @@ import { atomicWrite } from '../data/atomicWrite.js';
 import { makeDirectory } from '../loop/makeDirectory.js';
 import { CHECKPOINT_FORMAT } from '../checkpoint/header.js';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
-import { decodeSafetensors, encodeSafetensors } from './codec.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsLayout } from './codec.js';
 
 function readBytes(fn: string, path: string): Uint8Array {
   try {
@@ -58,8 +58,11 @@ export function save(state: Record<string, Tensor>, path: string): void {
  * tapegrad checkpoint (`tapegrad train`'s checkpoint.safetensors, checked as `loadCheckpoint` does).
  */
 export function load(path: string): Record<string, Tensor> {
-  const bytes = readBytes('load', path);
-  const decoded = decodeSafetensors(bytes, `file ${path}`, 'load');
-  if (decoded.metadata?.['format'] === CHECKPOINT_FORMAT) return loadCheckpoint(path).model;
-  return decoded.tensors;
+  if (isCheckpoint(path)) return loadCheckpoint(path).model;
+  return decodeSafetensors(readBytes('load', path), `file ${path}`, 'load').tensors;
+}
+
+/** Whether `path` is a tapegrad checkpoint (its header's metadata says so; the tensors are not read). */
+export function isCheckpoint(path: string): boolean {
+  return readSafetensorsLayout(readBytes('load', path), `file ${path}`, 'load').metadata?.['format'] === CHECKPOINT_FORMAT;
 }
