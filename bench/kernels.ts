@@ -27,8 +27,8 @@ export function runKernels(common: BenchRecord, budgetS: number, quick: boolean)
     const flops = 2 * N * O * H * H * C * k * k;
     const passes: [string, () => void][] = [
       ['forward', () => be.conv2d(x, w, bias, g, out)],
-      ['backward input', () => be.conv2dBackwardInput(gy, w, g, gx)],
-      ['backward weight', () => be.conv2dBackwardWeight(gy, x, g, gw)],
+      ['backward input', () => be.conv2dBackward(gy, null, w, g, gx, null, null)],
+      ['backward weight', () => be.conv2dBackward(gy, x, null, g, null, gw, null)],
     ];
     for (const [pass, step] of passes) {
       const t = measure(step, PLANS.kernel, budgetS);

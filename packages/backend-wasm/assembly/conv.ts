@@ -1,8 +1,8 @@
 // Convolution lowered to the SIMD GEMM (im2col), forward and both backward passes, split over
-// threads by samples. The geometry is 16 i32 in memory at `geom`, in Conv2dGeometry's order:
-// N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups, Ho, Wo.
+// threads by samples. The geometry is a block of i32 at `geom`, its slots named in src/layout.ts.
 // Each thread uses its own cols block (K * Ho * Wo floats) at colsBase + part * colsBytes and its
 // own GEMM scratch at scratch + part * gemmScratchBytes().
+import { CONV_N, CONV_C, CONV_H, CONV_W, CONV_O, CONV_KH, CONV_KW, CONV_STRIDE_H, CONV_STRIDE_W, CONV_PAD_H, CONV_PAD_W, CONV_DILATION_H, CONV_DILATION_W, CONV_GROUPS, CONV_HO, CONV_WO, EPILOGUE_RELU } from '../src/layout';
 import { gemmBlock, gemmScratchBytes, packAll, MR } from './gemm';
 
 // @ts-ignore: decorator
@@ -42,9 +42,9 @@ import { gemmBlock, gemmScratchBytes, packAll, MR } from './gemm';
 
 /** cols[(c*kH + kh)*kW + kw, oh*Wo + ow] = x[c, oh*sH - pH + kh*dH, ow*sW - pW + kw*dW], 0 outside. */
 function im2col(x: usize, Cg: i32, geom: usize, cols: usize): void {
-  const H = g(geom, 2), W = g(geom, 3), kH = g(geom, 5), kW = g(geom, 6);
-  const sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10), dH = g(geom, 11), dW = g(geom, 12);
-  const Ho = g(geom, 14), Wo = g(geom, 15), L = Ho * Wo;
+  const H = g(geom, CONV_H), W = g(geom, CONV_W), kH = g(geom, CONV_KH), kW = g(geom, CONV_KW);
+  const sH = g(geom, CONV_STRIDE_H), sW = g(geom, CONV_STRIDE_W), pH = g(geom, CONV_PAD_H), pW = g(geom, CONV_PAD_W), dH = g(geom, CONV_DILATION_H), dW = g(geom, CONV_DILATION_W);
+  const Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO), L = Ho * Wo;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = x + (<usize>(c * H * W) << 2);
@@ -75,9 +75,9 @@ function im2col(x: usize, Cg: i32, geom: usize, cols: usize): void {
 
 /** The adjoint of im2col: gx[c, ih, iw] += cols[row, oh*Wo + ow] over every patch touching it. */
 function col2im(cols: usize, Cg: i32, geom: usize, gx: usize): void {
-  const H = g(geom, 2), W = g(geom, 3), kH = g(geom, 5), kW = g(geom, 6);
-  const sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10), dH = g(geom, 11), dW = g(geom, 12);
-  const Ho = g(geom, 14), Wo = g(geom, 15), L = Ho * Wo;
+  const H = g(geom, CONV_H), W = g(geom, CONV_W), kH = g(geom, CONV_KH), kW = g(geom, CONV_KW);
+  const sH = g(geom, CONV_STRIDE_H), sW = g(geom, CONV_STRIDE_W), pH = g(geom, CONV_PAD_H), pW = g(geom, CONV_PAD_W), dH = g(geom, CONV_DILATION_H), dW = g(geom, CONV_DILATION_W);
+  const Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO), L = Ho * Wo;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
     const plane = gx + (<usize>(c * H * W) << 2);
@@ -114,14 +114,14 @@ function col2im(cols: usize, Cg: i32, geom: usize, gx: usize): void {
 }
 
 function isPointwise(geom: usize): bool {
-  return g(geom, 5) == 1 && g(geom, 6) == 1 && g(geom, 7) == 1 && g(geom, 8) == 1 && g(geom, 9) == 0 &&
-    g(geom, 10) == 0 && g(geom, 14) == g(geom, 2) && g(geom, 15) == g(geom, 3);
+  return g(geom, CONV_KH) == 1 && g(geom, CONV_KW) == 1 && g(geom, CONV_STRIDE_H) == 1 && g(geom, CONV_STRIDE_W) == 1 && g(geom, CONV_PAD_H) == 0 &&
+    g(geom, CONV_PAD_W) == 0 && g(geom, CONV_HO) == g(geom, CONV_H) && g(geom, CONV_WO) == g(geom, CONV_W);
 }
 
 /** Bytes of the cols block one thread needs (0 for pointwise convolutions, which need none). */
 export function convColsBytes(geom: usize): i32 {
   if (isPointwise(geom)) return 0;
-  return ((g(geom, 1) / g(geom, 13)) * g(geom, 5) * g(geom, 6) * g(geom, 14) * g(geom, 15)) << 2;
+  return ((g(geom, CONV_C) / g(geom, CONV_GROUPS)) * g(geom, CONV_KH) * g(geom, CONV_KW) * g(geom, CONV_HO) * g(geom, CONV_WO)) << 2;
 }
 
 /**
@@ -129,18 +129,18 @@ export function convColsBytes(geom: usize): i32 {
  * W_g^T (K, Og); the rows are padded to whole micro-kernel panels.
  */
 function packedGroupFloats(geom: usize, transposed: bool): i32 {
-  const Og = g(geom, 4) / g(geom, 13), K = (g(geom, 1) / g(geom, 13)) * g(geom, 5) * g(geom, 6);
+  const Og = g(geom, CONV_O) / g(geom, CONV_GROUPS), K = (g(geom, CONV_C) / g(geom, CONV_GROUPS)) * g(geom, CONV_KH) * g(geom, CONV_KW);
   const rows = transposed ? K : Og, depth = transposed ? Og : K;
   return (rows + MR - 1) / MR * MR * depth;
 }
 
 export function packedWeightBytes(geom: usize, transposed: bool): i32 {
-  return (packedGroupFloats(geom, transposed) * g(geom, 13)) << 2;
+  return (packedGroupFloats(geom, transposed) * g(geom, CONV_GROUPS)) << 2;
 }
 
 /** Packs every group's weight once (for all samples and threads) at `dst`, as packAll does. */
 export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool): void {
-  const groups = g(geom, 13), Og = g(geom, 4) / groups, K = (g(geom, 1) / groups) * g(geom, 5) * g(geom, 6);
+  const groups = g(geom, CONV_GROUPS), Og = g(geom, CONV_O) / groups, K = (g(geom, CONV_C) / groups) * g(geom, CONV_KH) * g(geom, CONV_KW);
   const per = <usize>packedGroupFloats(geom, transposed) << 2;
   for (let gi = 0; gi < groups; gi++) {
     const wg = w + (<usize>(gi * Og * K) << 2);
@@ -150,7 +150,8 @@ export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool)
 }
 
 /**
- * out (N, O, Ho, Wo) = conv(x, w) + bias (bias 0: none), then max(., 0) with `relu`; `packed` from
+ * out (N, O, Ho, Wo) = epilogue(conv(x, w) + bias) (bias 0: none; the epilogue codes are in
+ * src/layout.ts: EPILOGUE_RELU max(., 0), NaN kept); `packed` from
  * packWeights. The threads take samples one at a time from the shared counter at `next` (an i32
  * the host zeroes), so a thread slowed down by other work on its core takes fewer of them; each
  * sample's output is computed the same way whichever thread takes it. The i32 at `ready` counts
@@ -158,11 +159,11 @@ export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool)
  * workers start while the host is still copying.
  */
 export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
-  colsBase: usize, scratch: usize, packed: usize, relu: bool, next: usize, ready: usize, part: i32, parts: i32): void {
-  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
-  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
-  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
-  const direct = isPointwise(geom);
+  colsBase: usize, scratch: usize, packed: usize, epilogue: i32, next: usize, ready: usize, part: i32, parts: i32): void {
+  const N = g(geom, CONV_N), C = g(geom, CONV_C), H = g(geom, CONV_H), W = g(geom, CONV_W), O = g(geom, CONV_O);
+  const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO);
+  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, CONV_KH) * g(geom, CONV_KW), L = Ho * Wo;
+  const direct = isPointwise(geom), relu = epilogue == EPILOGUE_RELU;
   const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
   const scr = scratch + <usize>part * <usize>gemmScratchBytes();
   for (let n = atomic.add<i32>(next, 1); n < N; n = atomic.add<i32>(next, 1)) {
@@ -244,9 +245,9 @@ export function addInto(dst: usize, src: usize, n: i32): void {
  */
 export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx: usize, gwBase: usize, gbBase: usize,
   colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, ready: usize, part: i32, parts: i32): void {
-  const N = g(geom, 0), C = g(geom, 1), H = g(geom, 2), W = g(geom, 3), O = g(geom, 4);
-  const groups = g(geom, 13), Ho = g(geom, 14), Wo = g(geom, 15);
-  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, 5) * g(geom, 6), L = Ho * Wo;
+  const N = g(geom, CONV_N), C = g(geom, CONV_C), H = g(geom, CONV_H), W = g(geom, CONV_W), O = g(geom, CONV_O);
+  const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO);
+  const Cg = C / groups, Og = O / groups, K = Cg * g(geom, CONV_KH) * g(geom, CONV_KW), L = Ho * Wo;
   const direct = isPointwise(geom);
   const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
   const scr = scratch + <usize>part * <usize>gemmScratchBytes();

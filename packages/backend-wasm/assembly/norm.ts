@@ -6,6 +6,7 @@
 // run into sum j, a run's tail into sum 0, total (s0 + s1) + (s2 + s3); per-channel constants by the
 // same f64 expressions. So every result equals the CPU kernel's bit for bit (NaN travels the same).
 // A null weight or bias is address 0.
+import { EPILOGUE_RELU } from '../src/layout';
 
 // @ts-ignore: decorator
 @inline function lowF64(v: v128): v128 {
@@ -82,9 +83,13 @@ export function batchNormStats(x: usize, N: i32, C: i32, S: i32, mean: usize, va
   }
 }
 
-/** out = x * scale + shift per channel, scale = weight / sqrt(variance + eps), shift = bias - mean * scale. */
+/**
+ * out = epilogue(x * scale + shift) per channel, scale = weight / sqrt(variance + eps), shift = bias -
+ * mean * scale; the epilogue codes are in src/layout.ts (EPILOGUE_RELU: max(., 0), NaN kept).
+ */
 export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
-  weight: usize, bias: usize, out: usize, relu: bool, part: i32, parts: i32): void {
+  weight: usize, bias: usize, out: usize, epilogue: i32, part: i32, parts: i32): void {
+  const relu = epilogue == EPILOGUE_RELU;
   const zero = f32x4.splat(0);
   const c0 = C * part / parts, c1 = C * (part + 1) / parts;
   for (let c = c0; c < c1; c++) {

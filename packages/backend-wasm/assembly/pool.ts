@@ -1,11 +1,12 @@
-// Max pooling forward, split over threads by planes. The geometry is 13 i32 at `geom`, in
-// Pool2dGeometry's order: planes, inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW.
+// Max pooling forward, split over threads by planes. The geometry is a block of i32 at
+// `geom`, its slots named in src/layout.ts.
 //
 // Everything is branch-free: on real data "is this a new maximum?" is close to random, so a branch
 // would mispredict about half the time. Outputs whose window starts inside the row go four at a
 // time in f32x4 lanes (compare, then bitselect of the value and of its index), a column of four
 // walking down the plane; a float `select` would compile to a branch on x64, so the scalar path
 // (windows clipped on the left) selects the value's bits as an i32 instead.
+import { POOL_PLANES, POOL_IN_H, POOL_IN_W, POOL_OUT_H, POOL_OUT_W, POOL_KH, POOL_KW, POOL_STRIDE_H, POOL_STRIDE_W, POOL_PAD_H, POOL_PAD_W, POOL_DILATION_H, POOL_DILATION_W } from '../src/layout';
 
 // @ts-ignore: decorator
 @inline function g(geom: usize, i: i32): i32 { return load<i32>(geom + (<usize>i << 2)); }
@@ -134,9 +135,9 @@ let rowAt: v128 = i32x4.splat(0);
  * last NaN wins), as PyTorch.
  */
 export function maxPool2d(geom: usize, x: usize, out: usize, argmax: usize, part: i32, parts: i32): void {
-  const planes = g(geom, 0), inH = g(geom, 1), inW = g(geom, 2), outH = g(geom, 3), outW = g(geom, 4);
-  const kH = g(geom, 5), kW = g(geom, 6), sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10);
-  const dH = g(geom, 11), dW = g(geom, 12);
+  const planes = g(geom, POOL_PLANES), inH = g(geom, POOL_IN_H), inW = g(geom, POOL_IN_W), outH = g(geom, POOL_OUT_H), outW = g(geom, POOL_OUT_W);
+  const kH = g(geom, POOL_KH), kW = g(geom, POOL_KW), sH = g(geom, POOL_STRIDE_H), sW = g(geom, POOL_STRIDE_W), pH = g(geom, POOL_PAD_H), pW = g(geom, POOL_PAD_W);
+  const dH = g(geom, POOL_DILATION_H), dW = g(geom, POOL_DILATION_W);
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   const inPlane = inH * inW, outPlane = outH * outW;
   // Outputs [owLo, owHi) have their whole window inside the row; [owHi, owEnd) start inside it but

@@ -1,12 +1,12 @@
-// Average pooling forward and backward, split over threads by planes. The geometry is 13 i32 at
-// `geom`, in Pool2dGeometry's order: planes, inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW
-// (dilation is ignored: always 1). Sums and shares are float64, rounded to float32 exactly where
+// Average pooling forward and backward, split over threads by planes. The geometry is a block of
+// i32 at `geom`, its slots named in src/layout.ts (dilation is ignored: always 1). Sums and shares are float64, rounded to float32 exactly where
 // the CPU kernel (src/backend/cpu/pool.ts) rounds, so both give the same bits.
 //
 // The window of output (oh, ow) is [hs, he) x [ws, we), clipped to the padded input [-p, L + p)
 // (the ceil-mode overhang does not count); its in-input part is [h0, h1) x [w0, w1). The divisor
 // is `divisorOverride` when > 0, else the padded window's area when `countIncludePad`, else the
 // in-input area; a window without input elements gives 0.
+import { POOL_PLANES, POOL_IN_H, POOL_IN_W, POOL_OUT_H, POOL_OUT_W, POOL_KH, POOL_KW, POOL_STRIDE_H, POOL_STRIDE_W, POOL_PAD_H, POOL_PAD_W } from '../src/layout';
 import { lanes } from './pool';
 
 // @ts-ignore: decorator
@@ -79,8 +79,8 @@ import { lanes } from './pool';
  * previous ones when the count is not a multiple of 4; the rest one at a time.
  */
 export function avgPool2d(geom: usize, countIncludePad: i32, divisorOverride: f64, x: usize, out: usize, part: i32, parts: i32): void {
-  const planes = g(geom, 0), inH = g(geom, 1), inW = g(geom, 2), outH = g(geom, 3), outW = g(geom, 4);
-  const kH = g(geom, 5), kW = g(geom, 6), sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10);
+  const planes = g(geom, POOL_PLANES), inH = g(geom, POOL_IN_H), inW = g(geom, POOL_IN_W), outH = g(geom, POOL_OUT_H), outW = g(geom, POOL_OUT_W);
+  const kH = g(geom, POOL_KH), kW = g(geom, POOL_KW), sH = g(geom, POOL_STRIDE_H), sW = g(geom, POOL_STRIDE_W), pH = g(geom, POOL_PAD_H), pW = g(geom, POOL_PAD_W);
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   const inPlane = inH * inW, outPlane = outH * outW;
   // Outputs [owLo, owHi) have their whole window inside the row.
@@ -118,8 +118,8 @@ export function avgPool2d(geom: usize, countIncludePad: i32, divisorOverride: f6
  * gOut / divisor (float64) into its in-input elements, rounding each sum to float32.
  */
 export function avgPool2dBackward(geom: usize, countIncludePad: i32, divisorOverride: f64, gOut: usize, out: usize, part: i32, parts: i32): void {
-  const planes = g(geom, 0), inH = g(geom, 1), inW = g(geom, 2), outH = g(geom, 3), outW = g(geom, 4);
-  const kH = g(geom, 5), kW = g(geom, 6), sH = g(geom, 7), sW = g(geom, 8), pH = g(geom, 9), pW = g(geom, 10);
+  const planes = g(geom, POOL_PLANES), inH = g(geom, POOL_IN_H), inW = g(geom, POOL_IN_W), outH = g(geom, POOL_OUT_H), outW = g(geom, POOL_OUT_W);
+  const kH = g(geom, POOL_KH), kW = g(geom, POOL_KW), sH = g(geom, POOL_STRIDE_H), sW = g(geom, POOL_STRIDE_W), pH = g(geom, POOL_PAD_H), pW = g(geom, POOL_PAD_W);
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   const inPlane = inH * inW, outPlane = outH * outW;
   const rowBytes = <usize>inW << 2;

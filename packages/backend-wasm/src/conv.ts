@@ -1,21 +1,25 @@
 import { cpuBackend as cpuConv, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
 import { placeArray, readArray } from './transfer.js';
+import { epilogueCode } from './epilogue.js';
+import * as L from './layout.js';
 
 /** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
 const MIN_WORK = 32 * 32 * 32;
 /** From this many multiply-adds on, the samples are split over threads. */
 const SPLIT_WORK = 1 << 20;
 
-type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2dBackwardBias' | 'conv2dBackward'>;
+type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackward'>;
 
-/** Writes the geometry as 16 int32 in Conv2dGeometry's order (what assembly/conv.ts reads). */
+/** Writes the geometry in the layout of src/layout.ts (what assembly/conv.ts reads). */
 function placeGeometry(ctx: WasmContext, g: Conv2dGeometry): number {
   const mem = ctx.mem;
-  const p = mem.take(16);
-  const v = new Int32Array(mem.memory.buffer, p, 16);
-  v.set([g.N, g.C, g.H, g.W, g.O, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW,
-    g.dilationH, g.dilationW, g.groups, g.Ho, g.Wo]);
+  const p = mem.take(L.CONV_SLOTS);
+  const v = new Int32Array(mem.memory.buffer, p, L.CONV_SLOTS);
+  v[L.CONV_N] = g.N; v[L.CONV_C] = g.C; v[L.CONV_H] = g.H; v[L.CONV_W] = g.W; v[L.CONV_O] = g.O;
+  v[L.CONV_KH] = g.kH; v[L.CONV_KW] = g.kW; v[L.CONV_STRIDE_H] = g.strideH; v[L.CONV_STRIDE_W] = g.strideW;
+  v[L.CONV_PAD_H] = g.padH; v[L.CONV_PAD_W] = g.padW; v[L.CONV_DILATION_H] = g.dilationH; v[L.CONV_DILATION_W] = g.dilationW;
+  v[L.CONV_GROUPS] = g.groups; v[L.CONV_HO] = g.Ho; v[L.CONV_WO] = g.Wo;
   return p;
 }
 
@@ -38,11 +42,16 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     ctx.mem.exports.packWeights(geom, pw, dst, transposed);
     return dst;
   };
-  const conv2dBackward: ConvKernels['conv2dBackward'] = (gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut = null) => {
+  const conv2dBackward: ConvKernels['conv2dBackward'] = (gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue = null) => {
+    const reluOut = epilogue === null ? null : epilogue.out;
     const s = sizes(g);
     const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
+    if (jobs === 0 && reluOut === null) {
+      if (gradBias !== null) conv2dBackwardBias(gradOut, g, gradBias);
+      return;
+    }
     if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-      cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, reluOut);
+      cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue);
       return;
     }
     const mem = ctx.mem;
@@ -95,12 +104,11 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     }
   };
   return {
-    conv2dBackwardBias,
     conv2dBackward,
-    conv2d(x, w, bias, g, out, relu = false) {
+    conv2d(x, w, bias, g, out, epilogue = 'none') {
       const s = sizes(g);
       if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
-        cpuConv.conv2d(x, w, bias, g, out, relu);
+        cpuConv.conv2d(x, w, bias, g, out, epilogue);
         return;
       }
       const mem = ctx.mem;
@@ -132,15 +140,8 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
           Atomics.notify(counters, ready >> 2);
         }
       };
-      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, relu ? 1 : 0, next, ready], n, copyIn);
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, epilogueCode(epilogue), next, ready], n, copyIn);
       readArray(mem, py, s.y, out);
-    },
-    // The single gradients go through the combined kernel (one wasm kernel serves all three).
-    conv2dBackwardInput(gradOut, w, g, gradInput) {
-      conv2dBackward(gradOut, null, w, g, gradInput, null, null);
-    },
-    conv2dBackwardWeight(gradOut, x, g, gradWeight) {
-      conv2dBackward(gradOut, x, null, g, null, gradWeight, null);
     },
   };
 }

@@ -9,7 +9,7 @@ export interface WasmExports {
   gemm(M: number, N: number, K: number,
     a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
     c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
-  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, relu: number,
+  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, epilogue: number,
     next: number, ready: number, part: number, parts: number): void;
   packWeights(geom: number, w: number, dst: number, transposed: number): void;
   packedWeightBytes(geom: number, transposed: number): number;
@@ -27,7 +27,7 @@ export interface WasmExports {
   reluBackwardRow(out: number, g: number, gx: number, n: number, part: number, parts: number): void;
   batchNormStats(x: number, N: number, C: number, S: number, mean: number, variance: number, part: number, parts: number): void;
   batchNormForward(x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
-    weight: number, bias: number, out: number, relu: number, part: number, parts: number): void;
+    weight: number, bias: number, out: number, epilogue: number, part: number, parts: number): void;
   batchNormBackward(gradOut: number, x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
     weight: number, batchStats: number, gradInput: number, gradWeight: number, gradBias: number, part: number, parts: number): void;
 }

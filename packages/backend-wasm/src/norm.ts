@@ -1,6 +1,7 @@
 import { cpuBackend as cpuNorm, type NormKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
 import { placeArray, readArray } from './transfer.js';
+import { epilogueCode } from './epilogue.js';
 
 /** Below this many elements of x a batch norm kernel runs on the CPU kernel. */
 const MIN_WORK = 1 << 14;
@@ -35,29 +36,29 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       read(pm, C, mean);
       read(pv, C, variance);
     },
-    batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, relu = false) {
+    batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue = 'none') {
       const n = N * C * S;
       if (n === 0 || ctx.small(n, MIN_WORK)) {
-        cpuNorm.batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, relu);
+        cpuNorm.batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);
         return;
       }
       mem.reset();
       const px = placeArray(mem, x, n), pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C);
       const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
-      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, relu ? 1 : 0], parts(C, n));
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], parts(C, n));
       read(px, n, out);
     },
-    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, reluOut = null) {
+    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue = null) {
       const n = N * C * S;
       if (n === 0 || ctx.small(n, MIN_WORK)) {
-        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, reluOut);
+        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue);
         return;
       }
       mem.reset();
       const pg = placeArray(mem, gradOut, n), px = placeArray(mem, x, n);
-      if (reluOut !== null) {
-        // ReLU's backward on the arena's copy of gradOut, in place
-        const pr = placeArray(mem, reluOut, n);
+      if (epilogue !== null) {
+        // the epilogue's backward (ReLU's: zero where its output <= 0) on the arena's copy of gradOut, in place
+        const pr = placeArray(mem, epilogue.out, n);
         ctx.run('reluBackwardRow', [pr, pg, pg, n], ctx.partsFor(n, SPLIT_WORK));
       }
       const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C);

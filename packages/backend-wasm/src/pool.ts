@@ -2,6 +2,7 @@ import type { Pool2dGeometry, PoolKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
 import type { WasmMemory } from './memory.js';
 import { placeArray, readArray } from './transfer.js';
+import * as L from './layout.js';
 
 /** Below this many window visits a kernel runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
 const MIN_WORK = 1 << 14;
@@ -9,11 +10,13 @@ const SPLIT_WORK = 1 << 18;
 
 type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
 
-/** Places the 13 geometry entries (Pool2dGeometry's order, as assembly/pool.ts and poolAvg.ts read them) in the arena. */
+/** Places the geometry in the arena, in the layout of src/layout.ts (what assembly/pool.ts and poolAvg.ts read). */
 function placeGeometry(mem: WasmMemory, g: Pool2dGeometry): number {
-  const geom = mem.take(13);
-  new Int32Array(mem.memory.buffer, geom, 13).set([g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW,
-    g.sH, g.sW, g.pH, g.pW, g.dH, g.dW]);
+  const geom = mem.take(L.POOL_SLOTS);
+  const v = new Int32Array(mem.memory.buffer, geom, L.POOL_SLOTS);
+  v[L.POOL_PLANES] = g.planes; v[L.POOL_IN_H] = g.inH; v[L.POOL_IN_W] = g.inW; v[L.POOL_OUT_H] = g.outH; v[L.POOL_OUT_W] = g.outW;
+  v[L.POOL_KH] = g.kH; v[L.POOL_KW] = g.kW; v[L.POOL_STRIDE_H] = g.sH; v[L.POOL_STRIDE_W] = g.sW;
+  v[L.POOL_PAD_H] = g.pH; v[L.POOL_PAD_W] = g.pW; v[L.POOL_DILATION_H] = g.dH; v[L.POOL_DILATION_W] = g.dW;
   return geom;
 }
 

@@ -28,8 +28,7 @@ describe('wasm backend memory stays flat across epochs', () => {
         const y = new Float32Array(8 * 8 * 144);
         backend.conv2d!(x.toArray(), w, null, geo, y);
         const gx = new Float32Array(x.size), gw = new Float32Array(w.length);
-        backend.conv2dBackwardInput!(y, w, geo, gx);
-        backend.conv2dBackwardWeight!(y, x.toArray(), geo, gw);
+        backend.conv2dBackward!(y, x.toArray(), w, geo, gx, gw, null);
         kernels.matmul(x.reshape([8 * 4 * 12, 12]), randn([12, 20], { generator: g }));
         kernels.binary('mul', x, x);
       }

@@ -1,6 +1,7 @@
 import { Tensor, kernels, formatShape, shapesEqual, getBackend } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Parameter, Buffer } from './Parameter.js';
+import type { FusionRole } from './fusion.js';
 
 /** camelCase field names become PyTorch's snake_case keys (`runningMean` -> `running_mean`). */
 export function toKey(field: string): string {
@@ -22,6 +23,14 @@ export abstract class Module {
 
   /** (input) -> output; see each module's shape note. */
   abstract forward(x: Input): Variable;
+
+  /**
+   * What this module brings to fusion (fusion.ts: a host that runs an activation in its kernel's
+   * epilogue, or such an activation); null, the default, runs it on its own.
+   */
+  fusionRole(): FusionRole | null {
+    return null;
+  }
 
   /** Direct children with their keys. Containers override this (Sequential uses "0", "1", ...). */
   namedChildren(): [string, Module][] {

@@ -1,5 +1,7 @@
 export { Module, toKey } from './Module.js';
 export type { LoadStateDictOptions } from './Module.js';
+export { planFusion, FusedSequence } from './fusion.js';
+export type { FusionRole, FusedStep } from './fusion.js';
 export { Parameter, Buffer } from './Parameter.js';
 export * as F from './functional/index.js';
 export * from './modules/index.js';

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { Generator, kernels, randn } from '@tapegrad/tensor';
 import { Variable, gradcheck } from '@tapegrad/autograd';
 import { F, BatchNorm1d, BatchNorm2d, Conv2d, ReLU, Sequential, type Module } from '../src/index.js';
-import { batchNormRelu } from '../src/functional/batchNorm.js';
+import { batchNormWith } from '../src/functional/batchNorm.js';
 import { loadFixture, toTensor, expectClose, type EncodedTensor } from '../../../test-utils/fixtures.js';
 
 type Layer =
@@ -63,8 +63,8 @@ describe('Sequential(batch norm, ReLU) against PyTorch 1.13 fixtures', () => {
   });
 });
 
-describe('batchNormRelu gradcheck', () => {
-  it('batchNormRelu in training mode (N, C, H, W) with weight and bias', () => {
+describe("batchNormWith(..., 'relu') gradcheck", () => {
+  it('batch norm with a ReLU epilogue in training mode (N, C, H, W) with weight and bias', () => {
     const g = new Generator(11);
     const x = new Variable(randn([3, 2, 3, 3], { generator: g }), { requiresGrad: true });
     const w = new Variable(randn([2], { generator: g }), { requiresGrad: true });
@@ -84,6 +84,6 @@ describe('batchNormRelu gradcheck', () => {
       reach = Math.max(reach, eps * Math.abs(wv[c]!) * invStd * (1 + (1 + maxXhat * maxXhat) / M));
     }
     expect(pre.reduce((m, v) => Math.min(m, Math.abs(v)), Infinity)).toBeGreaterThan(2 * reach);
-    expect(gradcheck((a, c, d) => batchNormRelu(a, null, null, { weight: c, bias: d, training: true }), [x, w, b], { eps, atol: 2e-2 })).toBe(true);
+    expect(gradcheck((a, c, d) => batchNormWith(a, null, null, { weight: c, bias: d, training: true }, 'relu'), [x, w, b], { eps, atol: 2e-2 })).toBe(true);
   });
 });

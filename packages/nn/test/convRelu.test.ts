@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { Generator, randn, type Tensor } from '@tapegrad/tensor';
 import { Variable, gradcheck } from '@tapegrad/autograd';
 import { F, Conv2d, ReLU, Sequential, type Module } from '../src/index.js';
-import { conv2dRelu } from '../src/functional/conv2d.js';
+import { conv2dWith } from '../src/functional/conv2d.js';
 import { loadFixture, toTensor, expectClose, type EncodedTensor } from '../../../test-utils/fixtures.js';
 
 interface ConvReluCase {
@@ -56,7 +56,7 @@ describe('conv + ReLU fusion', () => {
     expect(y.gradFn?.name).not.toBe('conv2dRelu');
   });
 
-  it('conv2dRelu passes gradcheck', () => {
+  it("conv2dWith(..., 'relu') passes gradcheck", () => {
     const g = new Generator(5);
     const leaf = (t: Tensor): Variable => new Variable(t, { requiresGrad: true });
     const x = leaf(randn([2, 2, 5, 5], { generator: g })), w = leaf(randn([3, 2, 3, 3], { generator: g })), b = leaf(randn([3], { generator: g }));
@@ -67,6 +67,6 @@ describe('conv + ReLU fusion', () => {
     const maxAbs = (t: Tensor): number => t.toArray().reduce((m, v) => Math.max(m, Math.abs(v)), 1);
     const reach = eps * Math.max(maxAbs(x.data), maxAbs(w.data));
     expect(pre.reduce((m, v) => Math.min(m, Math.abs(v)), Infinity)).toBeGreaterThan(reach);
-    expect(gradcheck((a, c, d) => conv2dRelu(a, c, d, { padding: 1, stride: 2 }), [x, w, b], { eps, atol: 2e-2 })).toBe(true);
+    expect(gradcheck((a, c, d) => conv2dWith(a, c, d, { padding: 1, stride: 2 }, 'relu'), [x, w, b], { eps, atol: 2e-2 })).toBe(true);
   });
 });

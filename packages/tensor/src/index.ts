@@ -16,6 +16,8 @@ export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';
 export type { CoreKernels, UnaryOp, BinaryOp, ReduceOp, StridedArray } from './backend/CoreKernels.js';
 export type { ConvKernels } from './backend/ConvKernels.js';
+export type { Epilogue, EpilogueOutput } from './backend/Epilogue.js';
+export type { TensorEpilogue } from './kernels/conv.js';
 export type { PoolKernels } from './backend/PoolKernels.js';
 export type { NormKernels } from './backend/NormKernels.js';
 export { numel, contiguousStrides, shapesEqual, broadcastShapes } from './shape.js';

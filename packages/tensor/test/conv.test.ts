@@ -51,9 +51,7 @@ describe('cpu conv kernels against the direct reference', () => {
       expect(maxDiff(out, referenceConv2d(x, w, b, g))).toBeLessThan(1e-5);
       const [rx, rw, rb] = referenceConv2dBackward(gradOut, x, w, g);
       const gx = new Float32Array(x.length).fill(NaN), gw = new Float32Array(w.length).fill(NaN), gb = new Float32Array(g.O).fill(NaN);
-      cpuBackend.conv2dBackwardInput(gradOut, w, g, gx);
-      cpuBackend.conv2dBackwardWeight(gradOut, x, g, gw);
-      cpuBackend.conv2dBackwardBias(gradOut, g, gb);
+      cpuBackend.conv2dBackward(gradOut, x, w, g, gx, gw, gb);
       expect(maxDiff(gx, rx)).toBeLessThan(1e-5);
       expect(maxDiff(gw, rw)).toBeLessThan(1e-5);
       expect(maxDiff(gb, rb)).toBeLessThan(1e-5);

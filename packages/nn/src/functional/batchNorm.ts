@@ -1,4 +1,4 @@
-import { Tensor, kernels, fail, formatShape, expectFinite } from '@tapegrad/tensor';
+import { Tensor, kernels, fail, formatShape, expectFinite, type Epilogue } from '@tapegrad/tensor';
 import { defineOp, OpContext, type Variable, type Input } from '@tapegrad/autograd';
 import { Buffer } from '../Parameter.js';
 
@@ -18,25 +18,26 @@ export interface BatchNormOptions {
 /** Running statistics: a module's Buffer (its value is replaced) or a Tensor (updated in place, as PyTorch). */
 export type RunningStat = Buffer | Tensor | null | undefined;
 
-type Opts = { mean: Tensor; variance: Tensor; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean; relu: boolean };
+type Opts = { mean: Tensor; variance: Tensor; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean; epilogue: Epilogue };
 type Saved = { x: Tensor; weight: Tensor | null; o: Opts; out: Tensor | null };
 
 // (N, C, *) [, weight (C)] [, bias (C)] -> (N, C, *): per-channel normalisation; backward in one kernel.
-// With o.relu, relu(batchNorm(...)) as one op: its backward hands ReLU's output to the kernel.
+// With an o.epilogue, epilogue(batchNorm(...)) as one op: its backward hands the epilogue's output to the kernel.
 const batchNormOp = defineOp({
   name: 'batchNorm',
   forward(ctx: OpContext<Saved>, o: Opts, x: Tensor, ...affine: Tensor[]): Tensor {
     const weight = o.hasWeight ? affine[0]! : null;
     const bias = o.hasBias ? affine[o.hasWeight ? 1 : 0]! : null;
-    const out = kernels.batchNorm(x, o.mean, o.variance, weight, bias, o.eps, o.relu);
-    ctx.save({ x, weight, o, out: o.relu ? out : null });
+    const out = kernels.batchNorm(x, o.mean, o.variance, weight, bias, o.eps, o.epilogue);
+    ctx.save({ x, weight, o, out: o.epilogue === 'none' ? null : out });
     return out;
   },
   backward(ctx: OpContext<Saved>, g: Tensor) {
     const { x, weight, o, out } = ctx.saved;
     const needs = ctx.needsInputGrad;
     const nw = o.hasWeight && needs[1]!, nb = o.hasBias && needs[o.hasWeight ? 2 : 1]!;
-    const r = kernels.batchNormBackward(g, x, o.mean, o.variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb], out);
+    const ep = o.epilogue === 'none' || out === null ? null : { kind: o.epilogue, out };
+    const r = kernels.batchNormBackward(g, x, o.mean, o.variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb], ep);
     const grads: (Tensor | null)[] = [r.gradInput];
     if (o.hasWeight) grads.push(r.gradWeight);
     if (o.hasBias) grads.push(r.gradBias);
@@ -67,18 +68,15 @@ function updateRunning(target: Buffer | Tensor, batch: Tensor, m: number): void 
  * the running (unbiased) variance towards them; otherwise the running statistics are used.
  */
 export function batchNorm(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions = {}): Variable {
-  return batchNormThenMaybeRelu(x, runningMean, runningVar, opts, false);
+  return batchNormWith(x, runningMean, runningVar, opts, 'none');
 }
 
 /**
- * relu(batchNorm(x, runningMean, runningVar, opts)) as one op (what Sequential runs for a batch
- * norm layer followed by a ReLU): the same values, gradients and running statistics.
+ * epilogue(batchNorm(x, runningMean, runningVar, opts)) as one op (what a fusion plan runs for a
+ * batch norm layer followed by an activation that fuses, e.g. a ReLU): the same values, gradients
+ * and running statistics.
  */
-export function batchNormRelu(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions = {}): Variable {
-  return batchNormThenMaybeRelu(x, runningMean, runningVar, opts, true);
-}
-
-function batchNormThenMaybeRelu(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions, relu: boolean): Variable {
+export function batchNormWith(x: Input, runningMean: RunningStat, runningVar: RunningStat, opts: BatchNormOptions, epilogue: Epilogue): Variable {
   const s = x.shape;
   if (s.length < 2) fail('batchNorm', `input shape ${formatShape(s)} has rank ${s.length}; expected (N, C, *)`);
   const C = s[1]!;
@@ -104,7 +102,7 @@ function batchNormThenMaybeRelu(x: Input, runningMean: RunningStat, runningVar: 
     variance = rv;
   }
   const weight = opts.weight ?? null, bias = opts.bias ?? null;
-  const o: Opts = { mean, variance, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null, relu };
+  const o: Opts = { mean, variance, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null, epilogue };
   const affine = [weight, bias].filter((t): t is Input => t !== null);
   return batchNormOp(o, x, ...affine);
 }

@@ -1,4 +1,4 @@
-import { Tensor, kernels, fail, formatShape, isInt, type Conv2dGeometry } from '@tapegrad/tensor';
+import { Tensor, kernels, fail, formatShape, isInt, type Conv2dGeometry, type Epilogue } from '@tapegrad/tensor';
 import { defineOp, OpContext, type Variable, type Input } from '@tapegrad/autograd';
 import { toTuple, type Size, type Size2 } from './size.js';
 
@@ -89,45 +89,36 @@ export function resolveConv(fn: string, dims: 1 | 2, xShape: readonly number[], 
   };
 }
 
-type Saved = { x: Tensor | null; w: Tensor | null; g: Conv2dGeometry };
+type Saved = { x: Tensor | null; w: Tensor | null; g: Conv2dGeometry; out: Tensor | null };
 
-// (N, C, H, W), (O, C/groups, kH, kW) [, (O)] -> (N, O, Ho, Wo); forward and both backward passes are backend kernels.
-const conv2dOp = defineOp({
-  name: 'conv2d',
-  forward(ctx: OpContext<Saved>, g: Conv2dGeometry, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
-    ctx.save({ x: ctx.needsInputGrad[1] ? x : null, w: ctx.needsInputGrad[0] ? w : null, g });
-    return kernels.conv2d(x, w, bias[0] ?? null, g);
-  },
-  backward(ctx: OpContext<Saved>, gradOut: Tensor) {
-    const { x, w, g } = ctx.saved;
-    const hasBias = ctx.needsInputGrad.length > 2;
-    const [gi, gw, gb] = kernels.conv2dBackward(gradOut, x, w, g, [w !== null, x !== null, hasBias && ctx.needsInputGrad[2] === true]);
-    return hasBias ? [gi, gw, gb] : [gi, gw];
-  },
-});
+/**
+ * (N, C, H, W), (O, C/groups, kH, kW) [, (O)] -> (N, O, Ho, Wo): the conv op followed by `epilogue` in the same kernel pass (one op per epilogue, named conv2d,
+ * conv2dRelu, ...). With an epilogue its output is saved, and the backward kernel applies the
+ * epilogue's backward to gradOut itself.
+ */
+function makeConvOp(epilogue: Epilogue) {
+  return defineOp({
+    name: epilogue === 'none' ? 'conv2d' : `conv2d${epilogue[0]!.toUpperCase()}${epilogue.slice(1)}`,
+    forward(ctx: OpContext<Saved>, g: Conv2dGeometry, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
+      const out = kernels.conv2d(x, w, bias[0] ?? null, g, epilogue);
+      ctx.save({ x: ctx.needsInputGrad[1] ? x : null, w: ctx.needsInputGrad[0] ? w : null, g, out: epilogue === 'none' ? null : out });
+      return out;
+    },
+    backward(ctx: OpContext<Saved>, gradOut: Tensor) {
+      const { x, w, g, out } = ctx.saved;
+      const hasBias = ctx.needsInputGrad.length > 2;
+      const ep = epilogue === 'none' || out === null ? null : { kind: epilogue, out };
+      const [gi, gw, gb] = kernels.conv2dBackward(gradOut, x, w, g, [w !== null, x !== null, hasBias && ctx.needsInputGrad[2] === true], ep);
+      return hasBias ? [gi, gw, gb] : [gi, gw];
+    },
+  });
+}
 
-type ReluSaved = Saved & { out: Tensor };
+const convOps: Record<Epilogue, ReturnType<typeof makeConvOp>> = { none: makeConvOp('none'), relu: makeConvOp('relu') };
 
-// relu(conv2d(...)) as one op: the same numbers, without the ReLU's own passes over the output.
-// Its backward hands ReLU's output to the conv backward kernel, which masks gradOut itself.
-const conv2dReluOp = defineOp({
-  name: 'conv2dRelu',
-  forward(ctx: OpContext<ReluSaved>, g: Conv2dGeometry, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
-    const out = kernels.conv2d(x, w, bias[0] ?? null, g, true);
-    ctx.save({ x: ctx.needsInputGrad[1] ? x : null, w: ctx.needsInputGrad[0] ? w : null, g, out });
-    return out;
-  },
-  backward(ctx: OpContext<ReluSaved>, gradOut: Tensor) {
-    const { x, w, g, out } = ctx.saved;
-    const hasBias = ctx.needsInputGrad.length > 2;
-    const [gi, gw, gb] = kernels.conv2dBackward(gradOut, x, w, g, [w !== null, x !== null, hasBias && ctx.needsInputGrad[2] === true], out);
-    return hasBias ? [gi, gw, gb] : [gi, gw];
-  },
-});
-
-/** Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW); with `relu`, relu(conv) as one op. */
-export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined, relu = false): Variable {
-  const op = relu ? conv2dReluOp : conv2dOp;
+/** Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW), then `epilogue` in the same pass. */
+export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined, epilogue: Epilogue = 'none'): Variable {
+  const op = convOps[epilogue];
   return bias ? op(g, x4, w4, bias) : op(g, x4, w4);
 }
 
@@ -137,19 +128,15 @@ export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input |
  * Cross-correlation, as PyTorch's conv2d.
  */
 export function conv2d(x: Input, weight: Input, bias?: Input | null, opts: Conv2dOptions = {}): Variable {
-  return convThenMaybeRelu(x, weight, bias, opts, false);
+  return conv2dWith(x, weight, bias, opts, 'none');
 }
 
 /**
- * relu(conv2d(x, weight, bias, opts)) computed as one op (what Sequential runs for a Conv2d
- * followed by a ReLU): the same values and gradients, fewer passes over memory.
+ * epilogue(conv2d(x, weight, bias, opts)) as one op (what a fusion plan runs for a Conv2d followed
+ * by an activation that fuses, e.g. a ReLU): the same values and gradients, fewer passes over memory.
  */
-export function conv2dRelu(x: Input, weight: Input, bias?: Input | null, opts: Conv2dOptions = {}): Variable {
-  return convThenMaybeRelu(x, weight, bias, opts, true);
-}
-
-function convThenMaybeRelu(x: Input, weight: Input, bias: Input | null | undefined, opts: Conv2dOptions, relu: boolean): Variable {
+export function conv2dWith(x: Input, weight: Input, bias: Input | null | undefined, opts: Conv2dOptions, epilogue: Epilogue): Variable {
   const { geometry, batched } = resolveConv('conv2d', 2, x.shape, weight.shape, bias ? bias.shape : null, opts);
-  if (batched) return runConv2d(geometry, x, weight, bias, relu);
-  return runConv2d(geometry, x.unsqueeze(0), weight, bias, relu).squeeze(0);
+  if (batched) return runConv2d(geometry, x, weight, bias, epilogue);
+  return runConv2d(geometry, x.unsqueeze(0), weight, bias, epilogue).squeeze(0);
 }

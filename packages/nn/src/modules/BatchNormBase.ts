@@ -1,8 +1,10 @@
-import { Tensor, zeros, ones, scalar, expectPositiveInt, expectFinite, fail, formatShape } from '@tapegrad/tensor';
+import { Tensor, zeros, ones, scalar, expectPositiveInt, expectFinite, fail, formatShape, type Epilogue } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { Parameter, Buffer } from '../Parameter.js';
-import { batchNorm, batchNormRelu } from '../functional/batchNorm.js';
+import { batchNormWith } from '../functional/batchNorm.js';
+import type { FusionRole } from '../fusion.js';
+import { FUSED_ACTIVATIONS } from '../fusedActivations.js';
 
 export interface BatchNormModuleOptions {
   /** @default 1e-5 */
@@ -65,15 +67,16 @@ export abstract class BatchNormBase extends Module {
   }
 
   forward(x: Input): Variable {
-    return this.run(x, false);
+    return this.run(x, 'none');
   }
 
-  /** relu(this.forward(x)) as one op: what Sequential runs when a ReLU follows this layer. */
-  forwardRelu(x: Input): Variable {
-    return this.run(x, true);
+  /** A host: an activation after this layer runs in the batch-norm kernel's epilogue (unless forward is replaced). */
+  override fusionRole(): FusionRole | null {
+    if (this.forward !== BatchNormBase.prototype.forward) return null;
+    return { kind: 'host', epilogues: FUSED_ACTIVATIONS, run: (x, epilogue) => this.run(x, epilogue) };
   }
 
-  private run(x: Input, relu: boolean): Variable {
+  private run(x: Input, epilogue: Epilogue): Variable {
     const name = this.constructor.name;
     this.checkRank(x.shape);
     if (x.shape[1] !== this.numFeatures) {
@@ -88,9 +91,9 @@ export abstract class BatchNormBase extends Module {
     // Batch statistics in training, and in eval when no running statistics are kept (as PyTorch).
     const useBatch = this.training || this.runningMean === null;
     const track = !this.training || this.trackRunningStats;
-    return (relu ? batchNormRelu : batchNorm)(x, track ? this.runningMean : null, track ? this.runningVar : null, {
+    return batchNormWith(x, track ? this.runningMean : null, track ? this.runningVar : null, {
       weight: this.weight, bias: this.bias, training: useBatch, momentum: factor, eps: this.eps,
-    });
+    }, epilogue);
   }
 
   override extraRepr(): string {

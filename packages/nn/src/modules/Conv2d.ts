@@ -2,7 +2,9 @@ import { zeros, defaultGenerator, expectPositiveInt, fail, type Generator } from
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Module } from '../Module.js';
 import { Parameter } from '../Parameter.js';
-import { conv2d, conv2dRelu, type Conv2dOptions } from '../functional/conv2d.js';
+import { conv2d, conv2dWith, type Conv2dOptions } from '../functional/conv2d.js';
+import type { FusionRole } from '../fusion.js';
+import { FUSED_ACTIVATIONS } from '../fusedActivations.js';
 import { toTuple, type Size2 } from '../functional/size.js';
 import { kaimingUniform_, uniform_ } from '../init/init.js';
 import { fans } from '../init/fan.js';
@@ -99,9 +101,12 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
-  /** relu(this.forward(x)) as one op: what Sequential runs when a ReLU follows this layer. */
-  forwardRelu(x: Input): Variable {
-    return conv2dRelu(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  /** A host: an activation after this layer runs in the convolution kernel's epilogue (unless forward is replaced). */
+  override fusionRole(): FusionRole | null {
+    if (this.forward !== Conv2d.prototype.forward) return null;
+    return { kind: 'host', epilogues: FUSED_ACTIVATIONS, run: (x, epilogue) => conv2dWith(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups,
+    }, epilogue) };
   }
 
   override extraRepr(): string {

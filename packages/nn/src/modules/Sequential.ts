@@ -1,25 +1,12 @@
 import type { Variable, Input } from '@tapegrad/autograd';
 import { describeValue } from '@tapegrad/tensor';
 import { Module } from '../Module.js';
-import { Conv2d } from './Conv2d.js';
-import { ReLU } from './ReLU.js';
-import { BatchNormBase } from './BatchNormBase.js';
-
-/**
- * `a` when `a` then `b` is a plain Conv2d or batch norm layer then a plain ReLU (neither forward
- * replaced, by a subclass or on the instance), which Sequential runs as one fused op with the
- * same result; else null.
- */
-function fusesWithRelu(a: Module, b: Module | undefined): Conv2d | BatchNormBase | null {
-  if (!(b instanceof ReLU) || b.forward !== ReLU.prototype.forward) return null;
-  if (a instanceof Conv2d && a.forward === Conv2d.prototype.forward) return a;
-  if (a instanceof BatchNormBase && a.forward === BatchNormBase.prototype.forward) return a;
-  return null;
-}
+import { FusedSequence } from '../fusion.js';
 
 /** Runs its children in order; state-dict keys are their indices (`0.weight`, `1.bias`, ...). */
 export class Sequential extends Module {
   readonly layers: Module[];
+  private readonly fused = new FusedSequence();
 
   constructor(...layers: Module[]) {
     super();
@@ -44,23 +31,12 @@ export class Sequential extends Module {
   }
 
   /**
-   * (input of the first layer) -> (output of the last layer). A Conv2d or batch norm layer directly
-   * followed by a ReLU runs as one op (the ReLU in the same kernel pass; the same values and gradients).
+   * (input of the first layer) -> (output of the last layer). Runs through the fusion plan
+   * (fusion.ts): a Conv2d or batch norm layer directly followed by a ReLU runs as one op (the ReLU
+   * in the same kernel pass; the same values and gradients).
    */
   forward(x: Input): Variable {
-    const layers = this.layers;
-    if (layers.length === 0) throw new Error('Sequential.forward: the Sequential has no layers; expected at least one');
-    let y: Input = x;
-    for (let i = 0; i < layers.length; i++) {
-      const m = layers[i]!;
-      const fused = fusesWithRelu(m, layers[i + 1]);
-      if (fused !== null) {
-        y = fused.forwardRelu(y);
-        i++;
-      } else {
-        y = m.forward(y);
-      }
-    }
-    return y as Variable;
+    if (this.layers.length === 0) throw new Error('Sequential.forward: the Sequential has no layers; expected at least one');
+    return this.fused.run(this.layers, x);
   }
 }

@@ -1,4 +1,5 @@
 import type { ResampleKernels } from './ResampleKernels.js';
+import type { Epilogue, EpilogueOutput } from './Epilogue.js';
 
 /**
  * The geometry of one 2-d convolution, every number resolved: input (N, C, H, W), weight
@@ -26,28 +27,24 @@ export interface Conv2dGeometry {
 }
 
 /**
- * Convolution kernels (forward and both backward passes) over contiguous row-major buffers that
+ * Convolution kernels (forward and backward) over contiguous row-major buffers that
  * start at index 0. Spatial resampling (interpolation) kernels live in the same domain.
  */
 export interface ConvKernels extends ResampleKernels {
   /**
-   * out (N, O, Ho, Wo) = conv(x (N, C, H, W), w (O, C/groups, kH, kW)) + bias (O) when given; with
-   * `relu`, max(out, 0) (NaN kept) in the same pass (a convolution followed by a ReLU).
+   * out (N, O, Ho, Wo) = epilogue(conv(x (N, C, H, W), w (O, C/groups, kH, kW)) + bias (O) when
+   * given): the activation that follows the convolution in the same pass ('none' by default).
    */
-  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, relu?: boolean): void;
-  /** gradInput (N, C, H, W) from gradOut (N, O, Ho, Wo) and the weight. Overwrites gradInput. */
-  conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void;
-  /** gradWeight (O, C/groups, kH, kW) from gradOut and the input. Overwrites gradWeight. */
-  conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, g: Conv2dGeometry, gradWeight: Float32Array): void;
-  /** gradBias (O) = sum of gradOut over N, Ho, Wo. Overwrites gradBias. */
-  conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: Float32Array): void;
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, epilogue?: Epilogue): void;
   /**
-   * The three backward passes in one call (a backend can then read gradOut once): each non-null
-   * output is overwritten as by its own kernel; `w` is needed for gradInput, `x` for gradWeight.
-   * With `reluOut` (the output of conv2d with `relu`), gradOut is the gradient of that ReLU's output
-   * and is first passed through ReLU's backward (zero where reluOut <= 0); gradOut is not modified.
+   * The backward passes of conv2d in one call (a backend reads gradOut once): gradInput (N, C, H, W),
+   * gradWeight (O, C/groups, kH, kW) and gradBias (O, the sum of gradOut over N, Ho, Wo); each
+   * non-null output is overwritten, a null one is not computed; `w` is needed for gradInput, `x` for
+   * gradWeight.
+   * With `epilogue` (conv2d ran with one), gradOut is the gradient of the epilogue's output and goes
+   * through the epilogue's backward first; gradOut is not modified.
    */
   conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
     gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
-    reluOut?: Float32Array | null): void;
+    epilogue?: EpilogueOutput | null): void;
 }

@@ -1,6 +1,8 @@
 import { Tensor } from '../Tensor.js';
 import { fail, formatShape } from '../validate.js';
 import { getBackend } from '../backend/registry.js';
+import type { Epilogue } from '../backend/Epilogue.js';
+import type { TensorEpilogue } from './conv.js';
 
 /** (N, C, *) as (N, C, S): the sizes the norm kernels take. */
 function ncs(fn: string, x: Tensor): [number, number, number] {
@@ -25,35 +27,35 @@ function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
 }
 
 /**
- * (N, C, *) -> (N, C, *): (x - mean) / sqrt(variance + eps) * weight + bias, per channel; with
- * `relu`, max(., 0) fused.
+ * (N, C, *) -> (N, C, *): (x - mean) / sqrt(variance + eps) * weight + bias, per channel, then
+ * `epilogue` in the same pass.
  */
-function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number, relu = false): Tensor {
+function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number, epilogue: Epilogue = 'none'): Tensor {
   const be = getBackend();
   const [N, C, S] = ncs('batchNorm', x);
   const out = be.empty(x.size);
   be.batchNormForward(x.values(), N, C, S, channelVector('batchNorm', 'mean', mean, C)!, channelVector('batchNorm', 'variance', variance, C)!, eps,
-    channelVector('batchNorm', 'weight', weight, C), channelVector('batchNorm', 'bias', bias, C), out, relu);
+    channelVector('batchNorm', 'weight', weight, C), channelVector('batchNorm', 'bias', bias, C), out, epilogue);
   return new Tensor(out, x.shape);
 }
 
 /**
  * Gradients of `batchNorm` for the inputs flagged in `needs` ([input, weight, bias]); with
- * `batchStats` the mean and variance are the batch's own statistics of x. With `reluOut` (the
- * output of batchNorm with `relu`), gradOut is the gradient of that output.
+ * `batchStats` the mean and variance are the batch's own statistics of x. With an `epilogue`
+ * (batchNorm ran with one; `out` its output), gradOut is the gradient of that output.
  */
 function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, eps: number,
-  batchStats: boolean, needs: readonly [boolean, boolean, boolean], reluOut: Tensor | null = null):
+  batchStats: boolean, needs: readonly [boolean, boolean, boolean], epilogue: TensorEpilogue | null = null):
   { gradInput: Tensor | null; gradWeight: Tensor | null; gradBias: Tensor | null } {
   const be = getBackend();
   const [N, C, S] = ncs('batchNormBackward', x);
-  if (reluOut !== null && reluOut.size !== x.size) fail('batchNormBackward', `reluOut shape ${formatShape(reluOut.shape)} does not match input shape ${formatShape(x.shape)}; expected the same shape`);
+  if (epilogue !== null && epilogue.out.size !== x.size) fail('batchNormBackward', `epilogue output shape ${formatShape(epilogue.out.shape)} does not match input shape ${formatShape(x.shape)}; expected the same shape`);
   const gi = needs[0] ? be.empty(x.size) : null;
   const gw = needs[1] ? be.empty(C) : null;
   const gb = needs[2] ? be.empty(C) : null;
   be.batchNormBackward(gradOut.values(), x.values(), N, C, S, channelVector('batchNormBackward', 'mean', mean, C)!,
     channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C), batchStats, gi, gw, gb,
-    reluOut === null ? null : reluOut.values());
+    epilogue && { kind: epilogue.kind, out: epilogue.out.values() });
   return {
     gradInput: gi ? new Tensor(gi, x.shape) : null,
     gradWeight: gw ? new Tensor(gw, [C]) : null,

@@ -1,6 +1,6 @@
 import { defaultGenerator, type Generator } from '@tapegrad/tensor';
 import { cat, type Variable, type Input } from '@tapegrad/autograd';
-import { Module, Conv2d } from '@tapegrad/nn';
+import { Module, Conv2d, ReLU, FusedSequence } from '@tapegrad/nn';
 
 /** The part of @tapegrad/onnx's OnnxExportContext that Fire's export uses (structural: train does not depend on onnx). */
 interface OnnxGraph {
@@ -12,12 +12,17 @@ interface OnnxGraph {
  * (N, inC, H, W) -> (N, e1 + e3, H, W): SqueezeNet's Fire module. `squeeze` (1x1 conv to s
  * channels) then ReLU, then `expand1` (1x1 conv to e1) and `expand3` (3x3 conv, padding 1, to e3),
  * each followed by ReLU, concatenated on channels. State-dict keys `squeeze.weight`,
- * `expand1.weight`, `expand3.weight` (and biases).
+ * `expand1.weight`, `expand3.weight` (and biases); the ReLUs are children as in torchvision's Fire
+ * (no parameters). Each convolution and its ReLU run through a fusion plan, so each pair is one op.
  */
 export class Fire extends Module {
   squeeze: Conv2d;
+  squeezeActivation = new ReLU();
   expand1: Conv2d;
+  expand1Activation = new ReLU();
   expand3: Conv2d;
+  expand3Activation = new ReLU();
+  private readonly paths = [new FusedSequence(), new FusedSequence(), new FusedSequence()] as const;
 
   constructor(inChannels: number, squeezeChannels: number, expand1Channels: number, expand3Channels: number, opts: { generator?: Generator } = {}) {
     super();
@@ -27,10 +32,10 @@ export class Fire extends Module {
     this.expand3 = new Conv2d(squeezeChannels, expand3Channels, 3, { padding: 1, generator });
   }
 
-  /** Each convolution and its ReLU run as one op (Conv2d.forwardRelu). */
   forward(x: Input): Variable {
-    const s = this.squeeze.forwardRelu(x);
-    return cat([this.expand1.forwardRelu(s), this.expand3.forwardRelu(s)], 1);
+    const [squeeze, expand1, expand3] = this.paths;
+    const s = squeeze.run([this.squeeze, this.squeezeActivation], x);
+    return cat([expand1.run([this.expand1, this.expand1Activation], s), expand3.run([this.expand3, this.expand3Activation], s)], 1);
   }
 
   /** exportOnnx's hook: the three Conv + Relu pairs and a Concat on channels. */

@@ -1,7 +1,8 @@
 import type { ConvKernels, Conv2dGeometry } from '../ConvKernels.js';
 import { gemm } from './gemm.js';
 import { resampleKernels } from './resample.js';
-import { reluBackward, unary } from './unary.js';
+import type { Epilogue, EpilogueOutput } from '../Epilogue.js';
+import { applyEpilogue, undoEpilogue } from './epilogue.js';
 
 /**
  * Convolution lowered to matrix multiply: per sample and group, the input patches are unfolded
@@ -76,7 +77,7 @@ function col2im(cols: Float32Array, Cg: number, g: Conv2dGeometry, gx: Float32Ar
   }
 }
 
-function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, relu = false): void {
+function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, epilogue: Epilogue = 'none'): void {
   const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
   const direct = isPointwise(g);
@@ -95,7 +96,7 @@ function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: 
       }
     }
   }
-  if (relu) unary('relu', out, 0, out.length, out, 0, 0);
+  applyEpilogue(epilogue, out, out.length);
 }
 
 function conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void {
@@ -152,15 +153,11 @@ function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: 
   }
 }
 
-/** The three backward kernels one after the other. */
+/** The three backward passes one after the other. */
 function conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
   gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
-  reluOut: Float32Array | null = null): void {
-  if (reluOut !== null) {
-    const masked = new Float32Array(gradOut.length);
-    reluBackward(reluOut, 0, gradOut, 0, gradOut.length, masked);
-    gradOut = masked;
-  }
+  epilogue: EpilogueOutput | null = null): void {
+  gradOut = undoEpilogue(epilogue, gradOut, gradOut.length);
   if (gradInput !== null) conv2dBackwardInput(gradOut, w!, g, gradInput);
   if (gradWeight !== null) conv2dBackwardWeight(gradOut, x!, g, gradWeight);
   if (gradBias !== null) conv2dBackwardBias(gradOut, g, gradBias);
@@ -168,9 +165,6 @@ function conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float3
 
 export const convKernels: ConvKernels = {
   conv2d,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  conv2dBackwardBias,
   conv2dBackward,
   ...resampleKernels,
 };

@@ -1,5 +1,6 @@
 import type { NormKernels } from '../NormKernels.js';
-import { reluBackward, unary } from './unary.js';
+import type { Epilogue, EpilogueOutput } from '../Epilogue.js';
+import { applyEpilogue, undoEpilogue } from './epilogue.js';
 
 // x[n, c, s] lives at (n * C + c) * S + s.
 
@@ -30,7 +31,7 @@ function batchNormStats(x: Float32Array, N: number, C: number, S: number, mean: 
 }
 
 function batchNormForward(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array, eps: number,
-  weight: Float32Array | null, bias: Float32Array | null, out: Float32Array, relu = false): void {
+  weight: Float32Array | null, bias: Float32Array | null, out: Float32Array, epilogue: Epilogue = 'none'): void {
   for (let c = 0; c < C; c++) {
     const invStd = 1 / Math.sqrt(variance[c]! + eps);
     const scale = (weight ? weight[c]! : 1) * invStd;
@@ -40,19 +41,15 @@ function batchNormForward(x: Float32Array, N: number, C: number, S: number, mean
       for (let i = 0; i < S; i++) out[base + i] = x[base + i]! * scale + shift;
     }
   }
-  if (relu) unary('relu', out, 0, N * C * S, out, 0, 0);
+  applyEpilogue(epilogue, out, N * C * S);
 }
 
 // With batch statistics: dx = w * invStd * (g - mean(g) - xhat * mean(g * xhat)); else dx = w * invStd * g.
 function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
   mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, batchStats: boolean,
   gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
-  reluOut: Float32Array | null = null): void {
-  if (reluOut !== null) {
-    const masked = new Float32Array(N * C * S);
-    reluBackward(reluOut, 0, gradOut, 0, N * C * S, masked);
-    gradOut = masked;
-  }
+  epilogue: EpilogueOutput | null = null): void {
+  gradOut = undoEpilogue(epilogue, gradOut, N * C * S);
   const M = N * S;
   for (let c = 0; c < C; c++) {
     const m = mean[c]!, invStd = 1 / Math.sqrt(variance[c]! + eps);
