@@ -72,17 +72,17 @@ for (const threads of [1, 2]) {
         }
         it(`batchNormForward and batchNormBackward with a fused ReLU ${label}`, () => {
           const want = new Float32Array(n), got = new Float32Array(n);
-          cpuBackend.batchNormForward(x, N, C, S, mean, variance, 1e-5, weight, bias, want, true);
-          backend.batchNormForward!(x, N, C, S, mean, variance, 1e-5, weight, bias, got, true);
+          cpuBackend.batchNormForward(x, N, C, S, mean, variance, 1e-5, weight, bias, want, 'relu');
+          backend.batchNormForward!(x, N, C, S, mean, variance, 1e-5, weight, bias, got, 'relu');
           expect(bits(got)).toEqual(bits(want));
-          // the CPU kernel with relu equals the unfused pair: the forward then max(., 0) with NaN kept
+          // the CPU kernel with the ReLU epilogue equals the unfused pair: the forward then max(., 0) with NaN kept
           const plain = new Float32Array(n);
           cpuBackend.batchNormForward(x, N, C, S, mean, variance, 1e-5, weight, bias, plain);
           expect(bits(want)).toEqual(bits(plain.map((v) => (v > 0 || Number.isNaN(v) ? v : 0))));
           const gWant = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
           const gGot = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
-          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, ...gWant, want);
-          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, ...gGot, want);
+          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, ...gWant, { kind: 'relu', out: want });
+          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, ...gGot, { kind: 'relu', out: want });
           for (let k = 0; k < 3; k++) expect(bits(gGot[k])).toEqual(bits(gWant[k]));
           const masked = gradOut.map((v, i) => (want[i]! <= 0 ? 0 : v));
           const gPlain = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
