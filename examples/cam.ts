@@ -1,18 +1,19 @@
 // Class activation maps (Zhou et al. 2016) of a GAP classifier. For the NiN head the logit of class
 // c is the average of the last conv's class map c, so the map itself shows where the evidence for
-// c lies. Writes a PNG grid: for correct and for wrong predictions, the input digit, the map of the
-// predicted class and the map of the true class, upsampled to 28 x 28 (bilinear) over the digit.
+// c lies. Writes a PNG grid: for correct and for wrong predictions, the input image, the map of the
+// predicted class and the map of the true class, upsampled to 28 x 28 (bilinear) over the image,
+// labelled with the dataset's class names.
 //
 //   pnpm --filter examples run cam -- --epochs 3            (trains docs/recipe.md's nin-bn first)
 //   pnpm --filter examples run cam -- --checkpoint runs/example-nin-bn/checkpoint.safetensors
+//   pnpm --filter examples run cam -- --dataset fashion-mnist --epochs 3    (class names in the figure)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Generator, type Tensor, Variable, noGrad, F, Sequential, createModel, fit, loadCheckpoint, DataLoader, MNIST_MEAN, MNIST_STD,
-  makeDirectory,
+  Generator, type Tensor, Variable, noGrad, F, Sequential, createModel, fit, loadCheckpoint, DataLoader, makeDirectory,
 } from 'tapegrad';
-import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
-import { loadMnist, trainLoader, testLoader } from './lib/data.js';
+import { parseExampleArgs, runIfMain, startBackend, UsageError, type ExampleSpec } from './lib/args.js';
+import { loadExampleData, trainLoader, testLoader } from './lib/data.js';
 import { recipe } from './lib/recipe.js';
 import { camImage } from './lib/camImage.js';
 
@@ -31,8 +32,8 @@ function camOf(maps28: Tensor, n: number, c: number): Float32Array {
 
 export const SPEC: ExampleSpec = {
   script: 'examples/cam.ts',
-  summary: "Class activation maps of nin-bn (trained first for --epochs, or read from --checkpoint) as a PNG grid of correct\nand wrong predictions; writes cam.png and cam.md to --out.",
-  flags: ['epochs', 'checkpoint', 'subset', 'seed', 'backend', 'out'],
+  summary: "Class activation maps of nin-bn (trained first for --epochs, or read from --checkpoint) as a PNG grid of correct\nand wrong predictions, labelled with the dataset's class names; writes cam.png and cam.md to --out.",
+  flags: ['epochs', 'checkpoint', 'subset', 'seed', 'backend', 'out', 'dataset', 'data'],
   exclusive: [['epochs', 'checkpoint']],
 };
 
@@ -40,10 +41,16 @@ export function main(argv: readonly string[]): { correct: number; wrong: number;
   const args = parseExampleArgs(argv, { epochs: 3, out: 'runs/cam' }, SPEC);
   const backend = startBackend(args.backend);
   try {
-    const data = loadMnist(args.subset);
+    const data = loadExampleData(SPEC.script, args.dataset, args.data, args.subset);
+    const names = data.classNames;
     const model = createModel('nin-bn', { generator: new Generator(args.seed), dropoutGenerator: new Generator(args.seed + 1000) }) as Sequential;
     if (args.checkpoint) {
-      model.loadStateDict(loadCheckpoint(args.checkpoint).model);
+      const ckpt = loadCheckpoint(args.checkpoint);
+      const trainedOn = ckpt.meta?.['dataset'];
+      if (typeof trainedOn === 'string' && trainedOn !== args.dataset) {
+        throw new UsageError(`${SPEC.script}: --checkpoint ${args.checkpoint} was trained on ${trainedOn}, not ${args.dataset}; expected --dataset ${trainedOn}`);
+      }
+      model.loadStateDict(ckpt.model);
     } else {
       const train = trainLoader(data.train, args.seed);
       const { optimizer, scheduler } = recipe(model, train.length, args.epochs);
@@ -55,7 +62,7 @@ export function main(argv: readonly string[]): { correct: number; wrong: number;
     const correct: Pick[] = [], wrong: Pick[] = [];
     const want = 8;
     noGrad(() => {
-      // a shuffled pass, so the picks span every digit (the set is ordered by digit)
+      // a shuffled pass, so the picks span every class (the embedded set is ordered by digit)
       for (const { x, y } of new DataLoader(data.test, { batchSize: 256, shuffle: true, generator: new Generator(args.seed + 7) })) {
         const maps = trunk.forward(new Variable(x));
         const logits = F.globalAvgPool2d(maps);
@@ -65,20 +72,20 @@ export function main(argv: readonly string[]): { correct: number; wrong: number;
           const pred = preds[n]!, label = labels[n]!;
           const bucket = pred === label ? correct : wrong;
           if (bucket.length >= want) continue;
-          if (pred === label && correct.some((p) => p.label === label)) continue; // one correct example per digit
-          const image = x.narrow(0, n, 1).toArray().map((v) => v * MNIST_STD + MNIST_MEAN);
+          if (pred === label && correct.some((p) => p.label === label)) continue; // one correct example per class
+          const image = x.narrow(0, n, 1).toArray().map((v) => v * data.std + data.mean);
           bucket.push({ image, label, pred, predMap: camOf(maps28, n, pred), trueMap: camOf(maps28, n, label) });
         }
         if (correct.length >= want && wrong.length >= want) break;
       }
     });
-    const lines: string[] = ['# Class activation maps', '', 'Left: correct predictions; right: wrong ones. Each row: the digit, the map of the predicted class, the map of the true class (each map scaled from its min to its max).', ''];
+    const lines: string[] = [`# Class activation maps (${data.title})`, '', 'Left: correct predictions; right: wrong ones. Each row: the image, the map of the predicted class, the map of the true class (each map scaled from its min to its max).', ''];
     [correct, wrong].forEach((group, gi) => {
-      lines.push(`${gi === 0 ? 'correct' : 'wrong'}: ${group.map((p) => `true ${p.label} / predicted ${p.pred}`).join(', ')}`);
+      lines.push(`${gi === 0 ? 'correct' : 'wrong'}: ${group.map((p) => `true ${names[p.label]} / predicted ${names[p.pred]}`).join(', ')}`);
     });
     makeDirectory(args.out);
     const file = join(args.out, 'cam.png');
-    writeFileSync(file, camImage([{ title: 'correct', picks: correct }, { title: 'wrong', picks: wrong }]));
+    writeFileSync(file, camImage([{ title: 'correct', picks: correct }, { title: 'wrong', picks: wrong }], names));
     writeFileSync(join(args.out, 'cam.md'), `${lines.join('\n')}\n`);
     console.log(`${lines.slice(4).join('\n')}\nwrote ${file} (${correct.length} correct, ${wrong.length} wrong)`);
     return { correct: correct.length, wrong: wrong.length, file };

@@ -23,8 +23,8 @@ function runScript(script: string, args: readonly string[]): Promise<{ code: num
 
 const SCRIPTS = [
   { name: 'train', flags: ['model', 'epochs', 'subset', 'seed', 'backend', 'out'], typo: ' (did you mean --epochs?)' },
-  { name: 'gap-vs-fc', flags: ['epochs', 'subset', 'seed', 'backend', 'out'], typo: ' (did you mean --epochs?)' },
-  { name: 'cam', flags: ['epochs', 'checkpoint', 'subset', 'seed', 'backend', 'out'], typo: ' (did you mean --epochs?)' },
+  { name: 'gap-vs-fc', flags: ['epochs', 'subset', 'seed', 'backend', 'out', 'dataset', 'data'], typo: ' (did you mean --epochs?)' },
+  { name: 'cam', flags: ['epochs', 'checkpoint', 'subset', 'seed', 'backend', 'out', 'dataset', 'data'], typo: ' (did you mean --epochs?)' },
   { name: 'mlp-demo', flags: ['seed'], typo: '' },
 ].map((s) => ({ ...s, script: `examples/${s.name}.ts` }));
 
@@ -74,6 +74,26 @@ describe('parseExampleArgs', () => {
     expect(mistake(['--model', 'nin'], GAP_VS_FC)).toBe("examples/gap-vs-fc.ts: unknown flag '--model'; see examples/gap-vs-fc.ts --help");
   });
 
+  it('--dataset and --data: a known name, an existing folder, none for the embedded set; --data alone means mnist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-examples-args-'));
+    const parse = (argv: string[]) => parseExampleArgs(argv, { epochs: 5 }, GAP_VS_FC);
+    expect(parse(['--dataset', 'fashion-mnist'])).toMatchObject({ dataset: 'fashion-mnist', data: null });
+    expect(parse(['--data', dir])).toMatchObject({ dataset: 'mnist', data: dir });
+    expect(parse(['--dataset', 'fashion-mnist', '--data', dir])).toMatchObject({ dataset: 'fashion-mnist', data: dir });
+    expect(mistake(['--dataset', 'cifar10'], GAP_VS_FC)).toBe("examples/gap-vs-fc.ts: --dataset 'cifar10' is not one of embedded, mnist, fashion-mnist");
+    expect(mistake(['--dataset', 'embedded', '--data', dir], GAP_VS_FC)).toBe(`examples/gap-vs-fc.ts: --data ${dir} does not go with --dataset embedded (the embedded set reads no files); expected --dataset mnist or fashion-mnist`);
+    expect(mistake(['--dataset', 'fashion-mnist', '--data', join(dir, 'none')], GAP_VS_FC)).toBe(`examples/gap-vs-fc.ts: --data ${join(dir, 'none')} is not a directory; expected the folder of the fashion-mnist IDX files`);
+    expect(mistake(['--dataset', 'mnist'])).toBe("examples/train.ts: unknown flag '--dataset'; see examples/train.ts --help");
+  });
+
+  it('missing IDX files: one line saying how to get them (exit code 2)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tapegrad-examples-args-'));
+    const r = await runScript('examples/gap-vs-fc.ts', ['--dataset', 'fashion-mnist', '--data', empty, '--backend', 'cpu']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^examples/gap-vs-fc\\.ts: --dataset fashion-mnist found no Fashion-MNIST files in ${empty} \\(missing [^)]+\\); expected the four IDX files .*'sudo apt-get install dataset-fashion-mnist'.* into a folder and pass --data DIR\n$`));
+  });
+
   it('cam: a missing --checkpoint, and --epochs with --checkpoint (which skips training), are refused', async () => {
     const { SPEC: CAM } = await import('./cam.js');
     const missing = join(mkdtempSync(join(tmpdir(), 'tapegrad-examples-args-')), 'none.safetensors');
@@ -83,7 +103,7 @@ describe('parseExampleArgs', () => {
 
   it('reads the flags, with a leading `--` and with defaults; --help and -h throw a HelpRequest with the flag list', () => {
     expect(parseExampleArgs(['--', '--model', 'nin', '--seed', '2'], { epochs: 15, out: 'runs/example-<model>' }, TRAIN))
-      .toEqual({ epochs: 15, subset: null, seed: 2, out: 'runs/example-nin', backend: null, model: 'nin', checkpoint: null });
+      .toEqual({ epochs: 15, subset: null, seed: 2, out: 'runs/example-nin', backend: null, model: 'nin', checkpoint: null, dataset: 'embedded', data: null });
     for (const flag of ['--help', '-h']) {
       expect(() => parseExampleArgs([flag], { epochs: 15, out: 'runs/example-<model>' }, TRAIN)).toThrow(HelpRequest);
     }

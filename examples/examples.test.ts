@@ -1,8 +1,9 @@
 // Smoke tests: every example runs end to end on a tiny slice of the data, so none of them rots.
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { main as gapVsFc } from './gap-vs-fc.js';
 import { main as train } from './train.js';
 import { main as cam } from './cam.js';
@@ -10,6 +11,22 @@ import { main as mlpDemo } from './mlp-demo.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'tapegrad-example-'));
+}
+
+/** A folder of the four IDX files (gzip), `n` images per split with labels 0..9 in turn. */
+function idxFolder(n: number): string {
+  const dir = tmp();
+  const idx = (shape: number[], body: Uint8Array): Buffer => {
+    const head = Buffer.alloc(4 + 4 * shape.length);
+    head[2] = 8; head[3] = shape.length;
+    shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+    return gzipSync(Buffer.concat([head, body]));
+  };
+  for (const stem of ['train', 't10k']) {
+    writeFileSync(join(dir, `${stem}-images-idx3-ubyte.gz`), idx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => (i * 7 + (i >> 5)) % 256)));
+    writeFileSync(join(dir, `${stem}-labels-idx1-ubyte.gz`), idx([n], Uint8Array.from({ length: n }, (_, i) => i % 10)));
+  }
+  return dir;
 }
 
 describe('examples (smoke, tiny data)', () => {
@@ -56,6 +73,23 @@ describe('examples (smoke, tiny data)', () => {
       expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('gap-vs-fc and cam take --dataset fashion-mnist --data DIR; cam.md names the classes', () => {
+    const data = idxFolder(20), out = tmp();
+    try {
+      const { rows } = gapVsFc(['--epochs', '1', '--subset', '20', '--backend', 'cpu', '--out', out, '--dataset', 'fashion-mnist', '--data', data]);
+      expect(rows).toHaveLength(4);
+      expect(readFileSync(join(out, 'results.md'), 'utf8').split('\n')[0]).toMatch(/^# GAP versus flatten\+FC \(Fashion-MNIST, 20 train \/ 20 test, /);
+      const res = cam(['--epochs', '1', '--backend', 'cpu', '--out', out, '--dataset', 'fashion-mnist', '--data', data]);
+      expect(res.correct + res.wrong).toBeGreaterThan(0);
+      const md = readFileSync(join(out, 'cam.md'), 'utf8');
+      expect(md).toContain('# Class activation maps (Fashion-MNIST)');
+      expect(md).toMatch(/true (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \/ predicted /);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(data, { recursive: true, force: true });
     }
   });
 

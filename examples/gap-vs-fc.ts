@@ -3,11 +3,12 @@
 // accuracy on test images shifted 3 px right and down, and on test images padded to 36 x 36.
 //
 //   pnpm --filter examples run gap-vs-fc -- --epochs 5 [--subset 2000] [--out runs/gap-vs-fc]
+//   pnpm --filter examples run gap-vs-fc -- --dataset fashion-mnist [--data DIR]     (docs/datasets.md)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fit, evaluate, makeDirectory, summarize, type EpochResult } from 'tapegrad';
 import { parseExampleArgs, runIfMain, startBackend, type ExampleSpec } from './lib/args.js';
-import { loadMnist, trainLoader, testLoader, shift, padded } from './lib/data.js';
+import { loadExampleData, trainLoader, testLoader, shift, padded, background } from './lib/data.js';
 import { recipe } from './lib/recipe.js';
 import { HEADS, HEAD_TITLES, buildModel, headParameters, type HeadName } from './lib/heads.js';
 import { compareGapWays, type GapWay } from './lib/gapWays.js';
@@ -42,15 +43,17 @@ export function gapTable(ways: readonly GapWay[], shape: readonly number[]): str
 export const SPEC: ExampleSpec = {
   script: 'examples/gap-vs-fc.ts',
   summary: 'The same BatchNorm NiN trunk with four heads (NiN 1x1 conv + GAP, GAP + Linear, flatten + FC, GeM), same seed and\nrecipe; writes results.md, results.json, accuracy.svg and loss.svg to --out.',
-  flags: ['epochs', 'subset', 'seed', 'backend', 'out'],
+  flags: ['epochs', 'subset', 'seed', 'backend', 'out', 'dataset', 'data'],
 };
 
 export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWay[]; markdown: string } {
   const args = parseExampleArgs(argv, { epochs: 5, out: 'runs/gap-vs-fc' }, SPEC);
   const backend = startBackend(args.backend);
   try {
-    const data = loadMnist(args.subset);
-    console.log(`GAP vs flatten+FC: ${data.train.length} train / ${data.test.length} test images, ${args.epochs} epochs per head, seed ${args.seed}, backend ${backend.label}`);
+    const data = loadExampleData(SPEC.script, args.dataset, args.data, args.subset);
+    const fill = background(data);
+    const title = data.dir === null ? data.title : `${data.title} in ${data.dir}`;
+    console.log(`GAP vs flatten+FC on ${title}: ${data.train.length} train / ${data.test.length} test images, ${args.epochs} epochs per head, seed ${args.seed}, backend ${backend.label}`);
     const rows: HeadResult[] = [];
     for (const head of HEADS) {
       const model = buildModel(head, args.seed);
@@ -64,7 +67,7 @@ export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWa
       const trainSeconds = res.history.reduce((s, r) => s + r.seconds, 0);
       let padded36: number | string;
       try {
-        padded36 = evaluate(model, testLoader(data.test, [padded(36)])).accuracy;
+        padded36 = evaluate(model, testLoader(data.test, [padded(36, fill)])).accuracy;
       } catch (e) {
         padded36 = (e as Error).message;
       }
@@ -72,7 +75,7 @@ export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWa
         head, headParams: headParameters(model), totalParams: model.numParameters(),
         multiplyAdds: summarize(model, [1, 28, 28]).multiplyAdds, trainSeconds,
         testAccuracy: res.val?.accuracy ?? evaluate(model, testLoader(data.test)).accuracy,
-        shiftedAccuracy: evaluate(model, testLoader(data.test, [shift(3, 3)])).accuracy,
+        shiftedAccuracy: evaluate(model, testLoader(data.test, [shift(3, 3, fill)])).accuracy,
         padded36, history: res.history,
       });
       console.log(`  [${head}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -81,7 +84,7 @@ export function main(argv: readonly string[]): { rows: HeadResult[]; ways: GapWa
     const ways = compareGapWays(shape, args.subset !== null && args.subset < 1000 ? 1 : 5);
     const markdown = `${table(rows)}\n\n${gapTable(ways, shape)}\n`;
     makeDirectory(args.out);
-    writeFileSync(join(args.out, 'results.md'), `# GAP versus flatten+FC (${data.train.length} train / ${data.test.length} test, ${args.epochs} epochs, seed ${args.seed}, ${backend.label})\n\n${markdown}`);
+    writeFileSync(join(args.out, 'results.md'), `# GAP versus flatten+FC (${data.title}, ${data.train.length} train / ${data.test.length} test, ${args.epochs} epochs, seed ${args.seed}, ${backend.label})\n\n${markdown}`);
     writeFileSync(join(args.out, 'results.json'), JSON.stringify({ rows, ways }, null, 1));
     writeFileSync(join(args.out, 'accuracy.svg'), lineChart('test accuracy per epoch', 'test accuracy (%)',
       rows.map((r) => ({ name: HEAD_TITLES[r.head], values: r.history.map((h) => 100 * (h.valAccuracy ?? NaN)) }))));

@@ -2,11 +2,11 @@
 // lists the flags with their defaults (exit code 0); an unknown flag, a missing or bad value prints
 // one line on stderr and exits with code 2; any other failure prints its message and exits with 1.
 // Self-contained: the CLI's helpers are not part of the `tapegrad` package's public names.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { getBackend, resetBackend, setBackend, useWasmBackend } from 'tapegrad';
+import { DATASET_NAMES, getBackend, resetBackend, setBackend, useWasmBackend, type DatasetName } from 'tapegrad';
 
 /** A command-line mistake: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -20,8 +20,8 @@ export class HelpRequest extends Error {
   }
 }
 
-export type ExampleFlag = 'epochs' | 'subset' | 'seed' | 'out' | 'backend' | 'model' | 'checkpoint';
-const ALL_FLAGS: readonly ExampleFlag[] = ['epochs', 'subset', 'seed', 'out', 'backend', 'model', 'checkpoint'];
+export type ExampleFlag = 'epochs' | 'subset' | 'seed' | 'out' | 'backend' | 'model' | 'checkpoint' | 'dataset' | 'data';
+const ALL_FLAGS: readonly ExampleFlag[] = ['epochs', 'subset', 'seed', 'out', 'backend', 'model', 'checkpoint', 'dataset', 'data'];
 
 export interface ExampleArgs {
   /** Epochs per model. */
@@ -35,6 +35,10 @@ export interface ExampleArgs {
   model: string;
   /** A checkpoint to start from instead of training (examples that support it). */
   checkpoint: string | null;
+  /** The dataset (`loadDataset`'s names); --data DIR alone means mnist, as in the tapegrad CLI. */
+  dataset: DatasetName;
+  /** The folder of its IDX files; null: the embedded set, or found ($TAPEGRAD_DATA/<name>, /usr/share/datasets/<name>). */
+  data: string | null;
 }
 
 export interface ExampleDefaults {
@@ -67,6 +71,8 @@ const HELP: Record<ExampleFlag, { value: string; help: string; default: (d: Exam
   backend: { value: 'cpu|wasm', help: 'kernels: the CPU reference or WebAssembly SIMD on worker threads', default: () => 'the one tapegrad installs: wasm where it loads, else cpu; TAPEGRAD_BACKEND overrides' },
   model: { value: 'NAME', help: 'model', default: (d) => d.model ?? 'nin-bn' },
   checkpoint: { value: 'FILE', help: 'start from this checkpoint instead of training', default: () => 'none: train first' },
+  dataset: { value: 'NAME', help: `dataset: ${DATASET_NAMES.join(' | ')} (docs/datasets.md)`, default: () => 'embedded' },
+  data: { value: 'DIR', help: "folder of the dataset's IDX files; alone it means --dataset mnist", default: () => '$TAPEGRAD_DATA/<dataset>, then /usr/share/datasets/<dataset>' },
 };
 
 /** The --help text: usage line (as a pnpm script and as a file), summary, one line per flag with its default. */
@@ -152,6 +158,7 @@ export function parseExampleArgs(argv: readonly string[], defaults: ExampleDefau
   if (spec.models && !spec.models.includes(model)) throw new UsageError(`${script}: --model '${model}' is not one of ${spec.models.join(', ')}`);
   const checkpoint = str('checkpoint') ?? null;
   if (checkpoint !== null && !existsSync(checkpoint)) throw new UsageError(`${script}: --checkpoint ${checkpoint} does not exist`);
+  const { dataset, data } = datasetFlags(script, str('dataset'), str('data'));
   return {
     epochs: int(script, 'epochs', v['epochs'], defaults.epochs ?? 1, 1),
     subset: v['subset'] === undefined ? null : int(script, 'subset', v['subset'], 0, 1),
@@ -160,7 +167,19 @@ export function parseExampleArgs(argv: readonly string[], defaults: ExampleDefau
     backend,
     model,
     checkpoint,
+    dataset,
+    data,
   };
+}
+
+/** --dataset and --data: a known name, a folder that exists, and no folder for the embedded set. */
+function datasetFlags(script: string, name: string | undefined, data: string | undefined): { dataset: DatasetName; data: string | null } {
+  if (name !== undefined && !(DATASET_NAMES as readonly string[]).includes(name)) throw new UsageError(`${script}: --dataset '${name}' is not one of ${DATASET_NAMES.join(', ')}`);
+  const dataset = (name ?? (data === undefined ? 'embedded' : 'mnist')) as DatasetName;
+  if (data === undefined) return { dataset, data: null };
+  if (dataset === 'embedded') throw new UsageError(`${script}: --data ${data} does not go with --dataset embedded (the embedded set reads no files); expected --dataset mnist or fashion-mnist`);
+  if (!existsSync(data) || !statSync(data).isDirectory()) throw new UsageError(`${script}: --data ${data} is not a directory; expected the folder of the ${dataset} IDX files`);
+  return { dataset, data };
 }
 
 /**

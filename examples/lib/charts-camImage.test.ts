@@ -88,3 +88,20 @@ describe('font5x7', () => {
     expect(() => glyph('Q')).toThrow('font5x7: character "Q" is not in the glyph table');
   });
 });
+
+describe('cam.png with class names (Fashion-MNIST)', () => {
+  const names = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+  it('every character of the names has a glyph', () => {
+    for (const n of names) for (const ch of n) expect(() => glyph(ch), `${n}: ${ch}`).not.toThrow();
+  });
+
+  it('the label column widens to the longest label, and the labels are drawn', () => {
+    const groups = [{ title: 'correct', picks: [pick(0, 0)] }, { title: 'wrong', picks: [pick(9, 5)] }];
+    const digits = PNG.sync.read(camImage(groups));
+    const named = PNG.sync.read(camImage(groups, names));
+    // two label columns grow from 'pred 0' to 'true T-shirt/top' (10 more characters of 6 px, at scale 2)
+    expect(named.width - digits.width).toBe(2 * (textWidthPx('true T-shirt/top', 2) - textWidthPx('pred 0', 2)));
+    expect(named.height).toBe(digits.height);
+  });
+});

@@ -103,6 +103,11 @@ function resolveThresholds(t: 'auto' | 'none' | undefined): 'auto' | 'none' {
   throw new Error(`useWasmBackend: TAPEGRAD_WASM_THRESHOLDS ${JSON.stringify(env)} is not a mode; expected auto or none`);
 }
 
+/** The build of the kernels a backend with these options runs (what `useWasmBackendAsync` compiles ahead). */
+export function kernelBuild(opts: WasmBackendOptions): 'relaxed' | 'plain' {
+  return resolveRelaxedSimd(opts.relaxedSimd) ? 'relaxed' : 'plain';
+}
+
 /** The build to run: the option, else TAPEGRAD_WASM_RELAXED, else relaxed where the runtime has it. */
 function resolveRelaxedSimd(relaxed: boolean | undefined): boolean {
   let want = relaxed;

@@ -11,6 +11,7 @@ import { uninitialisedFloats } from './platform.js';
 const cpuPool: PoolKernels = cpuBackend;
 
 export type { WasmBackendOptions } from './context.js';
+export { useWasmBackendAsync } from './ready.js';
 
 /** A WebAssembly backend: its kernels, and `close()` to stop its worker threads. */
 export interface WasmBackend extends PartialBackend {

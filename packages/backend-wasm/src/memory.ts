@@ -45,6 +45,18 @@ export function compileKernels(build: KernelBuild): WasmModuleObject {
   return m;
 }
 
+/**
+ * Compiles a build with `WebAssembly.compile` (off the calling thread) into the cache that
+ * `compileKernels` reads. A browser page's main thread may refuse to compile a large module
+ * synchronously; awaiting this first makes the synchronous path a cache hit there.
+ */
+export async function compileKernelsAsync(build: KernelBuild): Promise<void> {
+  if (modules.has(build)) return;
+  const bytes = build === 'relaxed' ? relaxedBytes ??= decode(KERNELS_RELAXED_BASE64) : decode(KERNELS_BASE64);
+  const m = await wasmApi.compile(bytes);
+  if (!modules.has(build)) modules.set(build, m);
+}
+
 function decode(base64: string): Uint8Array {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);

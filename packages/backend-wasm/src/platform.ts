@@ -26,6 +26,55 @@ export function nodeWorkerThreads(): typeof WorkerThreads | null {
   return m === undefined || m === null ? null : (m as typeof WorkerThreads);
 }
 
+/** The part of a browser's Worker that the pool uses. */
+export interface WebWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  addEventListener(type: 'error', listener: (event: { readonly message?: string }) => void): void;
+}
+
+interface BrowserGlobals {
+  Worker?: new (url: string, options?: { name?: string }) => WebWorker;
+  Blob?: new (parts: string[], options: { type: string }) => object;
+  URL?: { createObjectURL?(blob: object): string; revokeObjectURL?(url: string): void };
+  WorkerGlobalScope?: abstract new () => object;
+  document?: object;
+}
+
+const web = globalThis as unknown as BrowserGlobals;
+
+/**
+ * True on a browser page's main thread (a `document` and no WorkerGlobalScope), where
+ * `Atomics.wait` throws, so the backend cannot block on workers there.
+ */
+export function onBrowserMainThread(): boolean {
+  return proc?.versions?.node === undefined && web.document !== undefined &&
+    !(web.WorkerGlobalScope !== undefined && globalThis instanceof web.WorkerGlobalScope);
+}
+
+/** Web Workers started from a script held in memory (a Blob URL), or null where a browser has none. */
+export interface ScriptWorkers {
+  /** Starts a Worker running `url` (from `scriptUrl`). */
+  start(url: string, name: string): WebWorker;
+  /** A URL for a classic script with this text; `revoke` it once every worker using it has started. */
+  scriptUrl(source: string): string;
+  revoke(url: string): void;
+}
+
+/**
+ * Browsers' Web Workers and Blob URLs, or null where they are missing (Node, other runtimes) or
+ * unusable for the pool: no shared memory (the page is not cross-origin isolated).
+ */
+export function webWorkers(): ScriptWorkers | null {
+  const { Worker, Blob, URL } = web;
+  if (Worker === undefined || Blob === undefined || URL?.createObjectURL === undefined || typeof SharedArrayBuffer === 'undefined') return null;
+  return {
+    start: (url, name) => new Worker(url, { name }),
+    scriptUrl: (source) => URL.createObjectURL!(new Blob([source], { type: 'text/javascript' })),
+    revoke: (url) => URL.revokeObjectURL?.(url),
+  };
+}
+
 let relaxedFlagTried = false;
 
 /**

@@ -16,6 +16,7 @@ export interface WasmModuleObject {
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModuleObject;
+  compile(bytes: Uint8Array): Promise<WasmModuleObject>;
   Instance: new (module: WasmModuleObject, imports: Record<string, Record<string, unknown>>) => { readonly exports: object };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemoryObject;
 }

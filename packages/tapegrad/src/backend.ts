@@ -1,7 +1,10 @@
 // Which backend `tapegrad` installs when it is imported: the fastest that loads here, unless
-// TAPEGRAD_BACKEND says otherwise.
+// TAPEGRAD_BACKEND says otherwise. In Node that happens during the import; in a browser it is
+// asynchronous (the pool's Web Workers start only once the importing thread yields), and `ready()`
+// resolves when it is done.
 import { getBackend, resetBackend } from '@tapegrad/tensor';
-import { useWasmBackend } from '@tapegrad/backend-wasm';
+import { useWasmBackend, type WasmBackend, type WasmBackendOptions } from '@tapegrad/backend-wasm';
+import { useWasmBackendAsync } from '@tapegrad/backend-wasm';
 
 /** What the WebAssembly backend needs of the platform. */
 export interface PlatformFeatures {
@@ -9,7 +12,11 @@ export interface PlatformFeatures {
   simd: boolean;
   /** Shared WebAssembly memory (SharedArrayBuffer; in a browser, a cross-origin-isolated page). */
   sharedMemory: boolean;
-  /** Worker threads that may block in Atomics.wait (Node's worker_threads, Node >= 20.16). */
+  /**
+   * Worker threads that may block in Atomics.wait: Node's worker_threads (Node >= 20.16), or in a
+   * browser Web Workers started from inside a Worker of a cross-origin-isolated page (a page's
+   * main thread cannot block).
+   */
   workers: boolean;
 }
 
@@ -60,10 +67,31 @@ export function detectFeatures(): PlatformFeatures {
     }
   }
   // Node >= 20.16 hands out worker_threads through process.getBuiltinModule, which the backend uses
-  // so that loading it imports nothing from node:*; browsers have no blocking workers for it.
+  // so that loading it imports nothing from node:*. A browser's Worker can start Web Workers and
+  // block on them (with shared memory); its page's main thread cannot block.
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const workers = typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads') != null;
+  const workers = onNode()
+    ? typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads') != null
+    : sharedMemory && insideWebWorker() && typeof (globalThis as { Worker?: unknown }).Worker === 'function';
   return { simd, sharedMemory, workers };
+}
+
+/** True in Node (and runtimes that present themselves as it), false in browsers. */
+function onNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
+
+/** True inside a browser Worker (a WorkerGlobalScope). */
+function insideWebWorker(): boolean {
+  const scope = (globalThis as { WorkerGlobalScope?: abstract new () => object }).WorkerGlobalScope;
+  return scope !== undefined && globalThis instanceof scope;
+}
+
+/** A browser's logical cores (navigator.hardwareConcurrency), at least 1. */
+function browserCores(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 function processEnv(): Readonly<Record<string, string | undefined>> {
@@ -79,14 +107,16 @@ function parseThreads(env: Readonly<Record<string, string | undefined>>): number
   return n;
 }
 
+/** What `choose` decided: done (the CPU backend, installed), or the wasm backend to load. */
+type Plan =
+  | { kind: 'done'; result: InstalledBackend }
+  | { kind: 'wasm'; options: WasmBackendOptions; fallback: string | null; required: boolean; warn: (m: string) => void };
+
 /**
- * Installs a backend and says which. TAPEGRAD_BACKEND=cpu or wasm chooses one (wasm where it cannot
- * load is an error); unset, the fastest that loads: wasm on as many threads as cores (or
- * TAPEGRAD_THREADS), on one thread where there are no worker threads, the CPU backend where
- * WebAssembly SIMD or shared memory is missing or the kernels fail to load. A fallback is reported
- * through `warn`.
+ * Checks the settings (throws for a bad one) and the features, and chooses: the CPU backend
+ * (installed here, with a warning when it is a fallback) or the wasm backend with its options.
  */
-export function installBackend(opts: InstallOptions = {}): InstalledBackend {
+function choose(opts: InstallOptions): Plan {
   const env = opts.env ?? processEnv();
   const features = opts.features ?? detectFeatures();
   const warn = opts.warn ?? ((m: string) => console.warn(m));
@@ -104,30 +134,66 @@ export function installBackend(opts: InstallOptions = {}): InstalledBackend {
   }
   if (choice === 'cpu') {
     resetBackend();
-    return { name: 'cpu', threads: 1, fallback: null };
+    return { kind: 'done', result: { name: 'cpu', threads: 1, fallback: null } };
   }
   const missing = [!features.simd && 'WebAssembly SIMD', !features.sharedMemory && 'shared WebAssembly memory']
     .filter((m): m is string => m !== false);
   if (missing.length > 0) {
     const why = `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not available here`;
     if (choice === 'wasm') throw new Error(`tapegrad: TAPEGRAD_BACKEND=wasm, but ${why}; expected a runtime with both (Node >= 20, or a cross-origin-isolated page)`);
-    return cpuFallback(`${why}`, warn);
+    return { kind: 'done', result: cpuFallback(`${why}`, warn) };
   }
-  // undefined: the backend's own default, as many threads as cores.
+  // undefined: the backend's own default, as many threads as cores (Node); in a browser, as many as
+  // cores inside a Worker, one on the page's main thread (the mode there, not a fallback).
   let want = threads;
+  if (want === undefined && !onNode()) want = features.workers ? browserCores() : 1;
   let fallback: string | null = null;
   if (!features.workers && want !== 1) {
     fallback = `tapegrad: worker threads are not available here; the wasm backend runs on one thread`;
     want = 1;
   }
+  return { kind: 'wasm', options: want === undefined ? {} : { threads: want }, fallback, required: choice === 'wasm', warn };
+}
+
+/** The wasm backend installed as planned, or the CPU fallback when it fails to load. */
+function outcome(p: Extract<Plan, { kind: 'wasm' }>, load: () => WasmBackend): InstalledBackend {
+  let be: WasmBackend;
   try {
-    const be = useWasmBackend(want === undefined ? {} : { threads: want });
-    if (fallback !== null) warn(fallback);
-    return { name: 'wasm', threads: be.threads, fallback };
+    be = load();
   } catch (e) {
-    if (choice === 'wasm') throw e;
-    return cpuFallback(`the wasm backend failed to load (${(e as Error).message})`, warn);
+    if (p.required) throw e;
+    return cpuFallback(`the wasm backend failed to load (${(e as Error).message})`, p.warn);
   }
+  if (p.fallback !== null) p.warn(p.fallback);
+  return { name: 'wasm', threads: be.threads, fallback: p.fallback };
+}
+
+/**
+ * Installs a backend and says which. TAPEGRAD_BACKEND=cpu or wasm chooses one (wasm where it cannot
+ * load is an error); unset, the fastest that loads: wasm on as many threads as cores (or
+ * TAPEGRAD_THREADS), on one thread where there are no worker threads, the CPU backend where
+ * WebAssembly SIMD or shared memory is missing or the kernels fail to load. A fallback is reported
+ * through `warn`. In a browser the pool's threads start only after this thread yields (kernels
+ * run on one thread until then): `installBackendAsync` waits for them.
+ */
+export function installBackend(opts: InstallOptions = {}): InstalledBackend {
+  const p = choose(opts);
+  return p.kind === 'done' ? p.result : outcome(p, () => useWasmBackend(p.options));
+}
+
+/** `installBackend`, resolved once the backend runs at full width (its worker threads have started). */
+export async function installBackendAsync(opts: InstallOptions = {}): Promise<InstalledBackend> {
+  const p = choose(opts);
+  if (p.kind === 'done') return p.result;
+  let be: WasmBackend;
+  try {
+    be = await useWasmBackendAsync(p.options);
+  } catch (e) {
+    if (p.required) throw e;
+    return cpuFallback(`the wasm backend failed to load (${(e as Error).message})`, p.warn);
+  }
+  const loaded = be;
+  return outcome(p, () => loaded);
 }
 
 function cpuFallback(why: string, warn: (m: string) => void): InstalledBackend {
@@ -141,10 +207,16 @@ let installing: Promise<void> | null = null;
 
 /**
  * Installs the default backend once (importing `tapegrad` calls this). In Node it finishes
- * synchronously; `ready()` resolves when it has.
+ * synchronously (a bad setting throws from the import); in a browser it runs asynchronously and
+ * the CPU backend serves until it is done. `ready()` resolves when it has.
  */
 export function installDefaultBackend(): void {
   if (installing !== null) return;
+  if (!onNode()) {
+    installing = Promise.resolve().then(() => installBackendAsync()).then(() => undefined);
+    installing.catch(() => undefined);
+    return;
+  }
   try {
     installBackend();
     installing = Promise.resolve();
@@ -155,7 +227,11 @@ export function installDefaultBackend(): void {
   }
 }
 
-/** Resolves once the backend chosen when `tapegrad` was imported is installed (rejects if it failed). */
+/**
+ * Resolves once the backend chosen when `tapegrad` was imported is installed (rejects if it
+ * failed): at once in Node; in a browser after the kernels are compiled and, inside a Worker, the
+ * worker threads have started. Await it before training in a browser.
+ */
 export function ready(): Promise<void> {
   installDefaultBackend();
   return installing!.then(() => undefined);

@@ -99,7 +99,7 @@ describe('tapegrad CLI', () => {
     const r = run('train', '--data', dir, '--epochs', '1', '--batch-size', '3', '--backend', 'cpu', '--progress', 'lines', '--out', tmp());
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toBe(`tapegrad train: nin-bn (155,294 parameters) on ${dir}: 6 train / 6 test images`);
+    expect(r.out[0]).toBe(`tapegrad train: nin-bn (155,294 parameters) on MNIST in ${dir}: 6 train / 6 test images`);
     const bad = run('train', '--data', join(dir, 'nope'));
     expect(bad.code).toBe(2);
     expect(bad.err).toEqual([`tapegrad train: --data ${join(dir, 'nope')} is neither 'embedded' nor a directory; expected 'embedded' or a directory of MNIST IDX files`]);

