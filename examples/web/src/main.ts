@@ -20,6 +20,16 @@ const ui = {
   prediction: byId('prediction'), confidence: byId('confidence'), untrained: byId('untrained'),
 };
 
+// --- test mode (test/browser/page.test.ts) --------------------------------------------------------
+// ?subset=N: the worker trains on the first N training images only, and #app's data-step-losses
+// holds the run's losses, one per step (JSON), to compare with the same run in Node. ?epochs=E and
+// ?seed=S preset the two inputs (in any mode).
+const params = new URLSearchParams(location.search);
+const subsetParam = Number(params.get('subset') ?? NaN);
+const testSubset = Number.isInteger(subsetParam) && subsetParam > 0 ? subsetParam : null;
+for (const k of ['epochs', 'seed'] as const) ui[k].value = params.get(k) ?? ui[k].value;
+let stepLosses: number[] = [];
+
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(m, transfer);
 
@@ -164,6 +174,11 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'step':
       history.addStep(m.report);
+      if (testSubset !== null) {
+        if (m.report.globalStep === 1) stepLosses = [];
+        stepLosses.push(m.report.loss);
+        app.dataset['stepLosses'] = JSON.stringify(stepLosses);
+      }
       requestRender();
       break;
     case 'epoch':
@@ -231,8 +246,8 @@ ui.load.addEventListener('change', () => {
 ui.clear.addEventListener('click', clearPad);
 ui.showCam.addEventListener('change', drawCam);
 
-const threadsParam = Number(new URLSearchParams(location.search).get('threads'));
-send({ type: 'init', digitsUrl: new URL('mnist-digits.bin.gz', document.baseURI).href, threads: Number.isInteger(threadsParam) && threadsParam > 0 ? threadsParam : null });
+const threadsParam = Number(params.get('threads'));
+send({ type: 'init', digitsUrl: new URL('mnist-digits.bin.gz', document.baseURI).href, threads: Number.isInteger(threadsParam) && threadsParam > 0 ? threadsParam : null, subset: testSubset });
 bars.show(null, null);
 showState();
 requestRender();

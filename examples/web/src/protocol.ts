@@ -7,7 +7,8 @@ export interface RunSettings {
 }
 
 export type ToWorker =
-  | { type: 'init'; digitsUrl: string; threads: number | null }
+  /** `subset`: test mode (`?subset=N`), train on the first N training images only; null: all of them. */
+  | { type: 'init'; digitsUrl: string; threads: number | null; subset: number | null }
   | { type: 'train'; settings: RunSettings }
   | { type: 'pause' }
   | { type: 'resume' }

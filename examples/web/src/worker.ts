@@ -1,6 +1,6 @@
 // The training worker: holds the data and the model, trains on the wasm backend, answers the page's
 // predictions between steps. Only this side of the page imports tapegrad.
-import { MNIST_MEAN, MNIST_STD, Tensor, getBackend, ready, useWasmBackend, type Sequential } from 'tapegrad';
+import { MNIST_MEAN, MNIST_STD, Subset, Tensor, getBackend, ready, useWasmBackend, type Sequential } from 'tapegrad';
 import type { FromWorker, ToWorker, WorkerState } from './protocol.js';
 import { loadMnistSplit, type MnistSplit } from './digitsData.js';
 import { BATCH_SIZE, evaluateInSteps, recipeModel, recipeRun, testLoader } from './recipeRun.js';
@@ -36,7 +36,7 @@ function fail(during: string, e: unknown): void {
   post({ type: 'error', during, message: e instanceof Error ? e.message : String(e) });
 }
 
-async function init(digitsUrl: string, threads: number | null): Promise<void> {
+async function init(digitsUrl: string, threads: number | null, subset: number | null): Promise<void> {
   await ready();
   if (threads !== null) {
     try {
@@ -47,6 +47,8 @@ async function init(digitsUrl: string, threads: number | null): Promise<void> {
   }
   replaceModel(recipeModel(0));
   data = await loadMnistSplit(digitsUrl);
+  // Test mode (?subset=N, test/browser/page.test.ts): the first N training images only.
+  if (subset !== null) data = { ...data, train: new Subset(data.train, Array.from({ length: Math.min(subset, data.train.length) }, (_, i) => i)) };
   const b = getBackend();
   const facts = {
     backend: b.name, threads: b.threads ?? 1, cores: scope.navigator.hardwareConcurrency ?? 1,
@@ -124,7 +126,7 @@ function save(): void {
 scope.addEventListener('message', (e) => {
   const m = e.data;
   switch (m.type) {
-    case 'init': init(m.digitsUrl, m.threads).catch((err: unknown) => fail('starting', err)); break;
+    case 'init': init(m.digitsUrl, m.threads, m.subset).catch((err: unknown) => fail('starting', err)); break;
     case 'train':
       train(m.settings.epochs, m.settings.seed).catch((err: unknown) => {
         gate = null;
