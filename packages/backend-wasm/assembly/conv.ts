@@ -163,13 +163,16 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
   const N = g(geom, CONV_N), C = g(geom, CONV_C), H = g(geom, CONV_H), W = g(geom, CONV_W), O = g(geom, CONV_O);
   const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, CONV_KH) * g(geom, CONV_KW), L = Ho * Wo;
-  const direct = isPointwise(geom), relu = epilogue == EPILOGUE_RELU;
+  const direct = isPointwise(geom);
   const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
   const scr = scratch + <usize>part * <usize>gemmScratchBytes();
   for (let n = atomic.add<i32>(next, 1); n < N; n = atomic.add<i32>(next, 1)) {
     for (let have = atomic.load<i32>(ready); have <= n; have = atomic.load<i32>(ready)) {
       memory.atomic.wait32(ready, have, 1_000_000); // 1 ms: the host notifies after each copy
     }
+    // Derived after the wait: V8's baseline tier on Node 20 was seen to lose a flag computed before
+    // memory.atomic.wait32 (assembly/winograd.ts never waits for that reason).
+    const relu = epilogue == EPILOGUE_RELU;
     for (let gi = 0; gi < groups; gi++) {
       const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
       if (!direct) im2col(xs, Cg, geom, cols);

@@ -14,3 +14,4 @@ export { avgPool2d, avgPool2dBackward } from './poolAvg';
 export { maxPoolBackward } from './poolIndexed';
 export { binaryRow, whereRow, reluRow, reluBackwardRow } from './elementwise';
 export { batchNormStats, batchNormForward, batchNormBackward } from './norm';
+export { winogradWeights, winogradWeightGrad, winogradForward, winogradBackward, winogradWorkBytes } from './winograd';

@@ -3,6 +3,7 @@ import type { WasmContext } from './context.js';
 import { placeArray, readArray } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 import * as L from './layout.js';
+import { makeWinogradKernels, winogradApplies, winogradPays } from './winograd.js';
 
 /** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
 const MIN_WORK = 32 * 32 * 32;
@@ -32,9 +33,17 @@ function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: numb
  * The wasm backend's convolutions: the whole batch is copied into the arena once, each thread
  * unfolds (im2col) and multiplies its share of the samples with the SIMD GEMM in place, and the
  * result is copied out once. The weight gradient is summed per thread, then the partial sums added.
+ * Stride-1 3x3 and 5x5 convolutions go through Winograd instead (src/winograd.ts) where it pays.
  */
 export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
   const parts = (g: Conv2dGeometry, work: number): number => Math.min(g.N, ctx.partsFor(work, SPLIT_WORK));
+  const winograd = makeWinogradKernels(ctx, SPLIT_WORK);
+  /**
+   * Winograd (stride 1, 3x3 or 5x5) where it is expected to be faster than im2col; without
+   * thresholds (the conformance mode) on every shape it applies to, so small tests reach it.
+   */
+  const useWinograd = (g: Conv2dGeometry): boolean => winogradApplies(g) &&
+    (!ctx.useThresholds || winogradPays(g));
   const cols = (geom: number, n: number): number => ctx.mem.take(n * ctx.mem.exports.convColsBytes(geom) / 4);
   /** Packs the weight once for every sample and thread (transposed: as W^T, for the input gradient). */
   const packWeights = (geom: number, pw: number, transposed: 0 | 1): number => {
@@ -54,6 +63,8 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue);
       return;
     }
+    // (Winograd declines when an infinite or NaN value shows: then im2col below, as for other shapes)
+    if (useWinograd(g) && winograd.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue)) return;
     const mem = ctx.mem;
     mem.reset();
     const geom = placeGeometry(ctx, g);
@@ -111,6 +122,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
         cpuConv.conv2d(x, w, bias, g, out, epilogue);
         return;
       }
+      if (useWinograd(g) && winograd.conv2d(x, w, bias, g, out, epilogue)) return;
       const mem = ctx.mem;
       mem.reset();
       const geom = placeGeometry(ctx, g);

@@ -30,10 +30,18 @@ export interface WasmExports {
     weight: number, bias: number, out: number, epilogue: number, part: number, parts: number): void;
   batchNormBackward(gradOut: number, x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
     weight: number, batchStats: number, gradInput: number, gradWeight: number, gradBias: number, part: number, parts: number): void;
+  winogradWorkBytes(geom: number): number;
+  winogradWeights(geom: number, w: number, u: number, layout: number, tmp: number, part: number, parts: number): void;
+  winogradWeightGrad(geom: number, du: number, count: number, gw: number, tmp: number, flag: number, part: number, parts: number): void;
+  winogradForward(geom: number, x: number, u: number, bias: number, out: number, xb: number, work: number,
+    epilogue: number, next: number, flag: number, part: number, parts: number): void;
+  winogradBackward(geom: number, gOut: number, reluOut: number, x: number, u: number, gx: number, du: number, gb: number,
+    gyb: number, xb: number, gxb: number, work: number, flag: number, part: number, parts: number): void;
 }
 
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
 export const splitKernels = ['gemm', 'conv2d', 'conv2dBackward', 'maxPool2d',
   'maxPoolBackward', 'avgPool2d', 'avgPool2dBackward', 'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow',
-  'batchNormStats', 'batchNormForward', 'batchNormBackward'] as const;
+  'batchNormStats', 'batchNormForward', 'batchNormBackward',
+  'winogradWeights', 'winogradWeightGrad', 'winogradForward', 'winogradBackward'] as const;
 export type SplitKernel = (typeof splitKernels)[number];

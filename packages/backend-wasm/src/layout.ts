@@ -40,3 +40,31 @@ export const POOL_SLOTS = 13;
 /** An Epilogue (packages/tensor) as the int32 argument of the kernels that apply one. */
 export const EPILOGUE_NONE = 0;
 export const EPILOGUE_RELU = 1;
+
+/**
+ * A Winograd convolution's geometry (src/winograd.ts writes it, assembly/winograd.ts reads it): the
+ * CONV_* slots, then these, all derived from the convolution and the variant by the host.
+ */
+export const WINO_VARIANT = 16;
+/** Output tile side m and input tile side T = m + r - 1. */
+export const WINO_M = 17;
+export const WINO_T = 18;
+/** Tile rows ceil(Ho / m) and tile columns ceil(Wo / m) per image. */
+export const WINO_TH = 19;
+export const WINO_TW = 20;
+/** C and O rounded up to a multiple of 8 (the GEMM micro-kernel's width). */
+export const WINO_CP = 21;
+export const WINO_OP = 22;
+/** The zero-padded input plane (TH * m + r - 1) x (TW * m + r - 1). */
+export const WINO_HP = 23;
+export const WINO_WP = 24;
+/** Tiles transformed and multiplied together (a multiple of 4), and images per unit of work. */
+export const WINO_BLOCK = 25;
+export const WINO_GROUP = 26;
+export const WINO_SLOTS = 27;
+
+/** The Winograd variants F(m x m, r x r) (WINO_VARIANT). */
+export const WINO_F2_3 = 0;
+export const WINO_F4_3 = 1;
+export const WINO_F2_5 = 2;
+export const WINO_F4_5 = 3;

@@ -1,0 +1,221 @@
+import type { Conv2dGeometry, Epilogue, EpilogueOutput } from '@tapegrad/tensor';
+import type { WasmContext } from './context.js';
+import { placeArray, readArray } from './transfer.js';
+import { epilogueCode } from './epilogue.js';
+import * as L from './layout.js';
+
+/** The Winograd variants F(m x m, r x r) of assembly/winograd.ts, by name. */
+export const WINOGRAD_VARIANTS = { 'F(2,3)': L.WINO_F2_3, 'F(4,3)': L.WINO_F4_3, 'F(2,5)': L.WINO_F2_5, 'F(4,5)': L.WINO_F4_5 } as const;
+export type WinogradVariant = keyof typeof WINOGRAD_VARIANTS;
+
+const TILE: Record<WinogradVariant, { m: number; r: number }> = {
+  'F(2,3)': { m: 2, r: 3 }, 'F(4,3)': { m: 4, r: 3 }, 'F(2,5)': { m: 2, r: 5 }, 'F(4,5)': { m: 4, r: 5 },
+};
+
+/** A Winograd convolution's derived sizes (the WINO_* slots of src/layout.ts). */
+export interface WinogradPlan {
+  readonly variant: WinogradVariant;
+  readonly m: number;
+  readonly r: number;
+  readonly T: number;
+  /** Tile rows and columns per image. */
+  readonly th: number;
+  readonly tw: number;
+  /** C and O rounded up to 8. */
+  readonly Cp: number;
+  readonly Op: number;
+  /** The zero-padded input plane. */
+  readonly Hp: number;
+  readonly Wp: number;
+  /** Tiles per block (a multiple of 4) and images per unit of work. */
+  readonly block: number;
+  readonly group: number;
+}
+
+/** Bytes one block's transformed input, products and input gradient may take (about a core's L2 share). */
+const BLOCK_BYTES = 1024 * 1024;
+const MAX_BLOCK = 128;
+
+/**
+ * Whether the convolution has a Winograd form here: groups 1, stride 1, dilation 1, a square 3x3 or
+ * 5x5 kernel, and the padding of an ordinary convolution (the output no taller or wider than the
+ * zero-padded input allows, bottom/right padding >= 0).
+ */
+export function winogradApplies(g: Conv2dGeometry): boolean {
+  return g.groups === 1 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
+    g.kH === g.kW && (g.kH === 3 || g.kH === 5) && g.padH >= 0 && g.padW >= 0 && g.Ho >= 1 && g.Wo >= 1 &&
+    g.Ho + g.kH - 1 >= g.H + g.padH && g.Wo + g.kW - 1 >= g.W + g.padW && g.N >= 1 && g.C >= 1 && g.O >= 1;
+}
+
+/**
+ * The variant used for a kernel size when none is asked for: 4x4 output tiles, the fastest measured
+ * (F(4,3) 1.5-1.6x faster than F(2,3) on nin's and squeezenet's 3x3 layers, F(4,5) 1.5x faster than
+ * F(2,5) on nin's 5x5 one); their fp32 error stays within a few 1e-6 of the sum of the terms'
+ * magnitudes (test/winograd.test.ts).
+ */
+export function defaultVariant(g: Conv2dGeometry): WinogradVariant {
+  return g.kH === 5 ? 'F(4,5)' : 'F(4,3)';
+}
+
+/**
+ * Whether Winograd is expected to beat im2col on this shape (where it applies). Per output position
+ * it saves r^2 - T^2/m^2 multiply-adds per (input, output) channel pair; per call it transforms each
+ * pair's kernel (T^2 values, costing about 30 multiply-adds each) and streams the T^2 * C * O
+ * transformed weights once per block. Measured on one thread (src/conv.ts's routing): a 64 -> 128,
+ * 3x3 layer on 7x7 breaks even at N = 3-4 (150-200 positions), 256 -> 256 on one 14x14 image stays
+ * 25% slower, and below 8 input channels the transforms cost more than the products save
+ * (1 -> 64, 3x3 on 28x28: 3x slower; 4 -> 16: 1.2x slower forward).
+ */
+export function winogradPays(g: Conv2dGeometry, variant: WinogradVariant = defaultVariant(g)): boolean {
+  const { m, r } = TILE[variant], T = m + r - 1, positions = g.N * g.Ho * g.Wo;
+  return g.C >= 8 && positions * (r * r - (T * T) / (m * m)) >= 30 * T * T && positions * 64 >= g.C * g.O;
+}
+
+export function winogradPlan(g: Conv2dGeometry, variant: WinogradVariant = defaultVariant(g)): WinogradPlan {
+  const { m, r } = TILE[variant];
+  if (r !== g.kH) throw new Error(`winograd: ${variant} needs a ${r}x${r} kernel, got ${g.kH}x${g.kW}`);
+  const T = m + r - 1, th = Math.ceil(g.Ho / m), tw = Math.ceil(g.Wo / m);
+  const Cp = Math.ceil(g.C / 8) * 8, Op = Math.ceil(g.O / 8) * 8, tpi = th * tw;
+  const fit = Math.floor(BLOCK_BYTES / (T * T * (2 * Cp + 2 * Op) * 4) / 4) * 4;
+  const most = Math.max(4, Math.min(MAX_BLOCK, fit));
+  const group = Math.max(1, Math.min(g.N, Math.floor(most / tpi)));
+  // the group's tiles in blocks of about equal size
+  const tiles = group * tpi, blocks = Math.ceil(tiles / most);
+  const block = Math.ceil(Math.ceil(tiles / blocks) / 4) * 4;
+  return { variant, m, r, T, th, tw, Cp, Op, Hp: th * m + r - 1, Wp: tw * m + r - 1, block, group };
+}
+
+/** Floats of the transformed weights (or of one thread's weight gradient): T*T matrices of CP x OP, each followed by 16 floats (XI_PAD of assembly/winograd.ts). */
+function transformedWeightFloats(p: WinogradPlan): number {
+  return p.T * p.T * (p.Cp * p.Op + 16);
+}
+
+function placeGeometry(ctx: WasmContext, g: Conv2dGeometry, p: WinogradPlan): number {
+  const at = ctx.mem.take(L.WINO_SLOTS);
+  const v = new Int32Array(ctx.mem.memory.buffer, at, L.WINO_SLOTS);
+  v[L.CONV_N] = g.N; v[L.CONV_C] = g.C; v[L.CONV_H] = g.H; v[L.CONV_W] = g.W; v[L.CONV_O] = g.O;
+  v[L.CONV_KH] = g.kH; v[L.CONV_KW] = g.kW; v[L.CONV_STRIDE_H] = g.strideH; v[L.CONV_STRIDE_W] = g.strideW;
+  v[L.CONV_PAD_H] = g.padH; v[L.CONV_PAD_W] = g.padW; v[L.CONV_DILATION_H] = g.dilationH; v[L.CONV_DILATION_W] = g.dilationW;
+  v[L.CONV_GROUPS] = g.groups; v[L.CONV_HO] = g.Ho; v[L.CONV_WO] = g.Wo;
+  v[L.WINO_VARIANT] = WINOGRAD_VARIANTS[p.variant]; v[L.WINO_M] = p.m; v[L.WINO_T] = p.T;
+  v[L.WINO_TH] = p.th; v[L.WINO_TW] = p.tw; v[L.WINO_CP] = p.Cp; v[L.WINO_OP] = p.Op;
+  v[L.WINO_HP] = p.Hp; v[L.WINO_WP] = p.Wp; v[L.WINO_BLOCK] = p.block; v[L.WINO_GROUP] = p.group;
+  return at;
+}
+
+/** The Winograd convolution kernels (assembly/winograd.ts) for the shapes where winogradApplies. */
+export interface WinogradKernels {
+  /**
+   * As ConvKernels.conv2d. Returns false, with `out` partly written, when an infinite or NaN value
+   * showed (in x, w, bias or the result): then the caller must compute it another way (a Winograd
+   * tile spreads such a value over all of its outputs, further than a direct convolution would).
+   */
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array,
+    epilogue: Epilogue, variant?: WinogradVariant): boolean;
+  /**
+   * As ConvKernels.conv2dBackward, with at least one of gradInput and gradWeight; false (with the
+   * outputs partly written) as conv2d.
+   */
+  conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
+    gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
+    epilogue: EpilogueOutput | null, variant?: WinogradVariant): boolean;
+}
+
+/**
+ * Winograd convolutions on the wasm backend: the weights are transformed once per call (split over
+ * the threads), then the threads transform, multiply and transform back blocks of tiles of their
+ * images. The forward's threads take groups of images from a shared counter; the backward splits the
+ * images statically (the weight gradient's per-thread sums, added up at the end, do not depend on
+ * timing).
+ */
+export function makeWinogradKernels(ctx: WasmContext, splitWork: number): WinogradKernels {
+  const mem = ctx.mem;
+  /** Per-thread scratch of the weight transforms: 3 T*T vectors. */
+  const weightTmp = (p: WinogradPlan, parts: number): number => mem.take(parts * 3 * p.T * p.T * 4);
+  const work = (geom: number, parts: number): number => mem.take(parts * mem.exports.winogradWorkBytes(geom) / 4);
+  const macs = (g: Conv2dGeometry): number => g.N * g.O * g.Ho * g.Wo * g.C * g.kH * g.kW;
+
+  return {
+    conv2d(x, w, bias, g, out, epilogue, variant) {
+      const p = winogradPlan(g, variant);
+      mem.reset();
+      const geom = placeGeometry(ctx, g, p);
+      const px = mem.take(g.N * g.C * g.H * g.W), pw = placeArray(mem, w, g.O * g.C * g.kH * g.kW);
+      let pb = 0;
+      if (bias !== null) {
+        pb = mem.take(p.Op);
+        mem.f32.fill(0, pb >> 2, (pb >> 2) + p.Op);
+        mem.f32.set(bias.subarray(0, g.O), pb >> 2);
+      }
+      const sizeY = g.N * g.O * g.Ho * g.Wo;
+      const py = mem.take(sizeY);
+      const u = mem.take(transformedWeightFloats(p));
+      const xb = mem.take(g.N * p.Cp * p.Hp * p.Wp);
+      const parts = Math.min(Math.ceil(g.N / p.group), ctx.partsFor(macs(g), splitWork));
+      const wparts = ctx.partsFor(macs(g), splitWork);
+      const tmp = weightTmp(p, wparts), pwork = work(geom, parts);
+      const next = mem.take(1), flag = mem.take(1);
+      const counters = new Int32Array(mem.memory.buffer);
+      counters[next >> 2] = 0;
+      counters[flag >> 2] = 0;
+      // x goes in while the workers transform the weights (the forward's threads never wait for it:
+      // see assembly/winograd.ts)
+      const copyIn = (): void => mem.f32.set(x.subarray(0, g.N * g.C * g.H * g.W), px >> 2);
+      ctx.run('winogradWeights', [geom, pw, u, 0, tmp], wparts, copyIn);
+      ctx.run('winogradForward', [geom, px, u, pb, py, xb, pwork, epilogueCode(epilogue), next, flag], parts);
+      if (counters[flag >> 2] !== 0) return false;
+      readArray(mem, py, sizeY, out);
+      return true;
+    },
+
+    conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue, variant) {
+      const p = winogradPlan(g, variant);
+      const reluOut = epilogue === null ? null : epilogue.out;
+      mem.reset();
+      const geom = placeGeometry(ctx, g, p);
+      const sizeY = g.N * g.O * g.Ho * g.Wo, sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
+      const pgy = mem.take(sizeY);
+      const pmask = reluOut !== null ? mem.take(sizeY) : 0;
+      const px = gradWeight !== null ? mem.take(sizeX) : 0;
+      const pw = gradInput !== null ? placeArray(mem, w!, g.O * g.C * g.kH * g.kW) : 0;
+      const u = gradInput !== null ? mem.take(sizeU) : 0;
+      const gyb = mem.take(g.N * p.Op * p.th * p.m * p.tw * p.m);
+      const xb = gradWeight !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
+      const gxb = gradInput !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
+      const pgx = gradInput !== null ? mem.take(sizeX) : 0;
+      const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
+      const parts = Math.min(g.N, ctx.partsFor(jobs * macs(g), splitWork));
+      const wparts = ctx.partsFor(macs(g), splitWork);
+      const du = gradWeight !== null ? mem.take(parts * sizeU) : 0;
+      const pgw = gradWeight !== null ? mem.take(g.O * g.C * g.kH * g.kW) : 0;
+      const pgb = gradBias !== null ? mem.take(2 * parts * p.Op) : 0;
+      const tmp = weightTmp(p, Math.max(parts, wparts)), pwork = work(geom, parts);
+      const flag = mem.take(1);
+      const counters = new Int32Array(mem.memory.buffer);
+      counters[flag >> 2] = 0;
+      // The inputs go in while the workers transform the weights, if there are weights to transform.
+      const copyIn = (): void => {
+        const heap = mem.f32;
+        heap.set(gradOut.subarray(0, sizeY), pgy >> 2);
+        if (reluOut !== null) heap.set(reluOut.subarray(0, sizeY), pmask >> 2);
+        if (gradWeight !== null) heap.set(x!.subarray(0, sizeX), px >> 2);
+      };
+      if (gradInput !== null) ctx.run('winogradWeights', [geom, pw, u, 1, tmp], wparts, copyIn);
+      else copyIn();
+      ctx.run('winogradBackward', [geom, pgy, pmask, px, u, pgx, du, pgb, gyb, xb, gxb, pwork, flag], parts);
+      if (gradWeight !== null) ctx.run('winogradWeightGrad', [geom, du, parts, pgw, tmp, flag], Math.min(wparts, g.O));
+      if (counters[flag >> 2] !== 0) return false;
+      if (gradInput !== null) readArray(mem, pgx, sizeX, gradInput);
+      if (gradWeight !== null) readArray(mem, pgw, g.O * g.C * g.kH * g.kW, gradWeight);
+      if (gradBias !== null) {
+        const sums = new Float64Array(mem.memory.buffer, pgb, parts * p.Op);
+        for (let o = 0; o < g.O; o++) {
+          let t = 0;
+          for (let q = 0; q < parts; q++) t += sums[q * p.Op + o]!;
+          gradBias[o] = t;
+        }
+      }
+      return true;
+    },
+  };
+}
