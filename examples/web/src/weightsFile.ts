@@ -2,7 +2,7 @@
 // state dict (what `save(model.stateDict(), path)` writes), and reading either that or a checkpoint
 // of `tapegrad train` (docs/checkpoints.md: the model's tensors under their state-dict keys, the rest
 // under names starting with '@'), its checksums checked.
-import { CHECKPOINT_FORMAT, crc32, decodeSafetensors, encodeSafetensors, type Tensor } from 'tapegrad';
+import { CHECKPOINT_FORMAT, crc32, decodeSafetensors, safetensorsBytes, type Tensor } from 'tapegrad';
 
 export interface LoadedWeights {
   state: Record<string, Tensor>;
@@ -15,14 +15,7 @@ export interface LoadedWeights {
 
 /** A plain safetensors file of `state`, the bytes `save(state, path)` writes. */
 export function weightsToBytes(state: Record<string, Tensor>): Uint8Array<ArrayBuffer> {
-  const chunks = encodeSafetensors(state, undefined, 'save');
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return safetensorsBytes(state);
 }
 
 const HEAD = '{"__metadata__":{"header_crc32":"';

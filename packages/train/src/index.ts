@@ -47,6 +47,6 @@ export type {
 export { createModel, MODEL_NAMES, Fire, summarize } from './models/index.js';
 export type { ModelName, CreateModelOptions, LayerSummary } from './models/index.js';
 export {
-  loadSafetensors, saveSafetensors, save, load, isCheckpoint, decodeSafetensors, readSafetensorsLayout, encodeSafetensors, DTYPE_SIZE,
+  loadSafetensors, saveSafetensors, save, load, isCheckpoint, decodeSafetensors, readSafetensorsLayout, encodeSafetensors, safetensorsBytes, DTYPE_SIZE,
 } from './safetensors/index.js';
 export type { DecodedSafetensors, SafetensorsEntry, Dtype } from './safetensors/index.js';

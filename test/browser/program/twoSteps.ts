@@ -3,7 +3,7 @@
 // installs. It runs unchanged in Node (the reference), in a page, and in a Worker; bundled by
 // esbuild or Vite with no configuration.
 import {
-  DataLoader, Generator, SGD, StepLR, TensorDataset, createModel, decodeCheckpoint, encodeCheckpoint, encodeSafetensors, evaluate, fit,
+  DataLoader, Generator, SGD, StepLR, TensorDataset, createModel, decodeCheckpoint, encodeCheckpoint, safetensorsBytes, evaluate, fit,
   getBackend, loadSafetensors, manualSeed, messageSink, randn, ready, tensor, useWasmBackendAsync, type ProgressMessage,
 } from 'tapegrad';
 
@@ -33,7 +33,7 @@ export interface ProgramResult {
   messages: string[];
   /** encodeCheckpoint -> decodeCheckpoint gives the model state back bit for bit. */
   checkpointRoundTrip: boolean;
-  /** loadSafetensors(bytes of encodeSafetensors(state)) gives as many tensors back. */
+  /** loadSafetensors(safetensorsBytes(state)) gives as many tensors back. */
   safetensorsTensors: number;
   /** What loadSafetensors(path) and fit({ outDir }) say in a browser ('' in Node, where they would touch files). */
   pathError: string;
@@ -47,16 +47,6 @@ function message(f: () => unknown): string {
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export async function twoSteps(opts: ProgramOptions = {}): Promise<ProgramResult> {
@@ -87,7 +77,7 @@ export async function twoSteps(opts: ProgramOptions = {}): Promise<ProgramResult
     const a = state[k]!.toArray(), b = back.model[k]!.toArray();
     return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
   });
-  const safetensorsTensors = Object.keys(loadSafetensors(concat(encodeSafetensors(state)))).length;
+  const safetensorsTensors = Object.keys(loadSafetensors(safetensorsBytes(state))).length;
   const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number }; process?: { versions?: { node?: string } } };
   const onNode = scope.process?.versions?.node !== undefined;
   return {

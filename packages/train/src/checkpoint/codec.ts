@@ -3,7 +3,7 @@
 import { Tensor, fail, type GeneratorState } from '@tapegrad/tensor';
 import type { OptimizerStateDict, StateDict } from '../optim/Optimizer.js';
 import { crc32 } from './crc32.js';
-import { decodeSafetensors, layoutTensors } from '../safetensors/codec.js';
+import { decodeSafetensors, joinChunks, layoutTensors } from '../safetensors/codec.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeHeader, hex8, isPlainObject as isObject, readHeader } from './header.js';
 import type { Checkpoint } from './checkpoint.js';
 
@@ -77,14 +77,7 @@ export function checkpointChunks(ckpt: Checkpoint, fn = 'encodeCheckpoint'): Uin
  * them yourself (IndexedDB, a download) and read them back with `decodeCheckpoint`.
  */
 export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
-  const chunks = checkpointChunks(ckpt);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return joinChunks(checkpointChunks(ckpt));
 }
 
 /**

@@ -114,6 +114,25 @@ export function layoutTensors(tensors: readonly (readonly [string, Tensor])[]): 
  * as the chunks to write one after the other. The header is written by hand so that
  * `__metadata__` comes first whatever the keys (JSON.stringify puts integer-like keys first).
  */
+/** `chunks` joined into one array (what a file of them holds). */
+export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * The bytes of a safetensors file of `state` (with `metadata`) in one array: what `saveSafetensors`
+ * writes, for a browser to download or store.
+ */
+export function safetensorsBytes(state: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array<ArrayBuffer> {
+  return joinChunks(encodeSafetensors(state, metadata, 'safetensorsBytes'));
+}
+
 export function encodeSafetensors(state: Record<string, Tensor>, metadata?: Record<string, string>, fn = 'saveSafetensors'): Uint8Array[] {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) fail(fn, 'this platform is big-endian; expected a little-endian platform (the format stores little-endian float32)');
   const list: [string, Tensor][] = [];

@@ -1,4 +1,4 @@
-export { decodeSafetensors, encodeSafetensors, layoutTensors, readSafetensorsLayout } from './codec.js';
+export { decodeSafetensors, encodeSafetensors, safetensorsBytes, layoutTensors, readSafetensorsLayout } from './codec.js';
 export type { DecodedSafetensors, SafetensorsEntry } from './codec.js';
 export { DTYPE_SIZE, type Dtype } from './dtypes.js';
 export { loadSafetensors, saveSafetensors, save, load, isCheckpoint } from './files.js';
