@@ -11,13 +11,17 @@ export interface BenchArgs {
   readonly quick: boolean;
   readonly torch: boolean;
   readonly torchScript: string | null;
+  /** `--only browser`: the training images of its run (--subset N), else 2,048 (512 with --quick). */
+  readonly subset: number;
   /** A results file whose tables to print instead of measuring. */
   readonly summary: string | null;
   /** Internal: the part a child process runs. */
   readonly part: string | null;
 }
 
-const PARTS = ['gemm', 'kernels', 'micro', 'models', 'default', 'peers'];
+const PARTS = ['gemm', 'kernels', 'micro', 'models', 'default', 'peers', 'browser'];
+/** What runs without --only: not `browser` (it needs Chromium and a Vite build; `--only browser` runs it). */
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'browser');
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const get = (name: string): string | null => {
@@ -33,10 +37,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   for (const b of backends) if (b !== 'cpu' && b !== 'wasm') throw new Error(`bench: --backend ${b} is not a backend; expected cpu or wasm`);
   const threads = list('threads', String(availableParallelism())).map(Number);
   for (const t of threads) if (!Number.isInteger(t) || t < 1) throw new Error(`bench: --threads ${t} is not a positive integer`);
-  const only = list('only', PARTS.join(','));
+  const only = list('only', DEFAULT_PARTS.join(','));
   for (const o of only) if (!PARTS.includes(o)) throw new Error(`bench: --only ${o} is not a part; expected some of ${PARTS.join(', ')}`);
   const budget = Number(get('budget') ?? process.env['BENCH_BUDGET_S'] ?? (quick ? 2 : 10));
   if (!(budget > 0)) throw new Error(`bench: --budget ${budget} is not a positive number of seconds`);
+  const subset = Number(get('subset') ?? (quick ? 512 : 2048));
+  if (!Number.isInteger(subset) || subset < 1) throw new Error(`bench: --subset ${subset} is not a positive integer`);
   return {
     backends: backends as ('cpu' | 'wasm')[],
     threads,
@@ -46,6 +52,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     quick,
     torch: argv.includes('--torch'),
     torchScript: get('torch-script'),
+    subset,
     summary: get('summary'),
     part: get('part'),
   };

@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { getBackend } from 'tapegrad';
 import type { BenchArgs } from './args.js';
+import { runBrowserChromium, runBrowserNode } from './browser.js';
 import { runGemm } from './gemm.js';
 import { runKernels } from './kernels.js';
 import { runMicro } from './micro.js';
@@ -25,6 +26,8 @@ export async function runPart(args: BenchArgs): Promise<void> {
   else if (part === 'micro') runMicro(common, args.budget, args.quick);
   else if (part.startsWith('model:')) runModel(part.slice(6), common, args.budget);
   else if (part === 'peers') await runPeers(args.models, args.threads[0] ?? 2, common, args.budget);
+  else if (part === 'browser:node') await runBrowserNode(args.threads[0] ?? 2, args.subset, args.quick);
+  else if (part === 'browser:chromium') await runBrowserChromium(args.threads[0] ?? 2, args.subset, args.quick);
   else throw new Error(`bench: unknown part ${part}`);
   await Promise.resolve();
 }

@@ -2,8 +2,9 @@
 // thread count, each part in a fresh process (so peak RSS is that part's own). One JSON line per
 // figure goes to bench/results/<time>.jsonl; a summary table is printed at the end.
 //
-//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models,default,peers]
+//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models,default,peers,browser]
 //              [--models nin,nin-fc,squeezenet] [--budget S] [--quick] [--torch] [--torch-script PATH]
+//              [--subset N]   (--only browser: its training images, default 2,048)
 //   pnpm bench --summary bench/results/<file>.jsonl     (prints the tables of an earlier run)
 //
 // --torch also runs PyTorch's side (../shared/bench/torch_bench.py with Debian's /usr/bin/python3,
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   }
   if (args.only.includes('peers')) await runPeersChild(args, keep);
   if (args.only.includes('default')) await runDefault(keep);
+  if (args.only.includes('browser')) await runBrowserChildren(args, keep);
   if (args.torch) await runTorch(args, keep);
   printSummary(records);
   for (const line of defaultSummary(records)) console.log(line);
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
 function partsOf(args: BenchArgs): string[] {
   const parts: string[] = [];
   for (const o of args.only) {
-    if (o === 'default' || o === 'peers') continue;
+    if (o === 'default' || o === 'peers' || o === 'browser') continue;
     if (o === 'models') for (const m of args.models) parts.push(`model:${m}`);
     else parts.push(o);
   }
@@ -83,6 +85,26 @@ async function runPeersChild(args: BenchArgs, keep: (r: BenchRecord) => void): P
   const env = { ...process.env, TAPEGRAD_BACKEND: 'cpu', TAPEGRAD_THREADS: '1' };
   process.stderr.write(`bench: peers (onnxruntime-node, onnxruntime-web wasm), ${threads} thread(s)\n`);
   await runChild(process.execPath, childArgs, env, keep);
+}
+
+/**
+ * Training in the browser (bench/browser.ts), once per session with --threads' first value, else 2:
+ * the Node side (recipeRun.ts on the wasm backend) in one fresh process, then the Chromium side (the
+ * page's worker, isolated and not) in another, whose own tapegrad runs on the CPU backend so that
+ * no worker pool of ours shares the cores with the browser.
+ */
+async function runBrowserChildren(args: BenchArgs, keep: (r: BenchRecord) => void): Promise<void> {
+  const threads = process.argv.includes('--threads') ? args.threads[0]! : 2;
+  for (const side of ['node', 'chromium'] as const) {
+    const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--part', `browser:${side}`,
+      '--threads', String(threads), '--subset', String(args.subset)];
+    if (args.quick) childArgs.push('--quick');
+    const env = side === 'node'
+      ? { ...process.env, TAPEGRAD_BACKEND: 'wasm', TAPEGRAD_THREADS: String(threads) }
+      : { ...process.env, TAPEGRAD_BACKEND: 'cpu', TAPEGRAD_THREADS: '1' };
+    process.stderr.write(`bench: nin-bn training, ${side === 'node' ? 'examples/web/src/recipeRun.ts in Node' : "examples/web's worker in Chromium"}, wasm, ${threads} thread(s), ${args.subset} images\n`);
+    await runChild(process.execPath, childArgs, env, keep);
+  }
 }
 
 async function runTorch(args: BenchArgs, keep: (r: BenchRecord) => void): Promise<void> {

@@ -109,6 +109,39 @@ export function printSummary(records: readonly BenchRecord[]): void {
         + (r['max_abs_output'] !== undefined ? ` (max |output| ${String(r['max_abs_output'])})` : ''));
     if (diffs.length > 0) process.stdout.write(`peers' max |output - tapegrad eval forward| on the batch: ${diffs.join(', ')}\n`);
   }
+  printBrowserSummary(records);
   const errors = records.filter((r) => r['error'] !== undefined);
   for (const e of errors) process.stdout.write(`error: ${JSON.stringify(e)}\n`);
+}
+
+/**
+ * `--only browser` (bench/browser.ts): nin-bn training in examples/web's worker in Chromium beside
+ * the same loop in Node, each row's ratio to Node; the page served without COOP/COEP as a third row.
+ */
+function printBrowserSummary(records: readonly BenchRecord[]): void {
+  const ok = records.filter((r) => r['part'] === 'browser' && r['error'] === undefined);
+  const last = (side: string): BenchRecord | undefined => ok.filter((r) => r['side'] === side).at(-1);
+  const node = last('node'), isolated = last('chromium-worker'), plain = last('chromium-worker-not-isolated');
+  const any = node ?? isolated ?? plain;
+  if (any === undefined) return;
+  const nodeIps = num(node, 'imagesPerSecond');
+  const row = (label: string, r: BenchRecord | undefined): string[] => {
+    const ips = num(r, 'imagesPerSecond');
+    const coi = r?.['crossOriginIsolated'];
+    return [label, r === undefined ? '-' : `${String(r['backend'])}`, r === undefined ? '-' : String(r['threads']),
+      typeof coi === 'boolean' ? (coi ? 'yes' : 'no') : '-', fmt(ips), ips === null || nodeIps === null ? '-' : `${(ips / nodeIps).toFixed(2)}x`];
+  };
+  const chromium = typeof isolated?.['chromium'] === 'string' ? isolated['chromium'] : typeof plain?.['chromium'] === 'string' ? plain['chromium'] : '?';
+  const nodeVersion = typeof node?.['node'] === 'string' ? node['node'] : process.version;
+  table(`nin-bn training, images/s (epoch ${String(any['timedEpoch'])} of ${String(any['epochs'])} on ${fmt(num(any, 'subset'), 0)} images, batch 64, ` +
+    `--threads ${String(any['requestedThreads'])}; ${String(any['cpu'])}, ${String(any['cores'])} cores)`,
+  ['side', 'backend', 'threads', 'cross-origin isolated', 'images/s', '/ Node'], [
+    row(`Chromium ${chromium}, examples/web's worker`, isolated),
+    row(`Node ${nodeVersion}, examples/web/src/recipeRun.ts`, node),
+    ...(plain === undefined ? [] : [row(`Chromium ${chromium}, page without COOP/COEP`, plain)]),
+  ]);
+  if (plain !== undefined) {
+    const said = [plain['pageMessage'], plain['pageThreadReason']].filter((s): s is string => typeof s === 'string' && s !== '');
+    process.stdout.write(`without COOP/COEP the page says: ${said.length > 0 ? said.map((s) => JSON.stringify(s)).join('; ') : '(nothing)'}\n`);
+  }
 }

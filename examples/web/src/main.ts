@@ -22,13 +22,16 @@ const ui = {
 
 // --- test mode (test/browser/page.test.ts) --------------------------------------------------------
 // ?subset=N: the worker trains on the first N training images only, and #app's data-step-losses
-// holds the run's losses, one per step (JSON), to compare with the same run in Node. ?epochs=E and
-// ?seed=S preset the two inputs (in any mode).
+// holds the run's losses, one per step (JSON), to compare with the same run in Node; and (for
+// bench/browser.ts, `pnpm bench --only browser`) #app's data-epoch-rates holds the worker's own
+// figures of every epoch finished, JSON [{ epoch, seconds, imagesPerSecond }] (training time only,
+// as the epoch table shows them). ?epochs=E and ?seed=S preset the two inputs (in any mode).
 const params = new URLSearchParams(location.search);
 const subsetParam = Number(params.get('subset') ?? NaN);
 const testSubset = Number.isInteger(subsetParam) && subsetParam > 0 ? subsetParam : null;
 for (const k of ['epochs', 'seed'] as const) ui[k].value = params.get(k) ?? ui[k].value;
 let stepLosses: number[] = [];
+let epochRates: { epoch: number; seconds: number; imagesPerSecond: number }[] = [];
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(m, transfer);
@@ -174,14 +177,22 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'step':
       history.addStep(m.report);
-      if (testSubset !== null) {
-        if (m.report.globalStep === 1) stepLosses = [];
+      if (testSubset !== null) { // test mode
+        if (m.report.globalStep === 1) {
+          stepLosses = [];
+          epochRates = [];
+          delete app.dataset['epochRates'];
+        }
         stepLosses.push(m.report.loss);
         app.dataset['stepLosses'] = JSON.stringify(stepLosses);
       }
       requestRender();
       break;
     case 'epoch':
+      if (testSubset !== null) { // test mode (bench/browser.ts): the worker's own figures of the epoch
+        epochRates.push({ epoch: m.report.epoch, seconds: m.report.seconds, imagesPerSecond: m.report.imagesPerSecond });
+        app.dataset['epochRates'] = JSON.stringify(epochRates);
+      }
       history.addEpoch(m.report);
       view.addEpoch(m.report);
       requestRender();
