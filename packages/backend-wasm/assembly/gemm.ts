@@ -139,12 +139,15 @@ function packB(dst: usize, b: usize, bRs: i32, bCs: i32, kc: i32, nc: i32): void
 }
 
 /**
- * The 4x8 micro-kernel over packed panels: writes (store) or adds the tile into C at `c` whose rows
- * are `cRsBytes` apart. Unrolled by hand so the eight accumulators stay in registers.
+ * The 4x8 micro-kernel: c[i][0 .. 8) = (or +=, without `overwrite`) sum over k < kc of a[k][i] *
+ * b[k][0 .. 8) for i < 4, with a's four values of one k contiguous and aRs bytes from the next k's,
+ * b's rows bRs bytes apart (packed panels: 16 and 32), c's rows cRsBytes. Unrolled by hand so the
+ * eight accumulators stay in registers; inlined, so `overwrite` is a constant at each call. Also
+ * the micro-kernel of the Winograd GEMMs (winograd.ts).
  */
 // @ts-ignore: decorator
 @inline
-function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, cRsBytes: usize, overwrite: bool): void {
+export function kernel4x8(kc: i32, pa: usize, aRs: usize, pb: usize, bRs: usize, c: usize, cRsBytes: usize, overwrite: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
@@ -157,8 +160,8 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, cRsBytes: usize, ove
     c20 = madd(c20, a, b0); c21 = madd(c21, a, b1);
     a = v128.load32_splat(pa, 12);
     c30 = madd(c30, a, b0); c31 = madd(c31, a, b1);
-    pa += 16;
-    pb += 32;
+    pa += aRs;
+    pb += bRs;
   }
   if (!overwrite) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
@@ -250,9 +253,9 @@ export function gemmBlock(M: i32, N: i32, K: i32,
             const pa = panels + (<usize>(p * kc * MR) << 2);
             const ct = c + <usize>(i0 + p * MR) * cRsBytes + (<usize>(j0 + q * NR) << 2);
             if (rows == MR && cols == NR) {
-              kernel4x8(kc, pa, pb, ct, cRsBytes, overwrite);
+              kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite);
             } else {
-              kernel4x8(kc, pa, pb, tile, NR << 2, true);
+              kernel4x8(kc, pa, 16, pb, 32, tile, NR << 2, true);
               for (let r = 0; r < rows; r++) {
                 const row = ct + <usize>r * cRsBytes, tr = tile + (<usize>(r * NR) << 2);
                 for (let j = 0; j < cols; j++) {

@@ -59,50 +59,10 @@ import {
   WINO_VARIANT, WINO_M, WINO_T, WINO_TH, WINO_TW, WINO_CP, WINO_OP, WINO_HP, WINO_WP, WINO_BLOCK, WINO_GROUP,
   WINO_F2_3, WINO_F4_3, WINO_F2_5, WINO_F4_5,
 } from '../src/layout';
+import { kernel4x8 } from './gemm';
 
 // @ts-ignore: decorator
 @inline function g(geom: usize, i: i32): i32 { return load<i32>(geom + (<usize>i << 2)); }
-
-/** acc + a * b on f32x4 lanes: fused in the relaxed-SIMD build, as in gemm.ts. */
-// @ts-ignore: decorator
-@inline function madd(acc: v128, a: v128, b: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
-
-// ---- GEMM micro-kernels: 4 rows x 8 columns in eight f32x4 accumulators ----
-
-/**
- * c[i][0 .. 8) (+)= sum over k < K of a[k][i] * b[k][0 .. 8) for i < 4 (`add`: added to c, else c
- * overwritten): a's four values of one k are contiguous and aRs bytes from the next k's, b's rows
- * bRs bytes apart, c's rows cRs. Inlined, so `add` is a constant at each call.
- */
-// @ts-ignore: decorator
-@inline
-function colsTimesPanel(K: i32, a: usize, aRs: usize, b: usize, bRs: usize, c: usize, cRs: usize, add: bool): void {
-  const z = f32x4.splat(0);
-  let c00 = add ? v128.load(c) : z, c01 = add ? v128.load(c, 16) : z;
-  let c10 = add ? v128.load(c + cRs) : z, c11 = add ? v128.load(c + cRs, 16) : z;
-  let c20 = add ? v128.load(c + 2 * cRs) : z, c21 = add ? v128.load(c + 2 * cRs, 16) : z;
-  let c30 = add ? v128.load(c + 3 * cRs) : z, c31 = add ? v128.load(c + 3 * cRs, 16) : z;
-  for (let k = 0; k < K; k++) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a);
-    c00 = madd(c00, x, b0); c01 = madd(c01, x, b1);
-    x = v128.load32_splat(a, 4);
-    c10 = madd(c10, x, b0); c11 = madd(c11, x, b1);
-    x = v128.load32_splat(a, 8);
-    c20 = madd(c20, x, b0); c21 = madd(c21, x, b1);
-    x = v128.load32_splat(a, 12);
-    c30 = madd(c30, x, b0); c31 = madd(c31, x, b1);
-    a += aRs;
-    b += bRs;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c + cRs, c10); v128.store(c + cRs, c11, 16);
-  v128.store(c + 2 * cRs, c20); v128.store(c + 2 * cRs, c21, 16);
-  v128.store(c + 3 * cRs, c30); v128.store(c + 3 * cRs, c31, 16);
-}
 
 // ---- the 1-D transforms, on four lanes at a time ----
 // Each reads its inputs at s, s + ss, ... and writes (or, with `add`, adds) its outputs at d, d + ds,
@@ -775,7 +735,7 @@ export function winogradWeightGrad(geom: usize, du: usize, count: i32, gw: usize
  * Stores four tiles' T*T vectors (one group of four channels each; tile q's at tiles + q * T*T * 16,
  * position xi at + xi * 16) into position matrices d + xi * xs whose rows are `width` floats: with
  * `panels`, transposed, so that each of the four channels' row holds the four tiles (the layout
- * colsTimesPanel reads its left operand in: [rows / 4][width][4]); else one row per tile.
+ * kernel4x8 reads its left operand in: [rows / 4][width][4]); else one row per tile.
  */
 // @ts-ignore: decorator
 @inline function storeTiles(T: i32, panels: bool, tiles: usize, d: usize, xs: usize, width: i32): void {
@@ -959,7 +919,7 @@ function forwardProducts(geom: usize, v: usize, u: usize, y: usize, rows: i32): 
   for (let xi = 0; xi < T * T; xi++) {
     const a = v + <usize>xi * xiStride(rows, Cp), b = u + <usize>xi * xiStride(Cp, Op), c = y + <usize>xi * xiStride(rows, Op);
     for (let j = 0; j < Op; j += 8) {
-      for (let i = 0; i < rows; i += 4) colsTimesPanel(C, a + <usize>i * vr, 16, b + (<usize>j << 2), yr, c + <usize>i * yr + (<usize>j << 2), yr, false);
+      for (let i = 0; i < rows; i += 4) kernel4x8(C, a + <usize>i * vr, 16, b + (<usize>j << 2), yr, c + <usize>i * yr + (<usize>j << 2), yr, true);
     }
   }
 }
@@ -971,7 +931,7 @@ function inputGradProducts(geom: usize, y: usize, u: usize, dv: usize, rows: i32
   for (let xi = 0; xi < T * T; xi++) {
     const a = y + <usize>xi * xiStride(rows, Op), b = u + <usize>xi * xiStride(Op, Cp), c = dv + <usize>xi * xiStride(rows, Cp);
     for (let j = 0; j < Cp; j += 8) {
-      for (let i = 0; i < rows; i += 4) colsTimesPanel(O, a + <usize>i * yr, 16, b + (<usize>j << 2), vr, c + <usize>i * vr + (<usize>j << 2), vr, false);
+      for (let i = 0; i < rows; i += 4) kernel4x8(O, a + <usize>i * yr, 16, b + (<usize>j << 2), vr, c + <usize>i * vr + (<usize>j << 2), vr, true);
     }
   }
 }
@@ -983,7 +943,7 @@ function weightGradProducts(geom: usize, y: usize, v: usize, du: usize, rows: i3
   for (let xi = 0; xi < T * T; xi++) {
     const a = y + <usize>xi * xiStride(rows, Op), b = v + <usize>xi * xiStride(rows, Cp), c = du + <usize>xi * xiStride(Op, Cp);
     for (let i = 0; i < O; i += 4) {
-      for (let j = 0; j < C; j += 8) colsTimesPanel(count, a + (<usize>i << 2), yr, b + (<usize>j << 2), vr, c + <usize>i * vr + (<usize>j << 2), vr, true);
+      for (let j = 0; j < C; j += 8) kernel4x8(count, a + (<usize>i << 2), yr, b + (<usize>j << 2), vr, c + <usize>i * vr + (<usize>j << 2), vr, false);
     }
   }
 }
