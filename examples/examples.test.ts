@@ -1,13 +1,13 @@
 // Smoke tests: every example runs end to end on a tiny slice of the data, so none of them rots.
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { main as gapVsFc } from './gap-vs-fc.js';
 import { main as train } from './train.js';
 import { main as cam } from './cam.js';
 import { main as mlpDemo } from './mlp-demo.js';
+import { writeIdxFolder } from '../test-utils/idxFiles.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'tapegrad-example-'));
@@ -15,18 +15,7 @@ function tmp(): string {
 
 /** A folder of the four IDX files (gzip), `n` images per split with labels 0..9 in turn. */
 function idxFolder(n: number): string {
-  const dir = tmp();
-  const idx = (shape: number[], body: Uint8Array): Buffer => {
-    const head = Buffer.alloc(4 + 4 * shape.length);
-    head[2] = 8; head[3] = shape.length;
-    shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-    return gzipSync(Buffer.concat([head, body]));
-  };
-  for (const stem of ['train', 't10k']) {
-    writeFileSync(join(dir, `${stem}-images-idx3-ubyte.gz`), idx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => (i * 7 + (i >> 5)) % 256)));
-    writeFileSync(join(dir, `${stem}-labels-idx1-ubyte.gz`), idx([n], Uint8Array.from({ length: n }, (_, i) => i % 10)));
-  }
-  return dir;
+  return writeIdxFolder(tmp(), { train: n, test: n, pixel: (i) => (i * 7 + (i >> 5)) % 256 });
 }
 
 describe('examples (smoke, tiny data)', () => {

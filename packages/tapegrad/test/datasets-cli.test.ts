@@ -1,10 +1,10 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { loadCheckpoint, saveCheckpoint, FASHION_MNIST_CLASSES, type TrainSettings, type StateValue } from '../src/index.js';
 import { run } from './helpers/runCli.js';
+import { writeIdxFolder } from '../../../test-utils/idxFiles.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-datasets-cli-'));
 const cpu = ['--backend', 'cpu', '--progress', 'none'];
@@ -12,18 +12,7 @@ const GZ = 'train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-
 
 /** A folder of IDX files (gzip) with `n` images per split, labels 0..9 in turn. */
 function idxFolder(n: number): string {
-  const dir = tmp();
-  const idx = (shape: number[], body: Uint8Array): Buffer => {
-    const head = Buffer.alloc(4 + 4 * shape.length);
-    head[2] = 8; head[3] = shape.length;
-    shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-    return gzipSync(Buffer.concat([head, body]));
-  };
-  for (const stem of ['train', 't10k']) {
-    writeFileSync(join(dir, `${stem}-images-idx3-ubyte.gz`), idx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => (i * 13) % 256)));
-    writeFileSync(join(dir, `${stem}-labels-idx1-ubyte.gz`), idx([n], Uint8Array.from({ length: n }, (_, i) => i % 10)));
-  }
-  return dir;
+  return writeIdxFolder(tmp(), { train: n, test: n, pixel: (i) => (i * 13) % 256 });
 }
 
 const settingsOf = (dir: string): TrainSettings => loadCheckpoint(join(dir, 'checkpoint.safetensors')).meta!['settings'] as unknown as TrainSettings;

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { loadCheckpoint } from '../src/index.js';
 import { run } from './helpers/runCli.js';
+import { writeIdxFolder } from '../../../test-utils/idxFiles.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-runs-cli-'));
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -23,18 +23,7 @@ const tiny = ['--subset', '8', '--batch-size', '4', '--backend', 'cpu', '--progr
 
 /** A directory of MNIST IDX files (gzip) with `nTrain` and `nTest` images. */
 function idxDir(nTrain: number, nTest: number): string {
-  const dir = tmp();
-  const idx = (shape: number[], body: Uint8Array): Buffer => {
-    const head = Buffer.alloc(4 + 4 * shape.length);
-    head[2] = 8; head[3] = shape.length;
-    shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-    return gzipSync(Buffer.concat([head, body]));
-  };
-  for (const [stem, n] of [['train', nTrain], ['t10k', nTest]] as const) {
-    writeFileSync(join(dir, `${stem}-images-idx3-ubyte.gz`), idx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => (i * 37) % 256)));
-    writeFileSync(join(dir, `${stem}-labels-idx1-ubyte.gz`), idx([n], Uint8Array.from({ length: n }, (_, i) => i % 10)));
-  }
-  return dir;
+  return writeIdxFolder(tmp(), { train: nTrain, test: nTest, pixel: (i) => (i * 37) % 256 });
 }
 
 describe('tapegrad train: a diverged run', () => {

@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import {
   fashionMnist, loadDataset, locateIdxDataset, idxDatasetFolders, DatasetFilesMissingError, idxDataset, embeddedMnist, getSample,
   evenSubset, loadIdx, TensorDataset, FASHION_MNIST_MEAN, FASHION_MNIST_STD, FASHION_MNIST_CLASSES, MNIST_CLASSES, MNIST_MEAN, MNIST_STD,
 } from '../src/index.js';
 import { tensor } from '@tapegrad/tensor';
+import { writeIdxFolder } from '../../../test-utils/idxFiles.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tapegrad-datasets-'));
 const DEBIAN = '/usr/share/datasets/fashion-mnist';
@@ -16,20 +16,7 @@ const haveDebian = existsSync(join(DEBIAN, 'train-images-idx3-ubyte.gz'));
 /** A folder with the four IDX files (gzip) of `n` 28 x 28 images per split; `skip` leaves files out. */
 function idxFolder(n: number, skip: string[] = [], dir = tmp()): string {
   mkdirSync(dir, { recursive: true });
-  const idx = (shape: number[], body: Uint8Array): Buffer => {
-    const head = Buffer.alloc(4 + 4 * shape.length);
-    head[2] = 8; head[3] = shape.length;
-    shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-    return gzipSync(Buffer.concat([head, body]));
-  };
-  for (const stem of ['train', 't10k']) {
-    const files: [string, Buffer][] = [
-      [`${stem}-images-idx3-ubyte.gz`, idx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => (i * 31) % 256))],
-      [`${stem}-labels-idx1-ubyte.gz`, idx([n], Uint8Array.from({ length: n }, (_, i) => i % 10))],
-    ];
-    for (const [name, bytes] of files) if (!skip.includes(name)) writeFileSync(join(dir, name), bytes);
-  }
-  return dir;
+  return writeIdxFolder(dir, { train: n, test: n, pixel: (i) => (i * 31) % 256, skip });
 }
 
 const GZ = 'train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz';
