@@ -35,7 +35,9 @@ function setup(seed: number): { model: Sequential; opt: SGD; sched: SequentialLR
 }
 
 const quiet = { progress: 'none' as const, log: (): void => {} };
-const strip = (h: EpochResult[]): Omit<EpochResult, 'seconds' | 'imagesPerSecond'>[] => h.map(({ seconds: _s, imagesPerSecond: _i, ...r }) => r);
+/** A history without what varies from run to run: timing and memory. */
+const strip = (h: EpochResult[]): Omit<EpochResult, 'seconds' | 'imagesPerSecond' | 'rssMiB' | 'peakRssMiB'>[] =>
+  h.map(({ seconds: _s, imagesPerSecond: _i, rssMiB: _r, peakRssMiB: _p, ...r }) => r);
 
 describe('fit', () => {
   it('learns a 3-class problem and writes metrics.jsonl, curves.svg and a checkpoint per epoch', () => {
@@ -49,6 +51,13 @@ describe('fit', () => {
     const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochResult);
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
     expect(lines[2]!.valAccuracy).toBe(r.val!.accuracy);
+    // on Node each epoch records the process's resident memory and its peak so far (MiB)
+    const rss = process.memoryUsage.rss() / 2 ** 20;
+    for (const l of lines) {
+      expect(l.rssMiB).toBeGreaterThan(rss / 4);
+      expect(l.rssMiB).toBeLessThan(rss * 4);
+      expect(l.peakRssMiB).toBeGreaterThanOrEqual(l.rssMiB!);
+    }
     const svg = readFileSync(join(dir, 'curves.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)!.length).toBe(4);

@@ -15,6 +15,12 @@ export interface EpochResult {
   /** Wall time of the training part of the epoch. */
   seconds: number;
   imagesPerSecond: number;
+  /**
+   * Resident memory of the process (MiB) after the epoch's training, and its peak so far: recorded
+   * on Node (absent in browsers), so a long run's metrics.jsonl shows whether memory stays flat.
+   */
+  rssMiB?: number;
+  peakRssMiB?: number;
 }
 
 const PANEL_W = 360, PLOT_H = 170;

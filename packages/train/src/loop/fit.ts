@@ -13,6 +13,9 @@ import { checkOptions, type FitOptions, type FitResult } from './fitOptions.js';
 import { monitorOf, updateEarlyStopping, type StopState } from './earlyStopping.js';
 import { RunDirectory } from './runDirectory.js';
 import { RunClock } from './eta.js';
+import { nodeHost } from '../platform/index.js';
+
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20 * 10) / 10;
 
 function summaryLine(r: EpochResult, epochs: number): string {
   const val = r.valLoss === undefined ? '' : `  val_loss ${r.valLoss.toFixed(4)}  val_acc ${(100 * r.valAccuracy!).toFixed(2)}%`;
@@ -113,6 +116,7 @@ export function fit(model: Module, opts: FitOptions): FitResult {
       clock.startEpoch();
       const { loss, accuracy, seconds, seen } = trainEpoch(model, opts, epoch, sink, clock, saved);
       clock.endTraining();
+      const memory = nodeHost()?.memory();
       const lr = optimizer.paramGroups[0]!.lr;
       lastVal = val ? evaluate(model, val, { lossFn }) : undefined;
       if (lastVal && !Number.isFinite(lastVal.loss) && opts.onNonFiniteLoss !== 'continue') {
@@ -120,6 +124,7 @@ export function fit(model: Module, opts: FitOptions): FitResult {
       }
       const result: EpochResult = {
         epoch, loss, accuracy, lr, seconds, imagesPerSecond: seen / seconds,
+        ...(memory ? { rssMiB: mib(memory.rss), peakRssMiB: mib(memory.peakRss) } : {}),
         ...(lastVal ? { valLoss: lastVal.loss, valAccuracy: lastVal.accuracy } : {}),
       };
       if (!perBatch && scheduler) scheduler.step(scheduler instanceof ReduceLROnPlateau ? (lastVal?.loss ?? result.loss) : undefined);

@@ -9,4 +9,6 @@ import cliProgress from 'cli-progress';
 import { atomicWrite } from './atomicWrite.js';
 import type { NodeHost } from './nodeHost.js';
 
-export const host: NodeHost | null = { fs, path, os, zlib, crypto, createRequire, atomicWrite, cliProgress, stdout: process.stdout };
+const memory = (): { rss: number; peakRss: number } => ({ rss: process.memoryUsage.rss(), peakRss: process.resourceUsage().maxRSS * 1024 });
+
+export const host: NodeHost | null = { fs, path, os, zlib, crypto, createRequire, atomicWrite, cliProgress, memory, stdout: process.stdout };

@@ -24,6 +24,8 @@ export interface NodeHost {
   readonly atomicWrite: (path: string, chunks: Iterable<Uint8Array>) => void;
   /** The cli-progress package (the terminal progress bar). */
   readonly cliProgress: typeof CliProgress;
+  /** The process's resident memory now and its peak so far, in bytes. */
+  readonly memory: () => { readonly rss: number; readonly peakRss: number };
   /** process.stdout. */
   readonly stdout: { readonly isTTY?: boolean };
 }
