@@ -1,0 +1,75 @@
+// The synchronous bridge's view of the Backend interface: which arguments of each kernel are
+// outputs (read back after the GPU ran it), and how arguments travel to the GPU worker and are
+// turned into GPU operands there. Shared by the main-thread side (node.ts) and the worker (worker.ts).
+
+/**
+ * Output argument positions of each kernel the bridge can route, in the Backend's argument order
+ * (packages/tensor/src/backend/*Kernels.ts). A position may hold null (an output the caller skips),
+ * a Float32Array, or a StridedArray (copy's `out`), whose whole buffer comes back.
+ */
+export const OUTPUTS: Readonly<Record<string, readonly number[]>> = {
+  unary: [4],
+  reluBackward: [5],
+  binary: [4],
+  where: [4],
+  copy: [2],
+  reduce: [4],
+  argReduce: [5, 6],
+  gemm: [11],
+  indexSelect: [5],
+  indexAdd: [5],
+  softmax: [5],
+  softmaxBackward: [6],
+  conv2d: [4],
+  conv2dBackward: [4, 5, 6],
+  maxPool2d: [2, 3],
+  maxPoolBackward: [5],
+  avgPool2d: [4],
+  avgPool2dBackward: [4],
+  adaptiveAvgPool2d: [6],
+  adaptiveAvgPool2dBackward: [6],
+  globalAvgPool2d: [3],
+  globalAvgPool2dBackward: [3],
+  batchNormStats: [4, 5],
+  batchNormForward: [9],
+  batchNormBackward: [10, 11, 12],
+};
+
+/** One kernel call as posted to the worker: typed arrays travel by structured clone (a copy). */
+export interface CallMessage {
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/** The worker's answer: each output position with its values, or the kernel's error. */
+export type ReplyMessage =
+  | { readonly outputs: readonly (readonly [number, Float32Array])[] }
+  | { readonly error: string };
+
+/** The worker's first message: the device it got and the kernels it has, or why it has none. */
+export type ReadyMessage =
+  | { readonly adapter: string; readonly kernels: readonly string[] }
+  | { readonly error: string };
+
+/** A StridedArray ({ data, strides, offset }) as the kernels take it. */
+export interface HostStrided {
+  readonly data: Float32Array;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export function isStrided(v: unknown): v is HostStrided {
+  return typeof v === 'object' && v !== null && (v as { data?: unknown }).data instanceof Float32Array &&
+    Array.isArray((v as { strides?: unknown }).strides);
+}
+
+/** An EpilogueOutput ({ kind, out }) as conv2dBackward and batchNormBackward take it. */
+export interface HostEpilogueOutput {
+  readonly kind: string;
+  readonly out: Float32Array;
+}
+
+export function isEpilogueOutput(v: unknown): v is HostEpilogueOutput {
+  return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' &&
+    (v as { out?: unknown }).out instanceof Float32Array;
+}
