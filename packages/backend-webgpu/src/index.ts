@@ -11,3 +11,11 @@ export type { GpuStrided } from './layout.js';
 export { WebGpuKernels, createWebGpuKernels } from './kernels.js';
 export { useWebGpuBackend, bridgedKernels } from '#bridge';
 export type { WebGpuBackendHandle, WebGpuBackendOptions } from '#bridge';
+export {
+  NormLossOptimKernels, batchNormStats, batchNormForward, batchNormBackward, crossEntropyForward, crossEntropyBackward,
+  sgdUpdate, adamUpdate, rmspropUpdate,
+} from './normLossOptimKernels.js';
+export type {
+  GpuEpilogueOutput, CrossEntropyOptions as GpuCrossEntropyOptions, LossReduction, SgdParams, AdamParams, RmspropParams,
+} from './normLossOptimKernels.js';
+export { ConvPoolKernels } from './convPoolKernels.js';

@@ -13,24 +13,32 @@ export interface WebGpuBackendOptions {
   readonly adapter?: 'any' | 'hardware' | 'software';
   /** Seconds to wait for the device, and for any one kernel call. @default 300 */
   readonly timeoutS?: number;
+  /**
+   * What a kernel the GPU lacks does: 'none' (default) throws `webgpu backend: no <kernel> kernel
+   * yet`; 'cpu' runs the CPU reference kernel instead (how the PyTorch fixture tests run every op
+   * with whatever kernels the GPU has).
+   */
+  readonly fallback?: 'none' | 'cpu';
 }
 
 /** The installed backend: what runs it, and how to stop it. */
 export interface WebGpuBackendHandle {
   /** The adapter in one line (vendor, architecture, description, how it was reached). */
   readonly adapter: string;
-  /** The kernels that run on the GPU; every other kernel throws, naming itself. */
+  /** The kernels that run on the GPU; every other one throws, naming itself (or runs on the CPU with fallback 'cpu'). */
   readonly kernels: readonly string[];
   /** The Backend object (already installed with setBackend). */
   readonly backend: Backend;
+  /** How many calls each kernel has run on the GPU so far. */
+  calls(): Readonly<Record<string, number>>;
   /** Stops the GPU worker; the backend's kernels throw afterwards. */
   close(): void;
 }
 
 /**
- * Starts a GPU worker, waits for its device and installs a backend whose kernels run there. No
- * kernel falls back to the CPU: one the WebGPU backend lacks throws `webgpu backend: no <kernel>
- * kernel`. Throws one line when no adapter exists.
+ * Starts a GPU worker, waits for its device and installs a backend whose kernels run there. By
+ * default no kernel falls back to the CPU: one the WebGPU backend lacks throws `webgpu backend: no
+ * <kernel> kernel yet`. Throws one line when no adapter exists.
  */
 export function useWebGpuBackend(opts: WebGpuBackendOptions = {}): WebGpuBackendHandle {
   const timeoutMs = (opts.timeoutS ?? 300) * 1000;
@@ -67,7 +75,9 @@ export function useWebGpuBackend(opts: WebGpuBackendOptions = {}): WebGpuBackend
     close();
     throw new Error(`useWebGpuBackend: ${ready.error}`);
   }
+  const counts: Record<string, number> = {};
   const call = (method: string, args: unknown[]): void => {
+    counts[method] = (counts[method] ?? 0) + 1;
     if (closed) throw new Error(`webgpu backend: ${method} after close(); install the backend again`);
     port1.postMessage({ method, args } satisfies CallMessage);
     const reply = answer<ReplyMessage>(method);
@@ -84,11 +94,12 @@ export function useWebGpuBackend(opts: WebGpuBackendOptions = {}): WebGpuBackend
     if (typeof v !== 'function') continue;
     if (key === 'alloc' || key === 'empty') backend[key] = (n: number) => new Float32Array(n);
     else if (onGpu.has(key)) backend[key] = (...args: unknown[]) => call(key, args);
+    else if (opts.fallback === 'cpu') backend[key] = v;
     else backend[key] = () => { throw new Error(`webgpu backend: no ${key} kernel yet (no CPU fallback)`); };
   }
   const installed = backend as unknown as Backend;
   setBackend(installed);
-  return { adapter: ready.adapter, kernels: [...onGpu], backend: installed, close };
+  return { adapter: ready.adapter, kernels: [...onGpu], backend: installed, calls: () => ({ ...counts }), close };
 }
 
 /** Output positions known to the bridge (for tests and docs). */

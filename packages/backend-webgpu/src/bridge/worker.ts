@@ -4,6 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createWebGpuKernels, type WebGpuKernels } from '../kernels.js';
 import { adapterInfo } from '../device.js';
+import { ConvPoolKernels } from '../convPoolKernels.js';
+import { NormLossOptimKernels } from '../normLossOptimKernels.js';
 import {
   OUTPUTS, isEpilogueOutput, isStrided, type CallMessage, type ReadyMessage, type ReplyMessage,
 } from './calls.js';
@@ -27,14 +29,23 @@ function firstLine(e: unknown): string {
 
 type Method = (...args: unknown[]) => void;
 
-/** The kernel `method` of `kernels`, if it has one the bridge knows the outputs of. */
-function kernelOf(kernels: WebGpuKernels, method: string): Method | null {
-  const f = (kernels as unknown as Record<string, unknown>)[method];
-  return typeof f === 'function' && OUTPUTS[method] !== undefined ? (f as Method).bind(kernels) : null;
+/** The kernel sets on one device, searched in order for a Backend method. */
+function kernelSets(kernels: WebGpuKernels): readonly object[] {
+  return [kernels, new ConvPoolKernels(kernels.runner), new NormLossOptimKernels(kernels.runner)];
 }
 
-async function run(kernels: WebGpuKernels, m: CallMessage): Promise<ReplyMessage> {
-  const kernel = kernelOf(kernels, m.method);
+/** The kernel `method` of the first set that has it, if the bridge knows its outputs. */
+function kernelOf(sets: readonly object[], method: string): Method | null {
+  if (OUTPUTS[method] === undefined) return null;
+  for (const set of sets) {
+    const f = (set as Record<string, unknown>)[method];
+    if (typeof f === 'function') return (f as Method).bind(set);
+  }
+  return null;
+}
+
+async function run(kernels: WebGpuKernels, sets: readonly object[], m: CallMessage): Promise<ReplyMessage> {
+  const kernel = kernelOf(sets, m.method);
   if (kernel === null) return { error: `webgpu backend: no ${m.method} kernel` };
   const runner = kernels.runner;
   // one GPU buffer per distinct host array (the clone keeps identity within a message)
@@ -74,11 +85,12 @@ async function main(): Promise<void> {
     wake();
     return;
   }
-  const names = Object.keys(OUTPUTS).filter((k) => kernelOf(kernels, k) !== null);
+  const sets = kernelSets(kernels);
+  const names = Object.keys(OUTPUTS).filter((k) => kernelOf(sets, k) !== null);
   port.postMessage({ adapter: adapterInfo(kernels.runner.gpu), kernels: names } satisfies ReadyMessage);
   wake();
   port.on('message', (m: CallMessage) => {
-    run(kernels, m).then(
+    run(kernels, sets, m).then(
       (reply) => { port.postMessage(reply); wake(); },
       (e: unknown) => { port.postMessage({ error: `${m.method}: ${firstLine(e)}` } satisfies ReplyMessage); wake(); },
     );
