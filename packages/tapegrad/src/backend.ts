@@ -2,9 +2,10 @@
 // TAPEGRAD_BACKEND says otherwise. In Node that happens during the import; in a browser it is
 // asynchronous (the pool's Web Workers start only once the importing thread yields), and `ready()`
 // resolves when it is done.
-import { getBackend, resetBackend } from '@tapegrad/tensor';
+import { cpuBackend, getBackend, resetBackend, setBackend, type Backend } from '@tapegrad/tensor';
 import { useWasmBackend, type WasmBackend, type WasmBackendOptions } from '@tapegrad/backend-wasm';
 import { useWasmBackendAsync } from '@tapegrad/backend-wasm';
+import { loadWebGpu, useWebGpu } from './webgpu.js';
 
 /** What the WebAssembly backend needs of the platform. */
 export interface PlatformFeatures {
@@ -32,7 +33,7 @@ export interface InstallOptions {
 
 /** What `installBackend` chose. */
 export interface InstalledBackend {
-  name: 'cpu' | 'wasm';
+  name: 'cpu' | 'wasm' | 'webgpu';
   threads: number;
   /** Why a faster backend was not used (also passed to `warn`), or null. */
   fallback: string | null;
@@ -107,9 +108,10 @@ function parseThreads(env: Readonly<Record<string, string | undefined>>): number
   return n;
 }
 
-/** What `choose` decided: done (the CPU backend, installed), or the wasm backend to load. */
+/** What `choose` decided: done (the CPU backend, installed), the wasm backend or the WebGPU one to load. */
 type Plan =
   | { kind: 'done'; result: InstalledBackend }
+  | { kind: 'webgpu' }
   | { kind: 'wasm'; options: WasmBackendOptions; fallback: string | null; required: boolean; warn: (m: string) => void };
 
 /**
@@ -121,8 +123,8 @@ function choose(opts: InstallOptions): Plan {
   const features = opts.features ?? detectFeatures();
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   const choice = env['TAPEGRAD_BACKEND'] ?? '';
-  if (choice !== '' && choice !== 'cpu' && choice !== 'wasm') {
-    throw new Error(`tapegrad: TAPEGRAD_BACKEND ${JSON.stringify(choice)} is not a backend; expected cpu or wasm`);
+  if (choice !== '' && choice !== 'cpu' && choice !== 'wasm' && choice !== 'webgpu') {
+    throw new Error(`tapegrad: TAPEGRAD_BACKEND ${JSON.stringify(choice)} is not a backend; expected cpu, wasm or webgpu`);
   }
   const threads = parseThreads(env);
   // The wasm backend's own settings: a bad value is an error, not a reason to fall back.
@@ -136,6 +138,7 @@ function choose(opts: InstallOptions): Plan {
     resetBackend();
     return { kind: 'done', result: { name: 'cpu', threads: 1, fallback: null } };
   }
+  if (choice === 'webgpu') return { kind: 'webgpu' };
   const missing = [!features.simd && 'WebAssembly SIMD', !features.sharedMemory && 'shared WebAssembly memory']
     .filter((m): m is string => m !== false);
   if (missing.length > 0) {
@@ -170,7 +173,7 @@ function outcome(p: Extract<Plan, { kind: 'wasm' }>, load: () => WasmBackend): I
 
 /**
  * Installs a backend and says which. TAPEGRAD_BACKEND=cpu or wasm chooses one (wasm where it cannot
- * load is an error); unset, the fastest that loads: wasm on as many threads as cores (or
+ * load is an error; webgpu needs `await loadWebGpu()` first, or use installBackendAsync); unset, the fastest that loads: wasm on as many threads as cores (or
  * TAPEGRAD_THREADS), on one thread where there are no worker threads, the CPU backend where
  * WebAssembly SIMD or shared memory is missing or the kernels fail to load. A fallback is reported
  * through `warn`. In a browser the pool's threads start only after this thread yields (kernels
@@ -178,13 +181,22 @@ function outcome(p: Extract<Plan, { kind: 'wasm' }>, load: () => WasmBackend): I
  */
 export function installBackend(opts: InstallOptions = {}): InstalledBackend {
   const p = choose(opts);
+  if (p.kind === 'webgpu') return webGpuInstalled(useWebGpu('installBackend'));
   return p.kind === 'done' ? p.result : outcome(p, () => useWasmBackend(p.options));
+}
+
+function webGpuInstalled(h: { backend: Backend }): InstalledBackend {
+  return { name: 'webgpu', threads: h.backend.threads ?? 1, fallback: null };
 }
 
 /** `installBackend`, resolved once the backend runs at full width (its worker threads have started). */
 export async function installBackendAsync(opts: InstallOptions = {}): Promise<InstalledBackend> {
   const p = choose(opts);
   if (p.kind === 'done') return p.result;
+  if (p.kind === 'webgpu') {
+    await loadWebGpu();
+    return webGpuInstalled(useWebGpu('installBackendAsync'));
+  }
   let be: WasmBackend;
   try {
     be = await useWasmBackendAsync(p.options);
@@ -212,6 +224,16 @@ let installing: Promise<void> | null = null;
  */
 export function installDefaultBackend(): void {
   if (installing !== null) return;
+  if (processEnv()['TAPEGRAD_BACKEND'] === 'webgpu') {
+    // an ES module found at run time loads asynchronously: until it is in, kernels say so
+    setBackend(refusing('TAPEGRAD_BACKEND=webgpu is still loading; await ready() before the first tensor operation'));
+    installing = installBackendAsync().then(() => undefined, (e: unknown) => {
+      setBackend(refusing((e as Error).message));
+      throw e;
+    });
+    installing.catch(() => undefined);
+    return;
+  }
   if (!onNode()) {
     installing = Promise.resolve().then(() => installBackendAsync()).then(() => undefined);
     installing.catch(() => undefined);
@@ -235,6 +257,16 @@ export function installDefaultBackend(): void {
 export function ready(): Promise<void> {
   installDefaultBackend();
   return installing!.then(() => undefined);
+}
+
+/** A backend whose kernels all throw `message` (buffers are still allocated on the heap). */
+function refusing(message: string): Backend {
+  const be: Record<string, unknown> = { name: 'none' };
+  for (const [key, v] of Object.entries(cpuBackend)) {
+    if (typeof v !== 'function') continue;
+    be[key] = key === 'alloc' || key === 'empty' ? v : () => { throw new Error(message); };
+  }
+  return be as unknown as Backend;
 }
 
 /** The active backend's name and thread count. */

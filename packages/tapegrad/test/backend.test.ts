@@ -74,9 +74,14 @@ describe('the default backend', () => {
       .toThrow('tapegrad: TAPEGRAD_BACKEND=wasm, but WebAssembly SIMD is not available here; expected a runtime with both (Node >= 20, or a cross-origin-isolated page)');
   });
 
+  it('TAPEGRAD_BACKEND=webgpu installs synchronously only once its package is loaded (the test/webgpu area loads it)', () => {
+    expect(() => installBackend({ env: { TAPEGRAD_BACKEND: 'webgpu' }, features: all }))
+      .toThrow('installBackend: the WebGPU backend is not loaded; expected await loadWebGpu() first (it finds @tapegrad/backend-webgpu)');
+  });
+
   it('refuses an unknown TAPEGRAD_BACKEND and bad TAPEGRAD_THREADS / TAPEGRAD_WASM_* values', () => {
     expect(() => installBackend({ env: { TAPEGRAD_BACKEND: 'gpu' }, features: all }))
-      .toThrow('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu or wasm');
+      .toThrow('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu, wasm or webgpu');
     expect(() => installBackend({ env: { TAPEGRAD_THREADS: 'two' }, features: all }))
       .toThrow('tapegrad: TAPEGRAD_THREADS "two" is not a positive integer; expected e.g. 1 or 2');
     expect(() => installBackend({ env: { TAPEGRAD_WASM_RELAXED: 'yes' }, features: all }))
@@ -105,6 +110,6 @@ describe('importing tapegrad', () => {
 
   it('fails to import with a clear message for TAPEGRAD_BACKEND=gpu', async () => {
     process.env['TAPEGRAD_BACKEND'] = 'gpu';
-    await expect(import('../src/index.js')).rejects.toThrow('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu or wasm');
+    await expect(import('../src/index.js')).rejects.toThrow('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu, wasm or webgpu');
   });
 });

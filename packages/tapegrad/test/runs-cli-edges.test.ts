@@ -86,7 +86,7 @@ describe('tapegrad: empty data sets, an impossible --out', () => {
 describe('the tapegrad bin prints one line, never a stack trace', () => {
   it('TAPEGRAD_BACKEND=gpu tapegrad info: one line naming the variable, exit 1', () => {
     const r = bin(['info'], { TAPEGRAD_BACKEND: 'gpu' });
-    expect(r.stderr).toBe('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu or wasm\n');
+    expect(r.stderr).toBe('tapegrad: TAPEGRAD_BACKEND "gpu" is not a backend; expected cpu, wasm or webgpu\n');
     expect(r.stdout).toBe('');
     expect(r.code).toBe(1);
   });

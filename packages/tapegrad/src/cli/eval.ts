@@ -12,7 +12,7 @@ export const EVAL_SPEC: Spec = {
   data: { type: 'string', value: 'DIR', help: DATA_HELP, default: "the checkpoint's" },
   subset: { type: 'string', value: 'N', help: 'evaluate only N test images (spread over the set)', default: "the checkpoint's, else all" },
   'batch-size': { type: 'string', value: 'N', help: 'evaluation batch size', default: '256' },
-  backend: { type: 'string', value: 'cpu|wasm', help: 'kernels', default: 'wasm where it loads, else cpu; TAPEGRAD_BACKEND overrides' },
+  backend: { type: 'string', value: 'cpu|wasm|webgpu', help: 'kernels', default: 'wasm where it loads, else cpu; TAPEGRAD_BACKEND overrides' },
   threads: { type: 'string', value: 'N', help: 'threads of the wasm backend', default: 'the number of cores, or TAPEGRAD_THREADS' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -36,7 +36,7 @@ export function runEval(argv: readonly string[], io: CliIO): number {
   const savedSubset = typeof saved?.subset === 'number' ? saved.subset : undefined;
   const subset = v['subset'] === undefined ? savedSubset : positiveInt('eval', 'subset', v['subset'], 1);
   const batchSize = positiveInt('eval', 'batch-size', v['batch-size'], 256);
-  const backendName = v['backend'] === undefined ? undefined : oneOf('eval', 'backend', v['backend'], ['cpu', 'wasm'] as const, 'wasm') as BackendName;
+  const backendName = v['backend'] === undefined ? undefined : oneOf('eval', 'backend', v['backend'], ['cpu', 'wasm', 'webgpu'] as const, 'wasm') as BackendName;
   selectBackend(backendName, v['threads'] === undefined ? undefined : positiveInt('eval', 'threads', v['threads'], 1));
   const model = createModel(name);
   restoreCheckpoint(ckpt, { model }, path);

@@ -126,7 +126,7 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
   if (resume && force) throw new UsageError('tapegrad train: --resume and --force exclude each other (--resume continues the run in --out, --force replaces it); pass one');
   const pre = settingsFrom(v, null);
   const out = resolve(typeof v['out'] === 'string' ? v['out'] : join('runs', pre.model));
-  const backendName = v['backend'] === undefined ? undefined : oneOf('train', 'backend', v['backend'], ['cpu', 'wasm'] as const, 'wasm') as BackendName;
+  const backendName = v['backend'] === undefined ? undefined : oneOf('train', 'backend', v['backend'], ['cpu', 'wasm', 'webgpu'] as const, 'wasm') as BackendName;
   const threads = v['threads'] === undefined ? undefined : positiveInt('train', 'threads', v['threads'], 1);
   const stopAfter = v['stop-after'] === undefined ? undefined : positiveInt('train', 'stop-after', v['stop-after'], 1);
   const progress = oneOf('train', 'progress', v['progress'], ['auto', 'bar', 'lines', 'none'] as const, 'auto');

@@ -38,7 +38,7 @@ export const TRAIN_SPEC: Spec = {
   dataset: { type: 'string', value: 'NAME', help: DATASET_HELP, default: 'embedded' },
   data: { type: 'string', value: 'DIR', help: DATA_HELP },
   subset: { type: 'string', value: 'N', help: 'use only N training and N test images (spread over the set), for quick checks' },
-  backend: { type: 'string', value: 'cpu|wasm', help: 'kernels: WebAssembly SIMD on worker threads, or the plain JavaScript reference', default: 'wasm where it loads, else cpu; TAPEGRAD_BACKEND overrides' },
+  backend: { type: 'string', value: 'cpu|wasm|webgpu', help: 'kernels: WebAssembly SIMD on worker threads, the plain JavaScript reference, or the GPU (needs @tapegrad/backend-webgpu installed)', default: 'wasm where it loads, else cpu; TAPEGRAD_BACKEND overrides' },
   threads: { type: 'string', value: 'N', help: 'threads of the wasm backend', default: 'the number of cores, or TAPEGRAD_THREADS' },
   progress: { type: 'string', value: 'MODE', help: 'auto (a live bar on a terminal, else one line per epoch) | bar | lines | none', default: 'auto' },
   help: { type: 'boolean', help: 'show this help' },
