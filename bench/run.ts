@@ -13,13 +13,33 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { parseArgs, type BenchArgs } from './args.js';
 import { runPart } from './part.js';
+import { isLightPart } from './lightPart.js';
 import { printSummary } from './summary.js';
 import { defaultSummary, runDefault } from './default.js';
 import type { BenchRecord } from './measure.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * How a part's process starts: the light parts (models, micro, kernels, gemm) as plain Node on
+ * lightPart.ts bundled by esbuild into bench/.light-part.mjs, so their peak RSS is the program's own
+ * (tsx's loader adds ~40 MiB); the others (peers, browser) under tsx, as this process runs.
+ */
+let lightProgram: string | null = null;
+function partProgram(part: string): string[] {
+  if (!isLightPart(part)) return [...process.execArgv, fileURLToPath(import.meta.url)];
+  if (lightProgram === null) {
+    lightProgram = `${here}.light-part.mjs`;
+    buildSync({
+      entryPoints: [`${here}lightPart.ts`], bundle: true, platform: 'node', format: 'esm',
+      packages: 'external', outfile: lightProgram, logLevel: 'error',
+    });
+  }
+  return [lightProgram];
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -46,7 +66,7 @@ async function main(): Promise<void> {
     const threadList = backend === 'cpu' ? [1] : args.threads;
     for (const threads of threadList) {
       for (const part of partsOf(args)) {
-        const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--part', part, '--budget', String(args.budget)];
+        const childArgs = [...partProgram(part), '--part', part, '--budget', String(args.budget)];
         if (args.quick) childArgs.push('--quick');
         const env = { ...process.env, TAPEGRAD_BACKEND: backend, TAPEGRAD_THREADS: String(threads) };
         process.stderr.write(`bench: ${backend} ${threads} thread(s): ${part}\n`);
