@@ -8,6 +8,7 @@
 #   libgl1-mesa-dri       llvmpipe (swrast_dri.so)
 #   libgles2              the GLES entry points
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 
 packages=(libegl1 libegl-dev libegl-mesa0 libgl1-mesa-dri libgles2)
 log() { printf 'webgpu.sh: %s\n' "$*" >&2; }
@@ -21,16 +22,4 @@ if [[ ${#missing[@]} -eq 0 ]]; then
   log "Mesa EGL / GLES / llvmpipe present"
   exit 0
 fi
-if [[ "$(id -u)" == 0 ]]; then
-  as_root=()
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-  as_root=(sudo -n)
-else
-  log "error: missing ${missing[*]}, and neither root nor passwordless sudo to install them; run: apt-get install -y ${missing[*]}"
-  exit 1
-fi
-command -v apt-get >/dev/null || { log "error: missing ${missing[*]} and no apt-get"; exit 1; }
-log "installing ${missing[*]} with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+apt_install webgpu.sh "${missing[@]}"

@@ -1,5 +1,6 @@
 // Strided operands: coalescing dims on the host, and the WGSL that turns a flat row-major output
 // index into each operand's element address.
+import type { Epilogue } from '@tapegrad/tensor';
 import { pi } from './wgsl.js';
 
 /** A strided view of a GPU buffer (the GPU counterpart of the CPU backend's StridedArray). */
@@ -9,6 +10,12 @@ export interface GpuStrided {
   readonly strides: readonly number[];
   /** Element offset of index (0, ..., 0). */
   readonly offset: number;
+}
+
+/** EpilogueOutput on the GPU: the epilogue a forward kernel ran with and that kernel's output buffer. */
+export interface GpuEpilogueOutput {
+  readonly kind: Exclude<Epilogue, 'none'>;
+  readonly out: GPUBuffer;
 }
 
 export function numel(shape: readonly number[]): number {

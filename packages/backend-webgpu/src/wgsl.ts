@@ -43,3 +43,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let p = group * ${wg} + i32(lid);
 `;
 }
+
+/**
+ * Entry point header of a kernel with one workgroup per row of a contiguous (outer, dim, inner)
+ * tensor viewed along its middle axis (softmax, argReduce, the loss): ints 0, 1, 2 are outer, dim
+ * and inner, and it defines `row`, `<dimName>`, `inner` and `base`, the flat index of the row's
+ * first element (its elements are base + k * inner).
+ */
+export function rowMain(dimName = 'dim', wg = WG): string {
+  return `@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = i32(wid.y * nwg.x + wid.x);
+  let ${dimName} = ${pi(1)}; let inner = ${pi(2)};
+  if (row >= ${pi(0)} * inner) { return; }
+  let base = (row / inner) * ${dimName} * inner + row % inner;
+`;
+}

@@ -6,7 +6,7 @@
 // lower index between two NaNs), else the larger (max) or smaller (min) value, ties to the lower
 // index; so the result is the CPU backend's (first extreme, first NaN) whatever the tree shape.
 import type { KernelRunner, KernelSpec } from '../runner.js';
-import { SPECIALS, WG, paramsDecl, pi, storage } from '../wgsl.js';
+import { SPECIALS, WG, paramsDecl, storage, rowMain } from '../wgsl.js';
 
 const NONE = 0x7fffffff;
 
@@ -26,13 +26,7 @@ fn beats(va: f32, ka: i32, vb: f32, kb: i32) -> bool {
   if (vb == va) { return kb < ka; }
   return false;
 }
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = i32(wid.y * nwg.x + wid.x);
-  let dim = ${pi(1)}; let inner = ${pi(2)};
-  if (row >= ${pi(0)} * inner) { return; }
-  let base = (row / inner) * dim * inner + row % inner;
-  var bv = 0.0; var bk = ${NONE};
+${rowMain()}  var bv = 0.0; var bk = ${NONE};
   for (var k = i32(lid); k < dim; k += ${WG}) {
     let v = x[base + k * inner];
     if (beats(bv, bk, v, k)) { bv = v; bk = k; }

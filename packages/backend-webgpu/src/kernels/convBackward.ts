@@ -17,8 +17,9 @@
 // CPU backend: on the implicit-GEMM path a NaN or infinite weight reaches gradInput positions its
 // taps skip (0 · NaN in the zero terms), where the CPU's col2im (and the direct kernel) only add
 // the taps that land.
-import type { Conv2dGeometry, Epilogue } from '@tapegrad/tensor';
+import type { Conv2dGeometry } from '@tapegrad/tensor';
 import type { KernelRunner, KernelSpec } from '../runner.js';
+import type { GpuEpilogueOutput } from '../layout.js';
 import { WG, paramsDecl, pi, storage } from '../wgsl.js';
 import { reluBackward } from './unary.js';
 import { CONV_INTS, checkConvGeometry, convInts, convLets } from './convGeometry.js';
@@ -28,11 +29,7 @@ import { DIRECT_MAX_CHANNELS, conv2dGradInputDirect, conv2dGradWeightReduce } fr
 /** Below this many implicit-GEMM workgroups, gradWeight runs as one workgroup per weight element. */
 const FEW_TILES = 8;
 
-/** The epilogue conv2d ran with and its output (N, O, Ho, Wo), as conv2dBackward takes them. */
-export interface GpuEpilogueOutput {
-  readonly kind: Exclude<Epilogue, 'none'>;
-  readonly out: GPUBuffer;
-}
+export type { GpuEpilogueOutput } from '../layout.js';
 
 const gradInputGemm: ImplicitGemm = {
   key: 'conv2dGradInput',

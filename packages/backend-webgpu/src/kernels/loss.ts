@@ -15,7 +15,7 @@
 // element for the backward. Not covered here: probability targets (that branch is core kernels
 // only), the mean / sum over rows (core reduce), the target range checks (made on the host).
 import type { KernelRunner, KernelSpec } from '../runner.js';
-import { WG, main1d, paramsDecl, pf, pi, storage } from '../wgsl.js';
+import { WG, main1d, paramsDecl, pf, pi, storage, rowMain } from '../wgsl.js';
 
 /** How the per-row losses are reduced (F.crossEntropy's `reduction`). */
 export type LossReduction = 'none' | 'sum' | 'mean';
@@ -43,13 +43,7 @@ function forwardSpec(hasWeight: boolean, smooth: boolean): KernelSpec {
     // floats: ignoreIndex, 1 - s, s / C; ints: outer, C, inner
     wgsl: () => `${paramsDecl(3, 3)}${decl}${PICK}
 var<workgroup> part: array<vec4<f32>, ${WG}>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = i32(wid.y * nwg.x + wid.x);
-  let C = ${pi(1)}; let inner = ${pi(2)};
-  if (row >= ${pi(0)} * inner) { return; }
-  let base = (row / inner) * C * inner + row % inner;
-  let t = tgt[row];
+${rowMain('C')}  let t = tgt[row];
   var keep = 0.0;
   if (t != ${pf(0)}) { keep = 1.0; }
   var acc = vec4<f32>(0.0, 0.0, 0.0, 0.0); // sum logp pick, sum pick, sum logp keep w

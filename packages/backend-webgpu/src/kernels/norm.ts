@@ -16,14 +16,11 @@
 //   k (g - mean(g) - (x - mean) proj) with batch statistics, k g without. Null outputs are skipped.
 import type { Epilogue } from '@tapegrad/tensor';
 import type { KernelRunner, KernelSpec } from '../runner.js';
+import type { GpuEpilogueOutput } from '../layout.js';
 import { SPECIALS, WG, main1d, paramsDecl, pf, pi, storage } from '../wgsl.js';
 import { MATH } from './unary.js';
 
-/** EpilogueOutput on the GPU: the kind and the forward kernel's output buffer (N, C, S). */
-export interface GpuEpilogueOutput {
-  readonly kind: Exclude<Epilogue, 'none'>;
-  readonly out: GPUBuffer;
-}
+export type { GpuEpilogueOutput } from '../layout.js';
 
 /** WGSL: the address of element r in [0, N * S) of channel c (needs `C` and `S` in scope). */
 const ADDR = 'fn addr(r: i32, c: i32, C: i32, S: i32) -> i32 { return ((r / S) * C + c) * S + r % S; }\n';

@@ -5,7 +5,7 @@
 // memory for the max and the sum, then one pass writing the row. Special values as the CPU
 // backend: a NaN in a row makes the row NaN, an all -inf row gives NaN, +inf gives NaN.
 import type { KernelRunner, KernelSpec } from '../runner.js';
-import { SPECIALS, WG, paramsDecl, pi, storage } from '../wgsl.js';
+import { SPECIALS, WG, paramsDecl, storage, rowMain } from '../wgsl.js';
 import { MATH } from './unary.js';
 
 /** WGSL: tree-fold part[] into part[0] with `fold`, then read it into `name` (all invocations). */
@@ -22,13 +22,7 @@ function tree(name: string, fold: string): string {
 
 const HEAD = `var<workgroup> part: array<f32, ${WG}>;
 fn max_nan(a: f32, b: f32) -> f32 { if (is_nan(a)) { return a; } if (is_nan(b) || b > a) { return b; } return a; }
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = i32(wid.y * nwg.x + wid.x);
-  let dim = ${pi(1)}; let inner = ${pi(2)};
-  if (row >= ${pi(0)} * inner) { return; }
-  let base = (row / inner) * dim * inner + row % inner;
-`;
+${rowMain()}`;
 
 function softmaxSpec(log: boolean): KernelSpec {
   return {
