@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 
 export interface BenchArgs {
-  readonly backends: readonly ('cpu' | 'wasm')[];
+  readonly backends: readonly ('cpu' | 'wasm' | 'webgpu')[];
   readonly threads: readonly number[];
   readonly only: readonly string[];
   readonly models: readonly string[];
@@ -13,6 +13,8 @@ export interface BenchArgs {
   readonly torchScript: string | null;
   /** `--only browser`: the training images of its run (--subset N), else 2,048 (512 with --quick). */
   readonly subset: number;
+  /** `--train-batch`: the training batch sizes of the model parts (default 64). */
+  readonly trainBatches: readonly number[];
   /** A results file whose tables to print instead of measuring. */
   readonly summary: string | null;
   /** Internal: the part a child process runs. */
@@ -34,17 +36,20 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   const list = (name: string, dflt: string): string[] => (get(name) ?? dflt).split(',').filter((s) => s !== '');
   const quick = argv.includes('--quick');
   const backends = list('backend', 'cpu,wasm');
-  for (const b of backends) if (b !== 'cpu' && b !== 'wasm') throw new Error(`bench: --backend ${b} is not a backend; expected cpu or wasm`);
+  for (const b of backends) if (b !== 'cpu' && b !== 'wasm' && b !== 'webgpu') throw new Error(`bench: --backend ${b} is not a backend; expected cpu, wasm or webgpu`);
   const threads = list('threads', String(availableParallelism())).map(Number);
   for (const t of threads) if (!Number.isInteger(t) || t < 1) throw new Error(`bench: --threads ${t} is not a positive integer`);
   const only = list('only', DEFAULT_PARTS.join(','));
   for (const o of only) if (!PARTS.includes(o)) throw new Error(`bench: --only ${o} is not a part; expected some of ${PARTS.join(', ')}`);
   const budget = Number(get('budget') ?? process.env['BENCH_BUDGET_S'] ?? (quick ? 2 : 10));
   if (!(budget > 0)) throw new Error(`bench: --budget ${budget} is not a positive number of seconds`);
+  const trainBatches = list('train-batch', '64').map(Number);
+  for (const b of trainBatches) if (!Number.isInteger(b) || b < 1) throw new Error(`bench: --train-batch ${b} is not a positive integer`);
   const subset = Number(get('subset') ?? (quick ? 512 : 2048));
   if (!Number.isInteger(subset) || subset < 1) throw new Error(`bench: --subset ${subset} is not a positive integer`);
   return {
-    backends: backends as ('cpu' | 'wasm')[],
+    backends: backends as ('cpu' | 'wasm' | 'webgpu')[],
+    trainBatches,
     threads,
     only,
     models: list('models', 'nin,nin-fc,squeezenet'),

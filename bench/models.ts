@@ -28,7 +28,11 @@ export function input(batch: number, g: Generator): Tensor {
   return tensor(v, [batch, 1, 28, 28]);
 }
 
-export function runModel(name: string, common: BenchRecord, budgetS: number): void {
+/**
+ * Training (at each of `trainBatches`; a batch other than 64 is the pass `train@<batch>`) and
+ * inference figures of one model.
+ */
+export function runModel(name: string, common: BenchRecord, budgetS: number, trainBatches: readonly number[] = [TRAIN_BATCH]): void {
   const createModel = findCreateModel();
   if (createModel === null) {
     emit({ model: name, pass: 'train', error: 'createModel is not exported by @tapegrad/train yet', ...common });
@@ -37,32 +41,36 @@ export function runModel(name: string, common: BenchRecord, budgetS: number): vo
   const g = new Generator(1234);
   const model = createModel(name, { generator: g });
   const params = model.parameters().reduce((s, p) => s + p.data.size, 0);
-  const xTrain = input(TRAIN_BATCH, g);
-  const yTrain = tensor(Float32Array.from({ length: TRAIN_BATCH }, () => g.randint(10)), [TRAIN_BATCH]);
   const xInfer = input(INFER_BATCH, g);
-  const figure = (pass: 'train' | 'infer', batch: number, step: () => void, extra: () => BenchRecord): void => {
-    const t = measure(step, pass === 'train' ? PLANS.train : PLANS.infer, budgetS);
+  const figure = (pass: string, batch: number, step: () => void, extra: () => BenchRecord): void => {
+    const kind = pass.startsWith('train') ? 'train' : 'infer';
+    const t = measure(step, kind === 'train' ? PLANS.train : PLANS.infer, budgetS);
     const med = median(t.times);
-    const mflop = MFLOP[name]?.[pass];
+    const mflop = MFLOP[name]?.[kind];
     emit({
       model: name, pass, batch, img_per_s: round(batch / med, 1), ms_per_step: round(med * 1e3, 2),
       ...(mflop !== undefined ? { effective_gflops: round((batch * mflop) / med / 1e3, 2) } : {}),
       ...stats(t), params, ...extra(), ...common, peak_rss_mib: peakRssMiB(),
     });
   };
-  try {
-    model.train();
-    const opt = new train.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    let loss = NaN;
-    figure('train', TRAIN_BATCH, () => {
-      opt.zeroGrad();
-      const l = F.crossEntropy(model.forward(new Variable(xTrain)), yTrain);
-      l.backward();
-      opt.step();
-      loss = l.item();
-    }, () => ({ optimizer: 'SGD lr 0.05 momentum 0.9', last_loss: round(loss, 4) }));
-  } catch (e) {
-    emit({ model: name, pass: 'train', error: `training step failed: ${String(e)}`.slice(0, 300), ...common });
+  for (const batch of trainBatches) {
+    const pass = batch === TRAIN_BATCH ? 'train' : `train@${batch}`;
+    try {
+      const xTrain = input(batch, g);
+      const yTrain = tensor(Float32Array.from({ length: batch }, () => g.randint(10)), [batch]);
+      model.train();
+      const opt = new train.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+      let loss = NaN;
+      figure(pass, batch, () => {
+        opt.zeroGrad();
+        const l = F.crossEntropy(model.forward(new Variable(xTrain)), yTrain);
+        l.backward();
+        opt.step();
+        loss = l.item();
+      }, () => ({ optimizer: 'SGD lr 0.05 momentum 0.9', last_loss: round(loss, 4) }));
+    } catch (e) {
+      emit({ model: name, pass, error: `training step failed: ${String(e)}`.slice(0, 300), ...common });
+    }
   }
   try {
     model.eval();

@@ -2,8 +2,8 @@
 // thread count, each part in a fresh process (so peak RSS is that part's own). One JSON line per
 // figure goes to bench/results/<time>.jsonl; a summary table is printed at the end.
 //
-//   pnpm bench [--backend cpu,wasm] [--threads 1,2] [--only gemm,kernels,micro,models,default,peers,browser]
-//              [--models nin,nin-fc,squeezenet] [--budget S] [--quick] [--torch] [--torch-script PATH]
+//   pnpm bench [--backend cpu,wasm,webgpu] [--threads 1,2] [--only gemm,kernels,micro,models,default,peers,browser]
+//              [--models nin,nin-fc,squeezenet] [--train-batch 64,1024] [--budget S] [--quick] [--torch] [--torch-script PATH]
 //              [--subset N]   (--only browser: its training images, default 2,048)
 //   pnpm bench --summary bench/results/<file>.jsonl     (prints the tables of an earlier run)
 //
@@ -63,14 +63,19 @@ async function main(): Promise<void> {
   };
   process.stderr.write(`bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; results -> ${file}\n`);
   for (const backend of args.backends) {
-    const threadList = backend === 'cpu' ? [1] : args.threads;
+    const threadList = backend === 'wasm' ? args.threads : [1];
     for (const threads of threadList) {
       for (const part of partsOf(args)) {
-        const childArgs = [...partProgram(part), '--part', part, '--budget', String(args.budget)];
+        if (backend === 'webgpu' && !isLightPart(part)) {
+          process.stderr.write(`bench: webgpu: ${part} is measured on cpu and wasm only\n`);
+          continue;
+        }
+        const childArgs = [...partProgram(part), '--part', part, '--budget', String(args.budget), '--train-batch', args.trainBatches.join(',')];
         if (args.quick) childArgs.push('--quick');
         const env = { ...process.env, TAPEGRAD_BACKEND: backend, TAPEGRAD_THREADS: String(threads) };
         process.stderr.write(`bench: ${backend} ${threads} thread(s): ${part}\n`);
-        await runChild(process.execPath, childArgs, env, keep);
+        // webgpu: from test/webgpu, whose project has @tapegrad/backend-webgpu
+        await runChild(process.execPath, childArgs, env, keep, backend === 'webgpu' ? `${here}../test/webgpu` : undefined);
       }
     }
   }
@@ -144,9 +149,9 @@ async function runTorch(args: BenchArgs, keep: (r: BenchRecord) => void): Promis
 }
 
 /** Runs a child, keeps every JSON line of its stdout (echoed to stderr as it comes). */
-function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv, keep: (r: BenchRecord) => void): Promise<void> {
+function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv, keep: (r: BenchRecord) => void, cwd?: string): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
