@@ -9,7 +9,7 @@ export { WG, paramsDecl, pf, pi, storage, SPECIALS, main1d } from './wgsl.js';
 export { coalesce, numel, stridedAddressing, stridedInts } from './layout.js';
 export type { GpuStrided } from './layout.js';
 export { WebGpuKernels, createWebGpuKernels } from './kernels.js';
-export { useWebGpuBackend, bridgedKernels } from '#bridge';
+export { useWebGpuBackend, useWebGpuBackendAsync, bridgedKernels } from '#bridge';
 export type { WebGpuBackendHandle, WebGpuBackendOptions } from '#bridge';
 export {
   NormLossOptimKernels, batchNormStats, batchNormForward, batchNormBackward, crossEntropyForward, crossEntropyBackward,

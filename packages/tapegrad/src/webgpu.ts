@@ -32,7 +32,7 @@ export function setWebGpuLoader(load: () => Promise<WebGpuModule>): void {
 /** Loads @tapegrad/backend-webgpu once (a one-line error when it is not installed or not on Node). */
 export async function loadWebGpu(): Promise<void> {
   if (loaded !== null) return;
-  if (loader === null) fail('loadWebGpu', 'the WebGPU backend runs on Node only so far (its synchronous bridge needs worker_threads); in a browser use @tapegrad/backend-webgpu\'s kernels directly');
+  if (loader === null) fail('loadWebGpu', 'in a browser import @tapegrad/backend-webgpu and await its useWebGpuBackendAsync() in a Web Worker of a cross-origin-isolated page (a bundler finds the package; tapegrad cannot look for it there)');
   loaded = await loader();
 }
 

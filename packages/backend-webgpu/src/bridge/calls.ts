@@ -35,22 +35,6 @@ export const OUTPUTS: Readonly<Record<string, readonly number[]>> = {
   batchNormBackward: [10, 11, 12],
 };
 
-/** One kernel call as posted to the worker: typed arrays travel by structured clone (a copy). */
-export interface CallMessage {
-  readonly method: string;
-  readonly args: readonly unknown[];
-}
-
-/** The worker's answer: each output position with its values, or the kernel's error. */
-export type ReplyMessage =
-  | { readonly outputs: readonly (readonly [number, Float32Array])[] }
-  | { readonly error: string };
-
-/** The worker's first message: the device it got and the kernels it has, or why it has none. */
-export type ReadyMessage =
-  | { readonly adapter: string; readonly kernels: readonly string[] }
-  | { readonly error: string };
-
 /** A StridedArray ({ data, strides, offset }) as the kernels take it. */
 export interface HostStrided {
   readonly data: Float32Array;
