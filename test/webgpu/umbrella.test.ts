@@ -30,7 +30,7 @@ describe('tapegrad with the WebGPU backend', () => {
   it('without @tapegrad/backend-webgpu in the project, says how to install it in one line', () => {
     const r = run([bin, 'train', '--backend', 'webgpu', '--epochs', '1', '--subset', '32', '--out', join(tmp, 'none')], tmp);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe("tapegrad: the WebGPU backend needs the package @tapegrad/backend-webgpu (with Dawn's bindings, the npm package webgpu); install it beside tapegrad: npm install @tapegrad/backend-webgpu");
+    expect(r.stderr.trim()).toBe("tapegrad: the WebGPU backend needs the package @tapegrad/backend-webgpu and Dawn's bindings; install them beside tapegrad: npm install @tapegrad/backend-webgpu webgpu@0.6.2");
   });
 
   it('TAPEGRAD_BACKEND=webgpu: kernels refuse until ready(), then run on the GPU', () => {

@@ -18,7 +18,7 @@ export async function loadWebGpuNode(): Promise<WebGpuModule> {
     }
   }
   if (path === null) {
-    throw new Error(`tapegrad: the WebGPU backend needs the package ${PACKAGE} (with Dawn's bindings, the npm package webgpu); install it beside tapegrad: npm install ${PACKAGE}`);
+    throw new Error(`tapegrad: the WebGPU backend needs the package ${PACKAGE} and Dawn's bindings; install them beside tapegrad: npm install ${PACKAGE} webgpu@0.6.2`);
   }
   const mod = await import(pathToFileURL(path).href) as Partial<WebGpuModule>;
   if (typeof mod.useWebGpuBackend !== 'function') throw new Error(`tapegrad: ${path} has no useWebGpuBackend; expected ${PACKAGE} 0.1 or later`);

@@ -9,7 +9,13 @@ import type { GpuCandidate } from './types.js';
  */
 export async function gpuCandidates(): Promise<GpuCandidate[]> {
   if (process.env['EGL_PLATFORM'] === undefined) process.env['EGL_PLATFORM'] = 'surfaceless';
-  const { create } = await import('webgpu');
+  let create: (flags: string[]) => GPU;
+  try {
+    ({ create } = await import('webgpu'));
+  } catch {
+    // an optional peer dependency: browsers have navigator.gpu and need none of its 132 MB
+    throw new Error("Dawn's bindings for Node are not installed; expected the npm package webgpu beside @tapegrad/backend-webgpu: npm install webgpu@0.6.2");
+  }
   return [
     { name: 'dawn', backend: 'native', gpu: () => create([]), options: { powerPreference: 'high-performance' } },
     { name: 'dawn opengles', backend: 'opengles', gpu: () => create(['backend=opengles']), options: { featureLevel: 'compatibility' } },
