@@ -1,6 +1,7 @@
-// The fields every figure of a part carries: the backend, its threads, Node and the CPU.
+// The fields every figure of a part carries: the backend, its threads, Node and the CPU (and the
+// GPU adapter on the webgpu backend).
 import { cpus } from 'node:os';
-import { getBackend } from 'tapegrad';
+import { getBackend, webGpuHandle } from 'tapegrad';
 import type { BenchRecord } from './measure.js';
 
 export function commonRecord(quick: boolean): BenchRecord {
@@ -10,6 +11,7 @@ export function commonRecord(quick: boolean): BenchRecord {
     threads: be.threads ?? 1,
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
+    ...(be.name === 'webgpu' ? { adapter: webGpuHandle()?.adapter ?? 'unknown' } : {}),
     ...(quick ? { quick: true } : {}),
   };
 }

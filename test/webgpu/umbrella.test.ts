@@ -42,16 +42,17 @@ describe('tapegrad with the WebGPU backend', () => {
         let before = '';
         try { double(); } catch (e) { before = e.message; }
         await t.ready();
-        console.log(JSON.stringify({ before, name: t.getBackend().name, after: double() }));
+        console.log(JSON.stringify({ before, name: t.getBackend().name, after: double(), adapter: t.webGpuHandle()?.adapter !== undefined }));
         t.closeWebGpu();
       });`;
     const r = run(['-e', script], here, { TAPEGRAD_BACKEND: 'webgpu' });
     expect(r.code, r.stderr).toBe(0);
-    const got = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { before: string; name: string; after: number[] };
+    const got = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { before: string; name: string; after: number[]; adapter: boolean };
     expect(got).toEqual({
       before: 'TAPEGRAD_BACKEND=webgpu is still loading; await ready() before the first tensor operation',
       name: 'webgpu',
       after: [2, 4, 6],
+      adapter: true,
     });
   });
 });

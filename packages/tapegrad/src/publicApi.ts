@@ -10,6 +10,6 @@ export type { WasmBackend, WasmBackendOptions } from '@tapegrad/backend-wasm';
 export { exportOnnx } from '@tapegrad/onnx';
 export type { ExportOnnxOptions, OnnxExportContext, OnnxExportable, OnnxAttribute, OnnxAttributes } from '@tapegrad/onnx';
 export { ready, installBackend, installBackendAsync, detectFeatures } from './backend.js';
-export { loadWebGpu, useWebGpu, closeWebGpu } from './webgpu.js';
+export { loadWebGpu, useWebGpu, closeWebGpu, webGpuHandle } from './webgpu.js';
 export type { WebGpuHandle } from './webgpu.js';
 export type { PlatformFeatures, InstallOptions, InstalledBackend } from './backend.js';

@@ -47,6 +47,11 @@ export function useWebGpu(fn = 'useWebGpu'): WebGpuHandle {
   return active;
 }
 
+/** The installed WebGPU backend's handle (its adapter, its kernels), or null when none is installed. */
+export function webGpuHandle(): WebGpuHandle | null {
+  return active;
+}
+
 /** Stops the GPU worker of the installed WebGPU backend, if any. */
 export function closeWebGpu(): void {
   active?.close();
