@@ -29,6 +29,10 @@ let server: StaticServer | null = null;
 let browser: Browser | null = null;
 let backend: WasmBackend | null = null;
 let nodeLosses: number[] = [];
+/** The Node run's losses on the WebGPU case's images. */
+let nodeLossesGpu: number[] = [];
+/** The WebGPU case's run: the first 128 training images (2 steps), one epoch. */
+const GPU_SUBSET = 128;
 /** Why the setup failed: then every test fails with it (a missing browser is a failure, not a skip). */
 let setupError: unknown = null;
 
@@ -41,11 +45,11 @@ let setupError: unknown = null;
  * `tapegrad train --seed 0` on these images. The epoch's losses all come before its evaluation,
  * so one test image stands in for the test set here.
  */
-async function nodeRun(): Promise<number[]> {
+async function nodeRun(subset: number): Promise<number[]> {
   await ready();
   backend = useWasmBackend({ threads: 2 });
   const { train, test } = embeddedMnist();
-  const data = { train: new Subset(train, Array.from({ length: SUBSET }, (_, i) => i)), test: new Subset(test, [0]) };
+  const data = { train: new Subset(train, Array.from({ length: subset }, (_, i) => i)), test: new Subset(test, [0]) };
   const losses: number[] = [];
   const done = await recipeRun(recipeModel(SEED), data, { epochs: EPOCHS, seed: SEED }, new RunGate(), {
     step: (r) => losses.push(r.loss), epoch: () => undefined, phase: () => undefined,
@@ -60,7 +64,8 @@ beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tapegrad-web-page-'));
     await buildWebPage(work);
     server = await serve(mount(work, '/'));
-    nodeLosses = await nodeRun();
+    nodeLosses = await nodeRun(SUBSET);
+    nodeLossesGpu = await nodeRun(GPU_SUBSET);
   } catch (e) {
     setupError = e;
   }
@@ -164,6 +169,25 @@ describe('examples/web in Chromium (production build)', () => {
       await page.close();
     }
   });
+
+  it(`?backend=webgpu: the worker trains on the GPU kernels (SwiftShader here) with the losses of Node`, async () => {
+    const { page, errors } = await openPage(`&backend=webgpu&subset=${GPU_SUBSET}&epochs=1&seed=${SEED}`);
+    try {
+      const backendLine = await page.getByTestId('backend').textContent();
+      expect(backendLine).toMatch(/^webgpu backend · 1 thread · \d+ cores · crossOriginIsolated true · 128 train \/ 2,004 test images$/);
+      expect(await page.getByTestId('thread-reason').textContent()).toBe('One thread: the webgpu backend runs the kernels on the GPU (?backend=webgpu); threads apply to the wasm backend.');
+      await page.getByTestId('train').click();
+      // the steps' losses are all in once the epoch's evaluation starts (2,004 test images: minutes on SwiftShader)
+      await waitFor(page, '[data-testid="app"][data-state="evaluating"]', 240_000, errors);
+      const losses = JSON.parse((await page.getByTestId('app').getAttribute('data-step-losses')) ?? '[]') as number[];
+      console.log(`examples/web on webgpu: losses ${JSON.stringify(losses)}; Node's ${JSON.stringify(nodeLossesGpu)}`);
+      expect(losses).toHaveLength(GPU_SUBSET / 64);
+      losses.forEach((l, i) => expect(Math.abs(l - nodeLossesGpu[i]!) / Math.abs(nodeLossesGpu[i]!), `step ${i + 1}`).toBeLessThan(1e-4));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
 
   it('the fixture checkpoint through "Load weights" reads a drawn "1" and "0"; the class map points at them', async () => {
     const { page, errors } = await openPage('');

@@ -258,7 +258,9 @@ ui.clear.addEventListener('click', clearPad);
 ui.showCam.addEventListener('change', drawCam);
 
 const threadsParam = Number(params.get('threads'));
-send({ type: 'init', digitsUrl: new URL('mnist-digits.bin.gz', document.baseURI).href, threads: Number.isInteger(threadsParam) && threadsParam > 0 ? threadsParam : null, subset: testSubset });
+// ?backend=webgpu: the kernels on the GPU (navigator.gpu) through @tapegrad/backend-webgpu's bridge
+const backendParam = params.get('backend') === 'webgpu' ? 'webgpu' : null;
+send({ type: 'init', digitsUrl: new URL('mnist-digits.bin.gz', document.baseURI).href, threads: Number.isInteger(threadsParam) && threadsParam > 0 ? threadsParam : null, subset: testSubset, backend: backendParam });
 bars.show(null, null);
 showState();
 requestRender();

@@ -8,7 +8,7 @@ export interface RunSettings {
 
 export type ToWorker =
   /** `subset`: test mode (`?subset=N`), train on the first N training images only; null: all of them. */
-  | { type: 'init'; digitsUrl: string; threads: number | null; subset: number | null }
+  | { type: 'init'; digitsUrl: string; threads: number | null; subset: number | null; backend: 'webgpu' | null }
   | { type: 'train'; settings: RunSettings }
   | { type: 'pause' }
   | { type: 'resume' }

@@ -12,6 +12,7 @@ export interface ThreadFacts {
 /** null when the backend runs on more than one thread. */
 export function threadReason(f: ThreadFacts): string | null {
   if (f.threads > 1) return null;
+  if (f.backend === 'webgpu') return 'the webgpu backend runs the kernels on the GPU (?backend=webgpu); threads apply to the wasm backend';
   if (!f.crossOriginIsolated) {
     const then = f.backend === 'wasm' ? 'the wasm backend runs on one thread' : `tapegrad runs its ${f.backend} backend (plain TypeScript, about 10x slower than wasm) on one thread`;
     return `crossOriginIsolated is false: the page was served without the Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp headers, so there is no shared memory (SharedArrayBuffer), and ${then}`;

@@ -36,9 +36,17 @@ function fail(during: string, e: unknown): void {
   post({ type: 'error', during, message: e instanceof Error ? e.message : String(e) });
 }
 
-async function init(digitsUrl: string, threads: number | null, subset: number | null): Promise<void> {
+async function init(digitsUrl: string, threads: number | null, subset: number | null, backend: 'webgpu' | null): Promise<void> {
   await ready();
-  if (threads !== null) {
+  if (backend === 'webgpu') {
+    try {
+      // loaded only when asked for: the page's default build path never fetches it
+      const { useWebGpuBackendAsync } = await import('@tapegrad/backend-webgpu');
+      await useWebGpuBackendAsync();
+    } catch (e) {
+      fail('starting the WebGPU backend (?backend=webgpu)', e);
+    }
+  } else if (threads !== null) {
     try {
       useWasmBackend({ threads });
     } catch (e) {
@@ -126,7 +134,7 @@ function save(): void {
 scope.addEventListener('message', (e) => {
   const m = e.data;
   switch (m.type) {
-    case 'init': init(m.digitsUrl, m.threads, m.subset).catch((err: unknown) => fail('starting', err)); break;
+    case 'init': init(m.digitsUrl, m.threads, m.subset, m.backend).catch((err: unknown) => fail('starting', err)); break;
     case 'train':
       train(m.settings.epochs, m.settings.seed).catch((err: unknown) => {
         gate = null;

@@ -12,7 +12,9 @@ export async function launchChromium(): Promise<Browser> {
   // The sandbox needs user namespaces that root (CI containers) does not get.
   const root = process.getuid?.() === 0;
   try {
-    return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: root ? ['--no-sandbox'] : [] });
+    // WebGPU for examples/web's ?backend=webgpu: Chromium's own SwiftShader where there is no GPU
+    const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+    return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...webgpu, ...(root ? ['--no-sandbox'] : [])] });
   } catch (e) {
     throw new Error(`browser tests: ${CHROMIUM} did not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
   }
