@@ -57,3 +57,17 @@ export function isEpilogueOutput(v: unknown): v is HostEpilogueOutput {
   return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' &&
     (v as { out?: unknown }).out instanceof Float32Array;
 }
+
+/**
+ * The arrays a call of `method` writes, in the order of OUTPUTS (null outputs skipped; copy's
+ * StridedArray `out` as its whole buffer): the order in which they travel back in shared memory.
+ */
+export function outputArrays(method: string, args: readonly unknown[]): Float32Array[] {
+  const hosts: Float32Array[] = [];
+  for (const i of OUTPUTS[method] ?? []) {
+    const a = args[i];
+    if (isStrided(a)) hosts.push(a.data);
+    else if (a instanceof Float32Array) hosts.push(a);
+  }
+  return hosts;
+}

@@ -2,7 +2,7 @@
 // platform's `spawn`), wait for its device, and install a Backend whose kernels post each call to
 // it and sleep on the shared flag (Atomics.wait) until the outputs are back in shared memory.
 import { cpuBackend, setBackend, type Backend } from '@tapegrad/tensor';
-import { OUTPUTS, isStrided } from './calls.js';
+import { OUTPUTS, outputArrays } from './calls.js';
 import {
   CONTROL_INTS, DONE, PENDING, STATE, TEXT_BYTES, TEXT_CAPACITY, readText, type BridgeMessage, type ReadyInfo,
 } from './protocol.js';
@@ -139,12 +139,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
   const call = (method: string, args: unknown[]): void => {
     if (st.closed) throw new Error(`webgpu backend: ${method} after close(); install the backend again`);
     counts[method] = (counts[method] ?? 0) + 1;
-    const hosts: Float32Array[] = [];
-    for (const i of OUTPUTS[method]!) {
-      const a = args[i];
-      const host = isStrided(a) ? a.data : a instanceof Float32Array ? a : null;
-      if (host !== null) hosts.push(host);
-    }
+    const hosts = outputArrays(method, args);
     const need = hosts.reduce((s, h) => s + h.length, 0);
     let grown: Float32Array | undefined;
     if (need > st.out.length) st.out = grown = sharedFloats(Math.max(need, 2 * st.out.length));

@@ -4,7 +4,7 @@ import { createWebGpuKernels, type WebGpuKernels } from '../kernels.js';
 import { adapterInfo } from '../device.js';
 import { ConvPoolKernels } from '../convPoolKernels.js';
 import { NormLossOptimKernels } from '../normLossOptimKernels.js';
-import { OUTPUTS, isEpilogueOutput, isStrided } from './calls.js';
+import { OUTPUTS, isEpilogueOutput, isStrided, outputArrays } from './calls.js';
 import {
   DONE, FAILED, STATE, TEXT_BYTES, writeText, type BridgeMessage, type CallMessage, type InitMessage, type ReadyInfo,
 } from './protocol.js';
@@ -51,10 +51,7 @@ async function run(kernels: WebGpuKernels, sets: readonly object[], m: CallMessa
   try {
     kernel(...m.args.map(toGpu));
     let at = 0;
-    for (const i of OUTPUTS[m.method]!) {
-      const a = m.args[i];
-      const host = isStrided(a) ? a.data : a instanceof Float32Array ? a : null;
-      if (host === null) continue;
+    for (const host of outputArrays(m.method, m.args)) {
       out.set(await runner.read(bufferOf(host), host.length), at);
       at += host.length;
     }
