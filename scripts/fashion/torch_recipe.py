@@ -10,7 +10,7 @@ augmentation list is tapegrad's --augment: `flip` (random horizontal flip, p 0.5
 (pad N pixels of background on every side, crop 28 x 28 at a random offset), applied in the order
 given. Prints one line per epoch with the test accuracy and the seconds it took.
 
-    /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 15 --seed 0 [--augment flip,crop4]
+    /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 15 --seed 0 [--augment flip,crop4] [--dropout 0.5]
     /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 1 --subset 2000     (a quick check)
 
 Needs PyTorch (tested with 1.13) and numpy; nothing is downloaded.
@@ -71,13 +71,13 @@ def conv_bn(c_in, c_out, k, p):
     return [nn.Conv2d(c_in, c_out, k, padding=p), nn.BatchNorm2d(c_out), nn.ReLU()]
 
 
-def nin_bn():
-    """docs/recipe.md's nin-bn: one flat Sequential, 155,294 parameters."""
+def nin_bn(p=0.5):
+    """docs/recipe.md's nin-bn: one flat Sequential, 155,294 parameters; p: its Dropout layers' probability."""
     layers = [
         *conv_bn(1, 32, 5, 2), *conv_bn(32, 32, 1, 0), *conv_bn(32, 32, 1, 0),
-        nn.MaxPool2d(3, stride=2, ceil_mode=True), nn.Dropout(0.5),
+        nn.MaxPool2d(3, stride=2, ceil_mode=True), nn.Dropout(p),
         *conv_bn(32, 64, 5, 2), *conv_bn(64, 64, 1, 0), *conv_bn(64, 64, 1, 0),
-        nn.AvgPool2d(3, stride=2, ceil_mode=True), nn.Dropout(0.5),
+        nn.AvgPool2d(3, stride=2, ceil_mode=True), nn.Dropout(p),
         *conv_bn(64, 128, 3, 1), *conv_bn(128, 128, 1, 0), *conv_bn(128, 10, 1, 0),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(),
     ]
@@ -135,6 +135,7 @@ def main():
     ap.add_argument('--augment', default='none', help='e.g. flip,crop4 (applied in this order)')
     ap.add_argument('--batch-size', type=int, default=64)
     ap.add_argument('--lr', type=float, default=0.1)
+    ap.add_argument('--dropout', type=float, default=0.5, help="probability of the model's Dropout layers (tapegrad's --dropout)")
     ap.add_argument('--subset', type=int, default=None, help='use only N training and N test images (spread over the set)')
     ap.add_argument('--threads', type=int, default=2)
     a = ap.parse_args()
@@ -144,7 +145,9 @@ def main():
     g = torch.Generator().manual_seed(a.seed + 1)  # shuffling and augmentation
     x_train, y_train = even_subset(*load_split(a.data, 'train'), a.subset)
     x_test, y_test = even_subset(*load_split(a.data, 't10k'), a.subset)
-    model = nin_bn()
+    if not 0 <= a.dropout < 1:
+        sys.exit(f'torch_recipe.py: --dropout {a.dropout} is not a probability below 1; expected a number in [0, 1)')
+    model = nin_bn(a.dropout)
     steps = math.ceil(len(y_train) / a.batch_size)
     total = a.epochs * steps
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
@@ -157,7 +160,7 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
     n_params = sum(p.numel() for p in model.parameters())
     print(f'torch {torch.__version__}: nin-bn ({n_params:,} parameters) on Fashion-MNIST in {a.data}: {len(y_train)} train / '
-          f'{len(y_test)} test images, {a.epochs} epochs, seed {a.seed}, augment {a.augment}, {torch.get_num_threads()} threads', flush=True)
+          f'{len(y_test)} test images, {a.epochs} epochs, seed {a.seed}, augment {a.augment}, dropout {a.dropout}, {torch.get_num_threads()} threads', flush=True)
     acc = float('nan')
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()

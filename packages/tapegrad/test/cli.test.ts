@@ -24,6 +24,8 @@ describe('tapegrad CLI', () => {
       [['train', '--epochs', '0'], 'tapegrad train: --epochs 0 must be a positive integer'],
       [['train', '--batch-size', 'abc'], 'tapegrad train: --batch-size abc must be a positive integer'],
       [['train', '--lr', '-1'], 'tapegrad train: --lr -1 must be a positive number'],
+      [['train', '--dropout', '1'], 'tapegrad train: --dropout 1 is not below 1; expected a probability in [0, 1)'],
+      [['train', '--dropout', '-0.5'], 'tapegrad train: --dropout -0.5 must be a non-negative number'],
       [['train', '--optimizer', 'lbfgs'], "tapegrad train: --optimizer 'lbfgs' is not one of sgd, adam, adamw, rmsprop"],
       [['train', '--model', 'resnet'], "tapegrad train: --model 'resnet' is not one of nin, nin-fc, squeezenet, nin-bn"],
       [['train', 'extra'], "tapegrad train: unexpected argument 'extra'; flags take the form --name value (see tapegrad train --help)"],
@@ -42,7 +44,7 @@ describe('tapegrad CLI', () => {
   });
 
   it('--help documents every flag of every command', () => {
-    for (const [cmd, flags] of [['train', ['model', 'epochs', 'batch-size', 'lr', 'optimizer', 'seed', 'out', 'resume', 'force']], ['eval', ['checkpoint']], ['info', ['model']]] as const) {
+    for (const [cmd, flags] of [['train', ['model', 'epochs', 'batch-size', 'lr', 'optimizer', 'dropout', 'seed', 'out', 'resume', 'force']], ['eval', ['checkpoint']], ['info', ['model']]] as const) {
       const r = run(cmd, '--help');
       expect(r.code).toBe(0);
       for (const f of flags) expect(r.out.join('\n')).toContain(`--${f}`);

@@ -33,6 +33,7 @@ describe('tapegrad train --resume: a setting that differs from the saved run', (
       [['--weight-decay', '0'], `tapegrad train: --weight-decay 0 differs from the run in ${dir} (0.0005); --resume continues the saved run as it was: drop --weight-decay, or start a new run with --out`],
       [['--warmup-epochs', '0'], `tapegrad train: --warmup-epochs 0 differs from the run in ${dir} (1); --resume continues the saved run as it was: drop --warmup-epochs, or start a new run with --out`],
       [['--augment-shift', '2'], `tapegrad train: --augment-shift 2 differs from the run in ${dir} (0); --resume continues the saved run as it was: drop --augment-shift, or start a new run with --out`],
+      [['--dropout', '0.2'], `tapegrad train: --dropout 0.2 differs from the run in ${dir} (0.5); --resume continues the saved run as it was: drop --dropout, or start a new run with --out`],
       [['--subset', '16'], `tapegrad train: --subset 16 differs from the run in ${dir} (8); --resume continues the saved run as it was: drop --subset, or start a new run with --out`],
       [['--stop-after', '1'], `tapegrad train: --stop-after 1 is not after epoch 1, where the run in ${dir} stopped; expected more than 1`],
       [['--force'], 'tapegrad train: --resume and --force exclude each other (--resume continues the run in --out, --force replaces it); pass one'],

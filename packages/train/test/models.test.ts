@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Generator, zeros } from '@tapegrad/tensor';
 import { noGrad } from '@tapegrad/autograd';
-import { Conv2d } from '@tapegrad/nn';
+import { Conv2d, Dropout } from '@tapegrad/nn';
 import { loadFixture } from '../../../test-utils/fixtures.js';
 import { createModel, summarize, type ModelName } from '../src/index.js';
 
@@ -53,6 +53,20 @@ describe('models', () => {
     const sd = m.stateDict();
     expect(Array.from(sd['1.weight']!.toArray()).every((v) => v === 1)).toBe(true);
     expect(Array.from(sd['1.bias']!.toArray()).every((v) => v === 0)).toBe(true);
+  });
+
+  it('dropout sets every Dropout layer of each model (default 0.5, as PyTorch\'s NiN); outside [0, 1) it is refused', () => {
+    for (const name of ['nin', 'nin-fc', 'squeezenet', 'nin-bn'] as const) {
+      const ps = (m: ReturnType<typeof createModel>): number[] => m.layers.filter((l): l is Dropout => l instanceof Dropout).map((l) => l.p);
+      const dflt = ps(createModel(name));
+      expect(dflt.length, name).toBeGreaterThan(0);
+      expect(dflt.every((p) => p === 0.5), name).toBe(true);
+      expect(ps(createModel(name, { dropout: 0 })).every((p) => p === 0), name).toBe(true);
+      expect(ps(createModel(name, { dropout: 0.2 })).every((p) => p === 0.2), name).toBe(true);
+    }
+    for (const bad of [1, -0.1, Number.NaN]) {
+      expect(() => createModel('nin-bn', { dropout: bad })).toThrow(`createModel: dropout ${bad} is not a probability below 1; expected a number in [0, 1)`);
+    }
   });
 
   it('the same generator seed gives the same weights', () => {

@@ -143,14 +143,14 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
   const backend = selectBackend(backendName, threads);
   manualSeed(s.seed);
   const loaderGen = new Generator(s.seed + 1);
-  const model = createModel(s.model);
+  const model = createModel(s.model, { dropout: s.dropout });
   const trainLoader = new DataLoader(train, { batchSize: s.batchSize, shuffle: true, generator: loaderGen, transforms: trainTransforms(s, data.mean, data.std) });
   const testLoader = new DataLoader(test, { batchSize: 256 });
   const optimizer = makeOptimizer(s, model.parameters());
   const scheduler = makeSchedule(s, optimizer, trainLoader.length);
   const replanned = run !== null && s.epochs !== run.settings.epochs ? replan(run.ckpt, s, optimizer.paramGroups.length, trainLoader.length) : null;
   io.out(`tapegrad train: ${s.model} (${model.numParameters().toLocaleString('en-US')} parameters) on ${dataLabel(data)}: ${train.length} train / ${test.length} test images`);
-  io.out(`  ${s.optimizer} lr ${s.lr} wd ${s.weightDecay}${s.optimizer === 'sgd' || s.optimizer === 'rmsprop' ? ` momentum ${s.momentum}` : ''}, schedule ${s.schedule}, batch ${s.batchSize}, ${epochsText(s.epochs)}, seed ${s.seed}, backend ${backend}${s.augment === 'none' ? '' : `, augment ${s.augment}`}`);
+  io.out(`  ${s.optimizer} lr ${s.lr} wd ${s.weightDecay}${s.optimizer === 'sgd' || s.optimizer === 'rmsprop' ? ` momentum ${s.momentum}` : ''}, schedule ${s.schedule}, batch ${s.batchSize}, ${epochsText(s.epochs)}, seed ${s.seed}, backend ${backend}${s.augment === 'none' ? '' : `, augment ${s.augment}`}${s.dropout === 0.5 ? '' : `, dropout ${s.dropout}`}`);
   for (const line of run ? resumeLines(s, run, out, replanned) : [`  output: ${out}${replacing ? ' (the earlier run there is replaced: --force)' : ''}`]) io.out(line);
   if (stop?.requested()) throw new InterruptedError(interruptedLine(out, null, s.epochs));
   const r = fit(model, {

@@ -30,6 +30,7 @@ export const TRAIN_SPEC: Spec = {
   'warmup-epochs': { type: 'string', value: 'N', help: 'epochs of linear warm-up for warmup-cosine', default: '1' },
   'augment-shift': { type: 'string', value: 'K', help: 'random translation of training images by up to K pixels', default: '0' },
   augment: { type: 'string', value: 'LIST', help: 'training augmentations, in order: flip (random horizontal flip), cropN (random crop with N pixels of padding), e.g. flip,crop4', default: 'none' },
+  dropout: { type: 'string', value: 'P', help: "probability of the model's Dropout layers, in [0, 1)", default: '0.5' },
   seed: { type: 'string', value: 'N', help: 'seed of initialisation, shuffling, dropout and augmentation', default: '0' },
   out: { type: 'string', value: 'DIR', help: 'output directory: checkpoint.safetensors, metrics.jsonl, curves.svg', default: 'runs/<model>' },
   'stop-after': { type: 'string', value: 'N', help: 'stop after epoch N as if interrupted (the schedule still spans --epochs; --resume continues)' },
@@ -57,6 +58,8 @@ export interface TrainSettings {
   dataset: DatasetName; data: string | null; subset: number | null;
   /** Training augmentations, canonical (`flip,crop4`, `none`). */
   augment: string;
+  /** Probability of the model's Dropout layers. */
+  dropout: number;
 }
 
 /** The flag that sets each setting. */
@@ -64,6 +67,7 @@ const FLAG_OF: Record<keyof TrainSettings, string> = {
   model: 'model', epochs: 'epochs', batchSize: 'batch-size', lr: 'lr', optimizer: 'optimizer', momentum: 'momentum',
   weightDecay: 'weight-decay', schedule: 'schedule', warmupEpochs: 'warmup-epochs', augmentShift: 'augment-shift',
   seed: 'seed', dataset: 'dataset', data: 'data', subset: 'subset', augment: 'augment',
+  dropout: 'dropout',
 };
 
 export type Flags = Record<string, string | boolean | undefined>;
@@ -87,7 +91,15 @@ export function settingsFrom(v: Flags, base: TrainSettings | null): TrainSetting
     ...chooseData(c, v['dataset'], v['data'], base),
     subset: v['subset'] !== undefined ? positiveInt(c, 'subset', v['subset'], 1) : base?.subset ?? null,
     augment: v['augment'] !== undefined ? augmentFlag(v['augment']) : base?.augment ?? 'none',
+    dropout: probabilityBelowOne(c, 'dropout', v['dropout'], base?.dropout ?? 0.5),
   };
+}
+
+/** A flag in [0, 1), or a one-line UsageError naming it and its value. */
+function probabilityBelowOne(command: string, flag: string, v: string | boolean | undefined, fallback: number): number {
+  const x = nonNegativeNumber(command, flag, v, fallback);
+  if (x >= 1) throw new UsageError(`tapegrad ${command}: --${flag} ${String(v)} is not below 1; expected a probability in [0, 1)`);
+  return x;
 }
 
 /** --augment LIST in canonical form, or a one-line UsageError naming the item and the valid ones. */
@@ -108,9 +120,10 @@ export function loadRun(dir: string): SavedRun {
   const ckpt = loadCheckpoint(path);
   const s = (ckpt.meta ?? {})['settings'] as unknown as TrainSettings | undefined;
   if (!s || typeof s !== 'object' || !MODEL_NAMES.includes(s.model)) throw new Error(`tapegrad train: checkpoint ${path} has no run settings; expected one written by tapegrad train`);
-  // runs saved before --dataset and --augment recorded neither: MNIST (embedded or a folder), no augmentation
+  // runs saved before --dataset, --augment and --dropout recorded them: MNIST (embedded or a folder), no augmentation, dropout 0.5
   const choice = savedDataChoice(s) ?? { dataset: 'embedded', data: 'embedded' };
-  return { ckpt, settings: { ...s, ...choice, augment: typeof s.augment === 'string' ? s.augment : 'none' } };
+  const dropout = typeof s.dropout === 'number' ? s.dropout : 0.5;
+  return { ckpt, settings: { ...s, ...choice, augment: typeof s.augment === 'string' ? s.augment : 'none', dropout } };
 }
 
 function sameSetting(key: keyof TrainSettings, a: TrainSettings[keyof TrainSettings], b: TrainSettings[keyof TrainSettings]): boolean {

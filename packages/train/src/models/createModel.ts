@@ -13,6 +13,8 @@ export interface CreateModelOptions {
   generator?: Generator;
   /** Source of the dropout masks. @default the global generator */
   dropoutGenerator?: Generator;
+  /** Probability of every Dropout layer of the model (nin, nin-bn, nin-fc, squeezenet), in [0, 1). @default 0.5 */
+  dropout?: number;
 }
 
 interface Ctx { g: Generator; drop: () => Dropout }
@@ -82,7 +84,9 @@ function recipeInit(model: Module, g: Generator): void {
  */
 export function createModel(name: ModelName, opts: CreateModelOptions = {}): Sequential {
   const g = opts.generator ?? defaultGenerator;
-  const c: Ctx = { g, drop: () => new Dropout(0.5, opts.dropoutGenerator ? { generator: opts.dropoutGenerator } : {}) };
+  const p = opts.dropout ?? 0.5;
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) fail('createModel', `dropout ${String(p)} is not a probability below 1; expected a number in [0, 1)`);
+  const c: Ctx = { g, drop: () => new Dropout(p, opts.dropoutGenerator ? { generator: opts.dropoutGenerator } : {}) };
   switch (name) {
     case 'nin': return nin(c, false);
     case 'nin-fc': return ninFc(c);
