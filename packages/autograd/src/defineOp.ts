@@ -2,7 +2,7 @@ import { Tensor, fail, describeValue } from '@tapegrad/tensor';
 import { OpContext } from './OpContext.js';
 import { Node } from './Node.js';
 import { Variable } from './Variable.js';
-import { isGradEnabled } from './gradMode.js';
+import { isGradEnabled, noteRecorded } from './gradMode.js';
 
 /** What forward may return: one tensor, or a tuple whose extra entries are non-differentiable (indices). */
 export type OpOutput = Tensor | readonly [Tensor, ...Tensor[]];
@@ -60,6 +60,7 @@ export function defineOp<A extends readonly unknown[], S, R extends OpOutput>(
     const out = new Variable(main);
     if (record) {
       out.gradFn = new Node(name, inputs, ctx, (g) => def.backward(ctx, g), main.shape);
+      noteRecorded();
       out.requiresGrad = true;
     }
     if (result instanceof Tensor) return out as OpResult<R>;

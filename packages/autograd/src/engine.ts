@@ -1,7 +1,7 @@
 import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend, recordAllocations } from '@tapegrad/tensor';
 import type { Node } from './Node.js';
 import type { Variable } from './Variable.js';
-import { noGrad } from './gradMode.js';
+import { noGrad, endStep } from './gradMode.js';
 
 export interface BackwardOptions {
   /** Keep the graph (and what ops saved) so backward can run through it again. @default false */
@@ -29,14 +29,14 @@ function accumulate(v: Variable, g: Tensor, own: Ownership): void {
     v.grad = kernels.binary('add', v.grad, g);
     return;
   }
-  if (g.offset === 0 && g.data.length === g.size && g.isContiguous() && own.fresh.has(g.data) && !own.taken.has(g.data)) {
-    own.taken.add(g.data);
+  if (g.offset === 0 && g.storage.length === g.size && g.isContiguous() && own.fresh.has(g.storage) && !own.taken.has(g.storage)) {
+    own.taken.add(g.storage);
     v.grad = g;
     return;
   }
   const out = new Tensor(getBackend().alloc(g.size), g.shape);
   kernels.copyInto(out, g);
-  own.taken.add(out.data);
+  own.taken.add(out.storage);
   v.grad = out;
 }
 
@@ -115,4 +115,5 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
       if (!opts.retainGraph) node.ctx.release();
     }
   }));
+  endStep();
 }

@@ -1,4 +1,22 @@
+import { stepBoundary } from '@tapegrad/tensor';
+
 let enabled = true;
+/** Whether an op was recorded on the tape since the last step boundary (a backward pass may still need its saved tensors). */
+let recorded = false;
+
+/** Notes that an op was recorded (its saved tensors may be needed by a later backward). */
+export function noteRecorded(): void {
+  recorded = true;
+}
+
+/**
+ * A step boundary (end of `backward()`, of an optimiser step, or of an outermost `noGrad` with
+ * nothing recorded since the last boundary): a resident backend frees what its rule says.
+ */
+export function endStep(): void {
+  recorded = false;
+  stepBoundary();
+}
 
 /** True while operations are being recorded. */
 export function isGradEnabled(): boolean {
@@ -13,6 +31,8 @@ export function noGrad<T>(fn: () => T): T {
     return fn();
   } finally {
     enabled = prev;
+    // the end of an inference step (nothing on the tape for a backward to need)
+    if (prev && !recorded) stepBoundary();
   }
 }
 

@@ -3,7 +3,7 @@ export type { VariableOptions } from './Variable.js';
 export { defineOp } from './defineOp.js';
 export type { OpDefinition, OpArgs, OpResult, OpOutput } from './defineOp.js';
 export { OpContext } from './OpContext.js';
-export { noGrad, enableGrad, isGradEnabled } from './gradMode.js';
+export { noGrad, enableGrad, isGradEnabled, endStep } from './gradMode.js';
 export type { BackwardOptions } from './engine.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';

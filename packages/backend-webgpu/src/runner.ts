@@ -67,6 +67,14 @@ export class KernelRunner {
     return buffer;
   }
 
+  /** Copies `length` floats of `src` from element `offset` to the start of `dst` (after the work submitted so far). */
+  copyRange(src: GPUBuffer, offset: number, dst: GPUBuffer, length: number): void {
+    if (length === 0) return;
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(src, offset * 4, dst, 0, length * 4);
+    this.device.queue.submit([enc.finish()]);
+  }
+
   /** The element count a buffer was made with (alloc/upload), else its size / 4. */
   length(buffer: GPUBuffer): number {
     return this.lengths.get(buffer) ?? buffer.size / 4;

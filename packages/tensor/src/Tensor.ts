@@ -5,6 +5,7 @@ import { compare, type TensorOperand } from './methods/compare.js';
 import { sum, mean, argExtreme, type ReduceDims } from './methods/reduce.js';
 import { select, index, type Indices } from './methods/indexing.js';
 import { formatTensor } from './format/formatTensor.js';
+import { hostArray, liveArray } from './backend/residency.js';
 
 /**
  * An n-d float32 array: a storage buffer, a shape, strides and an offset. Views (reshape of
@@ -12,18 +13,27 @@ import { formatTensor } from './format/formatTensor.js';
  * Tensors are values: no method writes into an existing tensor's storage.
  */
 export class Tensor {
-  readonly data: Float32Array;
+  /**
+   * The elements' array where it lies: with a resident backend (WebGPU) its host copy may be stale.
+   * Kernels take it; anything reading or writing values on the host uses `data`.
+   */
+  readonly storage: Float32Array;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
   readonly size: number;
 
   constructor(data: Float32Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
-    this.data = data;
+    this.storage = data;
     this.shape = Object.freeze(shape.slice());
     this.strides = Object.freeze(strides ? strides.slice() : contiguousStrides(shape));
     this.offset = offset;
     this.size = numel(shape);
+  }
+
+  /** The elements' array, current on the host (brought back first when a resident backend holds its values). */
+  get data(): Float32Array {
+    return hostArray(this.storage);
   }
 
   get ndim(): number {
@@ -55,6 +65,15 @@ export class Tensor {
     return c.data.subarray(c.offset, c.offset + c.size);
   }
 
+  /**
+   * The contiguous elements as a subarray of `storage` (no copy to the host): what kernels take.
+   * Throws if a resident backend released them.
+   */
+  contiguousStorage(): Float32Array {
+    const c = this.contiguous();
+    return liveArray(c.storage).subarray(c.offset, c.offset + c.size);
+  }
+
   /** Row-major elements, always a fresh copy. */
   toArray(): Float32Array {
     return this.values().slice();
@@ -70,7 +89,7 @@ export class Tensor {
   reshape(shape: readonly number[]): Tensor {
     const resolved = resolveReshape('reshape', this.shape, shape);
     const src = this.contiguous();
-    return new Tensor(src.data, resolved, undefined, src.offset);
+    return new Tensor(src.storage, resolved, undefined, src.offset);
   }
 
   /** Reorders dims: `permute([0, 2, 3, 1])` of (N, C, H, W) gives (N, H, W, C). A view. */
@@ -84,7 +103,7 @@ export class Tensor {
       seen.add(v);
       return v;
     });
-    return new Tensor(this.data, nd.map((d) => this.shape[d]!), nd.map((d) => this.strides[d]!), this.offset);
+    return new Tensor(this.storage, nd.map((d) => this.shape[d]!), nd.map((d) => this.strides[d]!), this.offset);
   }
 
   /** Swaps two dims. A view. */
@@ -115,7 +134,7 @@ export class Tensor {
       else fail('expand', `cannot expand shape ${formatShape(this.shape)} to ${formatShape(shape)} (dim ${i}: ${have} vs ${target}); expected size 1 where sizes differ`);
       out[i] = target;
     }
-    return new Tensor(this.data, out, strides, this.offset);
+    return new Tensor(this.storage, out, strides, this.offset);
   }
 
   /** Elements `start .. start+length-1` along `dim` (a negative `start` counts from the end, as PyTorch). A view. */
@@ -128,21 +147,21 @@ export class Tensor {
     if (start + length > n) fail('narrow', `length ${length} from start ${start} runs past dim ${d} of size ${n}; expected at most ${n - start}`);
     const shape = this.shape.slice();
     shape[d] = length;
-    return new Tensor(this.data, shape, this.strides, this.offset + start * this.strides[d]!);
+    return new Tensor(this.storage, shape, this.strides, this.offset + start * this.strides[d]!);
   }
 
   /** Removes size-1 dims (all, or only `dim`). A view. */
   squeeze(dim?: number): Tensor {
     if (dim === undefined) {
       const keep = this.shape.map((_, i) => i).filter((i) => this.shape[i] !== 1);
-      return new Tensor(this.data, keep.map((i) => this.shape[i]!), keep.map((i) => this.strides[i]!), this.offset);
+      return new Tensor(this.storage, keep.map((i) => this.shape[i]!), keep.map((i) => this.strides[i]!), this.offset);
     }
     const d = normalizeDim('squeeze', dim, this.ndim);
     if (this.ndim === 0 || this.shape[d] !== 1) return this;
     const shape = this.shape.slice(), strides = this.strides.slice();
     shape.splice(d, 1);
     strides.splice(d, 1);
-    return new Tensor(this.data, shape, strides, this.offset);
+    return new Tensor(this.storage, shape, strides, this.offset);
   }
 
   /** Inserts a size-1 dim at `dim` (in [-rank-1, rank]). A view. */
@@ -153,7 +172,7 @@ export class Tensor {
     const shape = this.shape.slice(), strides = this.strides.slice();
     shape.splice(d, 0, 1);
     strides.splice(d, 0, d < this.ndim ? this.strides[d]! * this.shape[d]! : 1);
-    return new Tensor(this.data, shape, strides, this.offset);
+    return new Tensor(this.storage, shape, strides, this.offset);
   }
 
   /** Flattens dims start..end into one. */

@@ -12,6 +12,10 @@ export type { ReduceDims } from './methods/reduce.js';
 export { indexedDim, indexedShape, resolveIndices } from './methods/indexing.js';
 export type { Indices } from './methods/indexing.js';
 export { setBackend, getBackend, resetBackend, recordAllocations } from './backend/registry.js';
+export {
+  registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, liveArray,
+  stepBoundary, keepArray, type ResidencyOwner,
+} from './backend/residency.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';
 export type { CoreKernels, UnaryOp, BinaryOp, ReduceOp, StridedArray } from './backend/CoreKernels.js';

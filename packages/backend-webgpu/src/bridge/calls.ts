@@ -71,3 +71,20 @@ export function outputArrays(method: string, args: readonly unknown[]): Float32A
   }
   return hosts;
 }
+
+/** A StridedArray as it travels in a message: `data` a plain array or a ResidentRef. */
+export interface StridedMessage {
+  readonly data: unknown;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export function isStridedMessage(v: unknown): v is StridedMessage {
+  return typeof v === 'object' && v !== null && 'data' in v && Array.isArray((v as { strides?: unknown }).strides);
+}
+
+/** An EpilogueOutput as it travels in a message: `out` a plain array or a ResidentRef. */
+export function isEpilogueMessage(v: unknown): v is { readonly kind: string; readonly out: unknown } {
+  return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' && 'out' in v &&
+    typeof (v as { out?: unknown }).out === 'object';
+}

@@ -1,10 +1,11 @@
 // The training thread's side of the bridge, for either platform: start the GPU worker (the
 // platform's `spawn`), wait for its device, and install a Backend whose kernels post each call to
 // it and sleep on the shared flag (Atomics.wait) until the outputs are back in shared memory.
-import { cpuBackend, setBackend, type Backend } from '@tapegrad/tensor';
+import { cpuBackend, markFresh, registerOwner, setBackend, unregisterOwner, type Backend } from '@tapegrad/tensor';
 import { OUTPUTS, outputArrays } from './calls.js';
+import { ResidentArrays } from './resident.js';
 import {
-  CONTROL_INTS, DONE, PENDING, STATE, TEXT_BYTES, TEXT_CAPACITY, readText, type BridgeMessage, type ReadyInfo,
+  CONTROL_INTS, DONE, PENDING, STATE, TEXT_BYTES, TEXT_CAPACITY, readText, type BridgeMessage, type ReadyInfo, type ResidentStats,
 } from './protocol.js';
 
 export interface WebGpuBackendOptions {
@@ -18,6 +19,12 @@ export interface WebGpuBackendOptions {
    * with whatever kernels the GPU has).
    */
   readonly fallback?: 'none' | 'cpu';
+  /**
+   * Keep tensors on the GPU between kernels (docs/architecture.md): a call's outputs stay there and
+   * come back only when the host reads them (`toArray()`, `item()`, `data`); a GPU buffer unused for
+   * a few step boundaries is freed. @default false (every call reads its outputs back)
+   */
+  readonly resident?: boolean;
 }
 
 /** The installed backend: what runs it, and how to stop it. */
@@ -30,6 +37,11 @@ export interface WebGpuBackendHandle {
   readonly backend: Backend;
   /** How many calls each kernel has run on the GPU so far. */
   calls(): Readonly<Record<string, number>>;
+  /**
+   * The resident buffers (resident mode; zeros otherwise): as the training thread counts them and
+   * as the GPU worker holds them (waits for every call posted so far).
+   */
+  residentStats(): { readonly host: ResidentStats; readonly gpu: ResidentStats };
   /** Stops the GPU worker; the backend's kernels throw afterwards. */
   close(): void;
 }
@@ -133,16 +145,22 @@ export async function installBridgeAsync(fn: string, spawn: () => GpuWorker, opt
   return install(st, JSON.parse(ready) as ReadyInfo, opts);
 }
 
-/** Installs the backend whose kernels post each call to the started worker and wait for it. */
+/** Installs the backend whose kernels post each call to the started worker (and, unless resident, wait for it). */
 function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): WebGpuBackendHandle {
   const counts: Record<string, number> = {};
-  const call = (method: string, args: unknown[]): void => {
+  const open = (method: string): void => {
     if (st.closed) throw new Error(`webgpu backend: ${method} after close(); install the backend again`);
+  };
+  /** Room for `need` output floats in shared memory: the new array to send when it had to grow. */
+  const room = (need: number): Float32Array | undefined => {
+    if (need <= st.out.length) return undefined;
+    return (st.out = sharedFloats(Math.max(need, 2 * st.out.length)));
+  };
+  const call = (method: string, args: unknown[]): void => {
+    open(method);
     counts[method] = (counts[method] ?? 0) + 1;
     const hosts = outputArrays(method, args);
-    const need = hosts.reduce((s, h) => s + h.length, 0);
-    let grown: Float32Array | undefined;
-    if (need > st.out.length) st.out = grown = sharedFloats(Math.max(need, 2 * st.out.length));
+    const grown = room(hosts.reduce((s, h) => s + h.length, 0));
     st.worker.post({ kind: 'call', method, args, ...(grown ? { out: grown } : {}) });
     answer(st, method);
     let at = 0;
@@ -151,18 +169,67 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
       at += h.length;
     }
   };
-  const onGpu = new Set(ready.kernels);
   const backend: Record<string, unknown> = { name: 'webgpu' };
+  const resident = opts.resident === true ? new ResidentArrays(backend, {
+    call: (method, args) => {
+      open(method);
+      counts[method] = (counts[method] ?? 0) + 1;
+      st.worker.post({ kind: 'call', method, args, resident: true });
+    },
+    read: (id, length, into) => {
+      open('read');
+      const grown = room(length);
+      st.worker.post({ kind: 'read', id, length, ...(grown ? { out: grown } : {}) });
+      answer(st, 'read');
+      into.set(st.out.subarray(0, length));
+    },
+    free: (ids) => {
+      if (!st.closed) st.worker.post({ kind: 'free', ids });
+    },
+  }) : null;
+  const onGpu = new Set(ready.kernels);
   for (const [key, v] of Object.entries(cpuBackend)) {
     if (typeof v !== 'function') continue;
-    if (key === 'alloc' || key === 'empty') backend[key] = (n: number) => new Float32Array(n);
-    else if (onGpu.has(key)) backend[key] = (...args: unknown[]) => call(key, args);
-    else if (opts.fallback === 'cpu') backend[key] = v;
-    else backend[key] = () => { throw new Error(`webgpu backend: no ${key} kernel yet (no CPU fallback)`); };
+    if (key === 'alloc' || key === 'empty') {
+      backend[key] = resident === null ? (n: number) => new Float32Array(n) : (n: number) => {
+        const a = new Float32Array(n);
+        markFresh(a.buffer);
+        return a;
+      };
+    } else if (onGpu.has(key)) {
+      backend[key] = resident === null ? (...args: unknown[]) => call(key, args) : (...args: unknown[]) => resident.call(key, args);
+    } else if (opts.fallback === 'cpu') {
+      const cpu = v as (...args: unknown[]) => unknown;
+      backend[key] = resident === null ? cpu : (...args: unknown[]) => {
+        resident.toHostArgs(args);
+        return cpu(...args);
+      };
+    } else {
+      backend[key] = () => { throw new Error(`webgpu backend: no ${key} kernel yet (no CPU fallback)`); };
+    }
   }
   const installed = backend as unknown as Backend;
+  if (resident !== null) registerOwner(resident);
   setBackend(installed);
-  return { adapter: ready.adapter, kernels: [...onGpu], backend: installed, calls: () => ({ ...counts }), close: () => close(st) };
+  const none: ResidentStats = { buffers: 0, bytes: 0 };
+  return {
+    adapter: ready.adapter,
+    kernels: [...onGpu],
+    backend: installed,
+    calls: () => ({ ...counts }),
+    residentStats: () => {
+      if (resident === null) return { host: none, gpu: none };
+      open('residentStats');
+      st.worker.post({ kind: 'stats' });
+      return { host: resident.stats(), gpu: JSON.parse(answer(st, 'residentStats')) as ResidentStats };
+    },
+    close: () => {
+      if (st.closed) return;
+      // the values held on the GPU come back before the worker stops
+      if (resident !== null) unregisterOwner(resident);
+      close(st);
+    },
+  };
 }
 
 /** Output positions known to the bridge (for tests and docs). */

@@ -21,15 +21,61 @@ export interface InitMessage {
   readonly adapter: 'any' | 'hardware' | 'software';
 }
 
-/** One kernel call; `out` replaces the output floats when the call needs more room. */
+/**
+ * One kernel call; `out` replaces the output floats when the call needs more room. `resident`: its
+ * arrays may be ResidentRefs and its outputs stay on the GPU (no answer; a failure is reported at
+ * the next read); otherwise the outputs come back in `out` and the worker answers.
+ */
 export interface CallMessage {
   readonly kind: 'call';
   readonly method: string;
   readonly args: readonly unknown[];
   readonly out?: Float32Array;
+  readonly resident?: boolean;
 }
 
-export type BridgeMessage = InitMessage | CallMessage;
+/** Copies resident buffer `id` (`length` floats) into the output floats, then answers. */
+export interface ReadMessage {
+  readonly kind: 'read';
+  readonly id: number;
+  readonly length: number;
+  readonly out?: Float32Array;
+}
+
+/** Destroys resident buffers (no answer). */
+export interface FreeMessage {
+  readonly kind: 'free';
+  readonly ids: readonly number[];
+}
+
+/** Answers with the worker's resident buffers as JSON: { buffers, bytes } (and any earlier failure). */
+export interface StatsMessage {
+  readonly kind: 'stats';
+}
+
+export type BridgeMessage = InitMessage | CallMessage | ReadMessage | FreeMessage | StatsMessage;
+
+/**
+ * An array of a resident call: resident buffer `id` of `full` floats (made from `init`, or zeros,
+ * when the worker does not hold it yet), of which the call uses `length` floats from `offset`.
+ */
+export interface ResidentRef {
+  readonly $ref: number;
+  readonly offset: number;
+  readonly length: number;
+  readonly full: number;
+  readonly init?: Float32Array;
+}
+
+export function isResidentRef(v: unknown): v is ResidentRef {
+  return typeof v === 'object' && v !== null && typeof (v as { $ref?: unknown }).$ref === 'number';
+}
+
+/** The worker's resident buffers. */
+export interface ResidentStats {
+  readonly buffers: number;
+  readonly bytes: number;
+}
 
 /** What the worker reports once its device is up (JSON in `text`). */
 export interface ReadyInfo {

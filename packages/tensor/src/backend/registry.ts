@@ -1,5 +1,6 @@
 import type { Backend, PartialBackend } from './Backend.js';
 import { cpuBackend } from './cpu/index.js';
+import { backendChanging } from './residency.js';
 
 /** Buffers allocated inside `recordAllocations`, or null outside it. */
 let recording: WeakSet<Float32Array> | null = null;
@@ -29,6 +30,7 @@ let active: Backend = recorded(cpuBackend);
  * time, so a backend can be written and swapped in kernel by kernel.
  */
 export function setBackend(backend: PartialBackend): void {
+  backendChanging(backend);
   active = recorded({ ...cpuBackend, ...backend } as Backend);
 }
 
@@ -39,6 +41,7 @@ export function getBackend(): Backend {
 
 /** Restores the CPU backend. */
 export function resetBackend(): void {
+  backendChanging(cpuBackend);
   active = recorded(cpuBackend);
 }
 

@@ -15,7 +15,7 @@ export interface TensorEpilogue {
 /** Contiguous elements of `t` (no copy when already contiguous), after checking its shape. */
 function buffer(fn: string, name: string, t: Tensor, shape: readonly number[]): Float32Array {
   if (!shapesEqual(t.shape, shape)) fail(fn, `${name} shape ${formatShape(t.shape)} does not match the geometry; expected ${formatShape(shape)}`);
-  return t.values();
+  return t.contiguousStorage();
 }
 
 function shapes(g: Conv2dGeometry): { input: number[]; weight: number[]; output: number[] } {

@@ -2,6 +2,7 @@ import { Tensor } from '../Tensor.js';
 import { broadcastShapes, contiguousStrides, numel, shapesEqual } from '../shape.js';
 import { fail, formatShape, normalizeDim, normalizeDims } from '../validate.js';
 import { getBackend } from '../backend/registry.js';
+import { liveArray } from '../backend/residency.js';
 import type { BinaryOp, ReduceOp, UnaryOp, StridedArray } from '../backend/CoreKernels.js';
 
 /** Strides of `t` broadcast to `shape` (0 on broadcast dims). */
@@ -13,7 +14,7 @@ export function broadcastStrides(t: Tensor, shape: readonly number[]): number[] 
 }
 
 function view(t: Tensor, shape: readonly number[]): StridedArray {
-  return { data: t.data, strides: broadcastStrides(t, shape), offset: t.offset };
+  return { data: liveArray(t.storage), strides: broadcastStrides(t, shape), offset: t.offset };
 }
 
 /** (*) -> (*): elementwise op of one tensor; `a`, `b` are the op's scalar parameters. */
@@ -21,7 +22,7 @@ export function unary(op: UnaryOp, x: Tensor, a = 0, b = 0): Tensor {
   const be = getBackend();
   const src = x.contiguous();
   const out = be.empty(src.size);
-  be.unary(op, src.data, src.offset, src.size, out, a, b);
+  be.unary(op, liveArray(src.storage), src.offset, src.size, out, a, b);
   return new Tensor(out, x.shape);
 }
 
@@ -31,7 +32,7 @@ export function reluBackward(out: Tensor, g: Tensor): Tensor {
   const be = getBackend();
   const o = out.contiguous(), gc = g.contiguous();
   const gx = be.empty(o.size);
-  be.reluBackward(o.data, o.offset, gc.data, gc.offset, o.size, gx);
+  be.reluBackward(liveArray(o.storage), o.offset, liveArray(gc.storage), gc.offset, o.size, gx);
   return new Tensor(gx, out.shape);
 }
 
@@ -95,7 +96,7 @@ export function argReduce(op: 'max' | 'min', x: Tensor, dim: number, keepDim = f
   const outer = numel(shape.slice(0, d)), inner = numel(shape.slice(d + 1));
   const src = x.contiguous();
   const values = be.alloc(outer * inner), indices = be.alloc(outer * inner);
-  be.argReduce(op, src.data.subarray(src.offset, src.offset + src.size), outer, n, inner, values, indices);
+  be.argReduce(op, src.contiguousStorage(), outer, n, inner, values, indices);
   const outShape = x.ndim === 0 ? [] : keepDim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d);
   return { values: new Tensor(values, outShape), indices: new Tensor(indices, outShape) };
 }
@@ -107,7 +108,7 @@ export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
   const shape = x.ndim === 0 ? [1] : x.shape;
   const src = x.contiguous();
   const out = be.alloc(src.size);
-  be.softmax(src.values(), numel(shape.slice(0, d)), shape[d]!, numel(shape.slice(d + 1)), log, out);
+  be.softmax(src.contiguousStorage(), numel(shape.slice(0, d)), shape[d]!, numel(shape.slice(d + 1)), log, out);
   return new Tensor(out, x.shape);
 }
 
@@ -116,7 +117,7 @@ export function softmaxBackward(y: Tensor, g: Tensor, dim: number, log: boolean)
   const shape = y.ndim === 0 ? [1] : y.shape;
   const d = dim < 0 ? dim + shape.length : dim;
   const out = be.alloc(y.size);
-  be.softmaxBackward(y.values(), g.values(), numel(shape.slice(0, d)), shape[d]!, numel(shape.slice(d + 1)), log, out);
+  be.softmaxBackward(y.contiguousStorage(), g.contiguousStorage(), numel(shape.slice(0, d)), shape[d]!, numel(shape.slice(d + 1)), log, out);
   return new Tensor(out, y.shape);
 }
 
@@ -157,7 +158,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       oa += q * bstrA[d]!;
       ob += q * bstrB[d]!;
     }
-    be.gemm(M, N, K, Ab.data, oa, aRs, aCs, Bb.data, ob, bRs, bCs, out, i * M * N, N, false);
+    be.gemm(M, N, K, liveArray(Ab.storage), oa, aRs, aCs, liveArray(Bb.storage), ob, bRs, bCs, out, i * M * N, N, false);
   }
   let shape = [...batch, M, N];
   if (a.ndim === 1) shape = [...batch, N];

@@ -12,7 +12,7 @@ function indexSelect(x: Tensor, dim: number, indices: Int32Array): Tensor {
   const shape = x.shape.slice();
   shape[dim] = indices.length;
   const out = be.empty(numel(shape));
-  be.indexSelect(x.values(), outer, n, inner, indices, out);
+  be.indexSelect(x.contiguousStorage(), outer, n, inner, indices, out);
   return new Tensor(out, shape);
 }
 
@@ -21,7 +21,7 @@ function indexAdd(g: Tensor, dim: number, indices: Int32Array, inShape: readonly
   const be = getBackend();
   const outer = numel(inShape.slice(0, dim)), n = inShape[dim]!, inner = numel(inShape.slice(dim + 1));
   const out = be.alloc(numel(inShape));
-  be.indexAdd(g.values(), outer, n, inner, indices, out);
+  be.indexAdd(g.contiguousStorage(), outer, n, inner, indices, out);
   return new Tensor(out, inShape);
 }
 

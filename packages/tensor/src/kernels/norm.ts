@@ -14,7 +14,7 @@ function ncs(fn: string, x: Tensor): [number, number, number] {
 function channelVector(fn: string, name: string, t: Tensor | null, C: number): Float32Array | null {
   if (t === null) return null;
   if (t.ndim !== 1 || t.shape[0] !== C) fail(fn, `${name} shape ${formatShape(t.shape)} does not match ${C} channels; expected [${C}]`);
-  return t.values();
+  return t.contiguousStorage();
 }
 
 /** (N, C, *) -> mean (C), biased variance (C) over N and the spatial dims. */
@@ -22,7 +22,7 @@ function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
   const be = getBackend();
   const [N, C, S] = ncs('batchNormStats', x);
   const mean = be.alloc(C), variance = be.alloc(C);
-  be.batchNormStats(x.values(), N, C, S, mean, variance);
+  be.batchNormStats(x.contiguousStorage(), N, C, S, mean, variance);
   return { mean: new Tensor(mean, [C]), variance: new Tensor(variance, [C]) };
 }
 
@@ -34,7 +34,7 @@ function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | n
   const be = getBackend();
   const [N, C, S] = ncs('batchNorm', x);
   const out = be.empty(x.size);
-  be.batchNormForward(x.values(), N, C, S, channelVector('batchNorm', 'mean', mean, C)!, channelVector('batchNorm', 'variance', variance, C)!, eps,
+  be.batchNormForward(x.contiguousStorage(), N, C, S, channelVector('batchNorm', 'mean', mean, C)!, channelVector('batchNorm', 'variance', variance, C)!, eps,
     channelVector('batchNorm', 'weight', weight, C), channelVector('batchNorm', 'bias', bias, C), out, epilogue);
   return new Tensor(out, x.shape);
 }
@@ -53,9 +53,9 @@ function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: T
   const gi = needs[0] ? be.empty(x.size) : null;
   const gw = needs[1] ? be.empty(C) : null;
   const gb = needs[2] ? be.empty(C) : null;
-  be.batchNormBackward(gradOut.values(), x.values(), N, C, S, channelVector('batchNormBackward', 'mean', mean, C)!,
+  be.batchNormBackward(gradOut.contiguousStorage(), x.contiguousStorage(), N, C, S, channelVector('batchNormBackward', 'mean', mean, C)!,
     channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C), batchStats, gi, gw, gb,
-    epilogue && { kind: epilogue.kind, out: epilogue.out.values() });
+    epilogue && { kind: epilogue.kind, out: epilogue.out.contiguousStorage() });
   return {
     gradInput: gi ? new Tensor(gi, x.shape) : null,
     gradWeight: gw ? new Tensor(gw, [C]) : null,

@@ -40,7 +40,7 @@ function maxPool2d(x: Tensor, p: Pool2dParams): PoolWithIndices {
   const g = geometry2d('maxPool2d', x, p);
   const shape = [...lead(x.shape, 2), p.outH, p.outW];
   const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
-  be.maxPool2d(x.values(), g, out, argmax);
+  be.maxPool2d(x.contiguousStorage(), g, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
 
@@ -50,7 +50,7 @@ function maxPool3d(x: Tensor, p: Pool3dParams): PoolWithIndices {
   const g = geometry3d('maxPool3d', x, p);
   const shape = [...lead(x.shape, 3), p.outD, p.outH, p.outW];
   const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
-  be.maxPool3d(x.values(), g, out, argmax);
+  be.maxPool3d(x.contiguousStorage(), g, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
 
@@ -66,7 +66,7 @@ function maxPoolBackward(gOut: Tensor, indices: Tensor, inputShape: readonly num
   const planes = numel(lead(inputShape, spatial));
   const out = be.alloc(numel(inputShape));
   const outPlane = numel(indices.shape.slice(indices.ndim - spatial));
-  be.maxPoolBackward(gOut.values(), indices.values(), planes, numel(inputShape.slice(inputShape.length - spatial)), outPlane, out);
+  be.maxPoolBackward(gOut.contiguousStorage(), indices.contiguousStorage(), planes, numel(inputShape.slice(inputShape.length - spatial)), outPlane, out);
   return new Tensor(out, inputShape);
 }
 
@@ -76,7 +76,7 @@ function avgPool2d(x: Tensor, p: Pool2dParams, countIncludePad: boolean, divisor
   const g = geometry2d('avgPool2d', x, p);
   const shape = [...lead(x.shape, 2), p.outH, p.outW];
   const out = be.alloc(numel(shape));
-  be.avgPool2d(x.values(), g, countIncludePad, divisorOverride, out);
+  be.avgPool2d(x.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, shape);
 }
 
@@ -85,7 +85,7 @@ function avgPool2dBackward(gOut: Tensor, inputShape: readonly number[], p: Pool2
   const r = inputShape.length;
   const g: Pool2dGeometry = { ...p, planes: numel(lead(inputShape, 2)), inH: inputShape[r - 2]!, inW: inputShape[r - 1]! };
   const out = be.alloc(numel(inputShape));
-  be.avgPool2dBackward(gOut.values(), g, countIncludePad, divisorOverride, out);
+  be.avgPool2dBackward(gOut.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, inputShape);
 }
 
@@ -95,7 +95,7 @@ function avgPool3d(x: Tensor, p: Pool3dParams, countIncludePad: boolean, divisor
   const g = geometry3d('avgPool3d', x, p);
   const shape = [...lead(x.shape, 3), p.outD, p.outH, p.outW];
   const out = be.alloc(numel(shape));
-  be.avgPool3d(x.values(), g, countIncludePad, divisorOverride, out);
+  be.avgPool3d(x.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, shape);
 }
 
@@ -106,7 +106,7 @@ function avgPool3dBackward(gOut: Tensor, inputShape: readonly number[], p: Pool3
     ...p, planes: numel(lead(inputShape, 3)), inD: inputShape[r - 3]!, inH: inputShape[r - 2]!, inW: inputShape[r - 1]!,
   };
   const out = be.alloc(numel(inputShape));
-  be.avgPool3dBackward(gOut.values(), g, countIncludePad, divisorOverride, out);
+  be.avgPool3dBackward(gOut.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, inputShape);
 }
 
@@ -116,7 +116,7 @@ function adaptiveAvgPool2d(x: Tensor, outH: number, outW: number): Tensor {
   spatialRank('adaptiveAvgPool2d', x, 2);
   const shape = [...lead(x.shape, 2), outH, outW];
   const out = be.alloc(numel(shape));
-  be.adaptiveAvgPool2d(x.values(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, out);
+  be.adaptiveAvgPool2d(x.contiguousStorage(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, out);
   return new Tensor(out, shape);
 }
 
@@ -124,7 +124,7 @@ function adaptiveAvgPool2dBackward(gOut: Tensor, inputShape: readonly number[]):
   const be = getBackend();
   const r = inputShape.length, k = gOut.ndim;
   const out = be.alloc(numel(inputShape));
-  be.adaptiveAvgPool2dBackward(gOut.values(), numel(lead(inputShape, 2)), inputShape[r - 2]!, inputShape[r - 1]!,
+  be.adaptiveAvgPool2dBackward(gOut.contiguousStorage(), numel(lead(inputShape, 2)), inputShape[r - 2]!, inputShape[r - 1]!,
     gOut.shape[k - 2]!, gOut.shape[k - 1]!, out);
   return new Tensor(out, inputShape);
 }
@@ -136,7 +136,7 @@ function adaptiveAvgPool3d(x: Tensor, outD: number, outH: number, outW: number):
   const r = x.ndim;
   const shape = [...lead(x.shape, 3), outD, outH, outW];
   const out = be.alloc(numel(shape));
-  be.adaptiveAvgPool3d(x.values(), numel(lead(x.shape, 3)), x.shape[r - 3]!, x.shape[r - 2]!, x.shape[r - 1]!, outD, outH, outW, out);
+  be.adaptiveAvgPool3d(x.contiguousStorage(), numel(lead(x.shape, 3)), x.shape[r - 3]!, x.shape[r - 2]!, x.shape[r - 1]!, outD, outH, outW, out);
   return new Tensor(out, shape);
 }
 
@@ -144,7 +144,7 @@ function adaptiveAvgPool3dBackward(gOut: Tensor, inputShape: readonly number[]):
   const be = getBackend();
   const r = inputShape.length, k = gOut.ndim;
   const out = be.alloc(numel(inputShape));
-  be.adaptiveAvgPool3dBackward(gOut.values(), numel(lead(inputShape, 3)), inputShape[r - 3]!, inputShape[r - 2]!, inputShape[r - 1]!,
+  be.adaptiveAvgPool3dBackward(gOut.contiguousStorage(), numel(lead(inputShape, 3)), inputShape[r - 3]!, inputShape[r - 2]!, inputShape[r - 1]!,
     gOut.shape[k - 3]!, gOut.shape[k - 2]!, gOut.shape[k - 1]!, out);
   return new Tensor(out, inputShape);
 }
@@ -155,7 +155,7 @@ function adaptiveMaxPool2d(x: Tensor, outH: number, outW: number): PoolWithIndic
   spatialRank('adaptiveMaxPool2d', x, 2);
   const shape = [...lead(x.shape, 2), outH, outW];
   const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
-  be.adaptiveMaxPool2d(x.values(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, out, argmax);
+  be.adaptiveMaxPool2d(x.contiguousStorage(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
 
@@ -165,7 +165,7 @@ function globalAvgPool2d(x: Tensor): Tensor {
   spatialRank('globalAvgPool2d', x, 2);
   const shape = lead(x.shape, 2);
   const out = be.alloc(numel(shape));
-  be.globalAvgPool2d(x.values(), numel(shape), x.shape[x.ndim - 2]! * x.shape[x.ndim - 1]!, out);
+  be.globalAvgPool2d(x.contiguousStorage(), numel(shape), x.shape[x.ndim - 2]! * x.shape[x.ndim - 1]!, out);
   return new Tensor(out, shape);
 }
 
@@ -174,7 +174,7 @@ function globalAvgPool2dBackward(gOut: Tensor, inputShape: readonly number[]): T
   const be = getBackend();
   const r = inputShape.length;
   const out = be.alloc(numel(inputShape));
-  be.globalAvgPool2dBackward(gOut.values(), numel(lead(inputShape, 2)), inputShape[r - 2]! * inputShape[r - 1]!, out);
+  be.globalAvgPool2dBackward(gOut.contiguousStorage(), numel(lead(inputShape, 2)), inputShape[r - 2]! * inputShape[r - 1]!, out);
   return new Tensor(out, inputShape);
 }
 
@@ -187,7 +187,7 @@ function fractionalMaxPool2d(x: Tensor, kH: number, kW: number, outH: number, ou
   spatialRank('fractionalMaxPool2d', x, 2);
   const shape = [...lead(x.shape, 2), outH, outW];
   const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
-  be.fractionalMaxPool2d(x.values(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, kH, kW, startsH, startsW, out, argmax);
+  be.fractionalMaxPool2d(x.contiguousStorage(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, kH, kW, startsH, startsW, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
 
@@ -202,7 +202,7 @@ function maxUnpool(x: Tensor, indices: Tensor, outSpatial: readonly number[], fn
     fail(fn, `indices shape ${formatShape(indices.shape)} differs from input shape ${formatShape(x.shape)}; expected equal shapes`);
   }
   const outPlane = numel(outSpatial);
-  const idx = indices.values();
+  const idx = indices.contiguousStorage();
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
     if (!(v >= 0 && v < outPlane && Number.isInteger(v))) {
@@ -211,7 +211,7 @@ function maxUnpool(x: Tensor, indices: Tensor, outSpatial: readonly number[], fn
   }
   const shape = [...lead(x.shape, spatial), ...outSpatial];
   const out = be.alloc(numel(shape));
-  be.maxUnpool(x.values(), idx, numel(lead(x.shape, spatial)), numel(x.shape.slice(x.ndim - spatial)), outPlane, out);
+  be.maxUnpool(x.contiguousStorage(), idx, numel(lead(x.shape, spatial)), numel(x.shape.slice(x.ndim - spatial)), outPlane, out);
   return new Tensor(out, shape);
 }
 
@@ -220,7 +220,7 @@ function maxUnpoolBackward(gOut: Tensor, indices: Tensor, spatial: number): Tens
   const be = getBackend();
   const out = be.alloc(indices.size);
   const planes = numel(lead(indices.shape, spatial));
-  be.maxUnpoolBackward(gOut.values(), indices.values(), planes, numel(indices.shape.slice(indices.ndim - spatial)),
+  be.maxUnpoolBackward(gOut.contiguousStorage(), indices.contiguousStorage(), planes, numel(indices.shape.slice(indices.ndim - spatial)),
     numel(gOut.shape.slice(gOut.ndim - spatial)), out);
   return new Tensor(out, indices.shape);
 }

@@ -17,8 +17,8 @@ function upsample2d(x: Tensor, mode: ResampleMode, g: ResampleGeometry): Tensor 
   const P = planes('upsample2d', x, g.H, g.W);
   const geo = { ...g, P };
   const out = be.alloc(P * g.Ho * g.Wo);
-  if (mode === 'nearest') be.upsampleNearest2d(x.values(), geo, out);
-  else be.upsampleBilinear2d(x.values(), geo, out);
+  if (mode === 'nearest') be.upsampleNearest2d(x.contiguousStorage(), geo, out);
+  else be.upsampleBilinear2d(x.contiguousStorage(), geo, out);
   return new Tensor(out, [...x.shape.slice(0, -2), g.Ho, g.Wo]);
 }
 
@@ -28,8 +28,8 @@ function upsample2dBackward(gradOut: Tensor, mode: ResampleMode, g: ResampleGeom
   const P = planes('upsample2dBackward', gradOut, g.Ho, g.Wo);
   const geo = { ...g, P };
   const out = be.alloc(P * g.H * g.W);
-  if (mode === 'nearest') be.upsampleNearest2dBackward(gradOut.values(), geo, out);
-  else be.upsampleBilinear2dBackward(gradOut.values(), geo, out);
+  if (mode === 'nearest') be.upsampleNearest2dBackward(gradOut.contiguousStorage(), geo, out);
+  else be.upsampleBilinear2dBackward(gradOut.contiguousStorage(), geo, out);
   return new Tensor(out, [...gradOut.shape.slice(0, -2), g.H, g.W]);
 }
 

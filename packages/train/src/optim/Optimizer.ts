@@ -1,5 +1,5 @@
 import { Tensor, fail, formatShape, shapesEqual, describeValue } from '@tapegrad/tensor';
-import { Variable } from '@tapegrad/autograd';
+import { Variable, endStep } from '@tapegrad/autograd';
 
 /** A value in a state dict: JSON data with Tensors as leaves (checkpoints store the Tensors as raw float32). */
 export type StateValue = number | string | boolean | null | Tensor | readonly StateValue[] | { readonly [key: string]: StateValue };
@@ -93,6 +93,7 @@ export abstract class Optimizer<O extends { lr: number }, S extends ParamState =
         this.update(ownStorage(v), grad.values(), st, group);
       }
     }
+    endStep();
   }
 
   /** Clears every parameter's gradient (sets `.grad` to null). NOTE: PyTorch 1.13 fills zeros by default; null is what set_to_none=True gives and saves the memory. */

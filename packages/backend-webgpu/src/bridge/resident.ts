@@ -1,0 +1,170 @@
+// The training thread's side of the resident mode: which host arrays have their current values in
+// GPU buffers the worker keeps, how a call's arrays travel (a ResidentRef for those, and for every
+// output, which stays on the GPU), and the lifetime rule (docs/architecture.md): a buffer unused
+// for KEEP_STEPS step boundaries is freed, or brought back first when it must outlive the step
+// (a module buffer, or an array the host made and a kernel updated).
+import {
+  hostArray, isFresh, liveArray, markHost, markReleased, markResident, type ResidencyOwner,
+} from '@tapegrad/tensor';
+import { OUTPUTS, isEpilogueOutput } from './calls.js';
+import type { ResidentRef, ResidentStats } from './protocol.js';
+
+/** Step boundaries a resident buffer survives unused (two training steps: backward and optimiser step each end one). */
+export const KEEP_STEPS = 4;
+
+interface Entry {
+  readonly id: number;
+  readonly full: number;
+  readonly buffer: WeakRef<ArrayBufferLike>;
+  /** The step in which a call last used it. */
+  lastUsed: number;
+  /** Brought back at expiry instead of freed: made by the host, or kept (module buffers). */
+  keep: boolean;
+}
+
+/** What the resident mode needs from the wire (install.ts). */
+export interface ResidentWire {
+  /** Posts a resident call (no answer). */
+  call(method: string, args: unknown[]): void;
+  /** Reads `length` floats of resident buffer `id` (blocking) into `into`. */
+  read(id: number, length: number, into: Float32Array): void;
+  /** Frees resident buffers (no answer). */
+  free(ids: number[]): void;
+}
+
+/** A strided operand on the training thread: a Tensor (its `storage`, never its host-syncing `data`) or a plain view. */
+function stridedArrayOf(v: unknown): Float32Array | null {
+  if (typeof v !== 'object' || v === null || !Array.isArray((v as { strides?: unknown }).strides)) return null;
+  const storage = (v as { storage?: unknown }).storage;
+  if (storage instanceof Float32Array) return storage;
+  const data = Object.getOwnPropertyDescriptor(v, 'data')?.value as unknown;
+  return data instanceof Float32Array ? data : null;
+}
+
+export class ResidentArrays implements ResidencyOwner {
+  readonly backend: object;
+  private readonly wire: ResidentWire;
+  private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
+  private readonly entries = new Map<number, Entry>();
+  private readonly collected: FinalizationRegistry<number>;
+  private nextId = 1;
+  private step = 0;
+
+  constructor(backend: object, wire: ResidentWire) {
+    this.backend = backend;
+    this.wire = wire;
+    // an async loop lets the collector run: a host array it collects frees its GPU buffer at once
+    this.collected = new FinalizationRegistry((id) => {
+      if (this.entries.delete(id)) this.wire.free([id]);
+    });
+  }
+
+  /** Posts `method` with its arrays as ResidentRefs (inputs already resident, and every output) or plain copies (host inputs). */
+  call(method: string, args: unknown[]): void {
+    const outs = OUTPUTS[method] ?? [];
+    const made: [ArrayBufferLike, Entry][] = [];
+    const encoded = args.map((v, i) => this.encode(v, outs.includes(i), made));
+    for (const [buffer] of made) markResident(buffer, this);
+    this.wire.call(method, encoded);
+  }
+
+  private encode(v: unknown, output: boolean, made: [ArrayBufferLike, Entry][]): unknown {
+    if (v instanceof Float32Array) return this.array(v, output, made);
+    if (isEpilogueOutput(v)) return { kind: v.kind, out: this.array(v.out, false, made) };
+    const strided = stridedArrayOf(v);
+    if (strided !== null) {
+      const s = v as { strides: readonly number[]; offset: number };
+      return { data: this.array(strided, output, made), strides: s.strides, offset: s.offset };
+    }
+    return v;
+  }
+
+  private array(a: Float32Array, output: boolean, made: [ArrayBufferLike, Entry][]): ResidentRef | Float32Array {
+    liveArray(a);
+    const buffer = a.buffer;
+    const offset = a.byteOffset / 4;
+    let e = this.byBuffer.get(buffer);
+    if (e !== undefined) {
+      e.lastUsed = this.step;
+      return { $ref: e.id, offset, length: a.length, full: e.full };
+    }
+    if (!output) return a; // a host input: copied for this call only
+    // an output becomes resident; unless freshly allocated, the GPU starts from its host values
+    const full = buffer.byteLength / 4;
+    const fresh = isFresh(buffer);
+    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step, keep: !fresh };
+    this.byBuffer.set(buffer, e);
+    this.entries.set(e.id, e);
+    this.collected.register(buffer, e.id, buffer);
+    made.push([buffer, e]);
+    return fresh ? { $ref: e.id, offset, length: a.length, full } : { $ref: e.id, offset, length: a.length, full, init: new Float32Array(buffer) };
+  }
+
+  /** Arguments for a CPU kernel: every array current on the host first. */
+  toHostArgs(args: unknown[]): void {
+    for (const v of args) {
+      if (v instanceof Float32Array) hostArray(v);
+      else if (isEpilogueOutput(v)) hostArray(v.out);
+      else {
+        const strided = stridedArrayOf(v);
+        if (strided !== null) hostArray(strided);
+      }
+    }
+  }
+
+  toHost(buffer: ArrayBufferLike): void {
+    const e = this.byBuffer.get(buffer);
+    if (e === undefined) return;
+    this.wire.read(e.id, e.full, new Float32Array(buffer));
+    this.drop(buffer, e);
+    markHost(buffer);
+  }
+
+  toHostAll(): void {
+    for (const e of [...this.entries.values()]) {
+      const buffer = e.buffer.deref();
+      if (buffer !== undefined) this.toHost(buffer);
+      else this.forget(e);
+    }
+  }
+
+  stepBoundary(): void {
+    this.step++;
+    const expired: number[] = [];
+    for (const e of [...this.entries.values()]) {
+      if (e.lastUsed > this.step - KEEP_STEPS) continue;
+      const buffer = e.buffer.deref();
+      if (buffer === undefined) { this.forget(e); continue; }
+      if (e.keep) { this.toHost(buffer); continue; }
+      this.byBuffer.delete(buffer);
+      this.entries.delete(e.id);
+      this.collected.unregister(buffer);
+      expired.push(e.id);
+      markReleased(buffer, `webgpu backend: this tensor's GPU memory was released at step ${this.step} (last used in step ${e.lastUsed}; ` +
+        `unused tensors live ${KEEP_STEPS} step boundaries); read it with toArray() or item() before then, or keep it in a module buffer`);
+    }
+    if (expired.length > 0) this.wire.free(expired);
+  }
+
+  keep(buffer: ArrayBufferLike): void {
+    const e = this.byBuffer.get(buffer);
+    if (e !== undefined) e.keep = true;
+  }
+
+  /** Resident arrays as the training thread counts them. */
+  stats(): ResidentStats {
+    let bytes = 0;
+    for (const e of this.entries.values()) bytes += e.full * 4;
+    return { buffers: this.entries.size, bytes };
+  }
+
+  private drop(buffer: ArrayBufferLike, e: Entry): void {
+    this.byBuffer.delete(buffer);
+    this.collected.unregister(buffer);
+    this.forget(e);
+  }
+
+  private forget(e: Entry): void {
+    if (this.entries.delete(e.id)) this.wire.free([e.id]);
+  }
+}

@@ -1,0 +1,120 @@
+// Where a tensor's values are. Every tensor keeps a host Float32Array; a backend whose memory is
+// elsewhere (the WebGPU bridge in resident mode) may hold the current values of some of those
+// arrays between its kernels. Such an array is "resident": its host copy is stale until a read
+// brings the values back. State is kept per ArrayBuffer, so subarrays share their array's state.
+//
+// Three ways in, one rule each:
+// - `hostArray` (the host is about to read or write the array: `Tensor.data`, `values()`,
+//   `toArray()`, `item()`): a resident array is brought back and stays on the host from then on.
+// - `liveArray` (a kernel argument, passed where it lies): only checks that it was not released.
+// - `stepBoundary` (end of `backward()`, of `optimizer.step()`, of an outermost `noGrad`): the
+//   owner frees what its rule says (docs/architecture.md); a released array throws on any use.
+
+/** A backend that holds the values of some host arrays. */
+export interface ResidencyOwner {
+  /** The backend object it installed with setBackend. */
+  readonly backend: object;
+  /** Copies the values held for `buffer` into its host array and stops holding them. */
+  toHost(buffer: ArrayBufferLike): void;
+  /** Brings every array it holds back to the host (another backend becomes active). */
+  toHostAll(): void;
+  /** A training or inference step ended. */
+  stepBoundary(): void;
+  /** Marks `buffer` as one to keep across steps (a module's running statistics): at expiry it is brought back, never released. */
+  keep(buffer: ArrayBufferLike): void;
+}
+
+const owners = new WeakMap<ArrayBufferLike, ResidencyOwner>();
+const released = new WeakMap<ArrayBufferLike, string>();
+const fresh = new WeakSet<ArrayBufferLike>();
+const registered = new Set<ResidencyOwner>();
+/** False until an owner registers: the common case pays one branch per access. */
+let active = false;
+
+/** Registers a resident backend (until `unregisterOwner`). */
+export function registerOwner(owner: ResidencyOwner): void {
+  registered.add(owner);
+  active = true;
+}
+
+export function unregisterOwner(owner: ResidencyOwner): void {
+  owner.toHostAll();
+  registered.delete(owner);
+}
+
+/** `owner` now holds the current values of `buffer` (its host copy is stale). */
+export function markResident(buffer: ArrayBufferLike, owner: ResidencyOwner): void {
+  owners.set(buffer, owner);
+  fresh.delete(buffer);
+}
+
+/** The host copy of `buffer` is current again (its owner brought it back or dropped it). */
+export function markHost(buffer: ArrayBufferLike): void {
+  owners.delete(buffer);
+}
+
+/** `buffer`'s values are gone; any later use throws `message`. */
+export function markReleased(buffer: ArrayBufferLike, message: string): void {
+  owners.delete(buffer);
+  released.set(buffer, message);
+}
+
+/** The owner holding `buffer`'s values, if any. */
+export function ownerOf(buffer: ArrayBufferLike): ResidencyOwner | undefined {
+  return active ? owners.get(buffer) : undefined;
+}
+
+/**
+ * A buffer just allocated by a resident backend, untouched by the host: its contents are what the
+ * allocation promised (zeros), so an owner need not send them anywhere. Any host access ends it.
+ */
+export function markFresh(buffer: ArrayBufferLike): void {
+  fresh.add(buffer);
+}
+
+export function isFresh(buffer: ArrayBufferLike): boolean {
+  return fresh.has(buffer);
+}
+
+function throwIfReleased(a: Float32Array): void {
+  const why = released.get(a.buffer);
+  if (why !== undefined) throw new Error(why);
+}
+
+/** `a`, current on the host (brought back from its owner if resident), for the host to read or write. */
+export function hostArray(a: Float32Array): Float32Array {
+  if (!active) return a;
+  throwIfReleased(a);
+  const owner = owners.get(a.buffer);
+  fresh.delete(a.buffer);
+  if (owner !== undefined) {
+    owners.delete(a.buffer);
+    owner.toHost(a.buffer);
+  }
+  return a;
+}
+
+/** `a` where it lies, for a kernel argument: throws if its values were released. */
+export function liveArray(a: Float32Array): Float32Array {
+  if (active) throwIfReleased(a);
+  return a;
+}
+
+/** Every owner except `next` brings its arrays back to the host (called when the active backend changes). */
+export function backendChanging(next: object): void {
+  if (!active) return;
+  for (const o of registered) if (o.backend !== next) o.toHostAll();
+}
+
+/** A step ended: each owner applies its rule (docs/architecture.md). */
+export function stepBoundary(): void {
+  if (!active) return;
+  for (const o of registered) o.stepBoundary();
+}
+
+/** Asks the owner of `a`, if any, to keep it across steps. */
+export function keepArray(a: Float32Array): void {
+  if (!active) return;
+  const owner = owners.get(a.buffer);
+  if (owner !== undefined) owner.keep(a.buffer);
+}

@@ -1,0 +1,181 @@
+// The bridge's resident mode (useWebGpuBackend({ resident: true })): tensors stay on the GPU between
+// kernels and come back only when the host reads them. The canonical models train as on the CPU;
+// the GPU's buffers stay bounded over many steps of a synchronous loop and of noGrad inference; a
+// tensor whose buffer was released throws on use; switching backends brings every value back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Generator, rand, tensor, noGrad, Variable, F, SGD, createModel, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten, type ModelName } from 'tapegrad';
+import { kernels, resetBackend, setBackend, type Tensor } from '@tapegrad/tensor';
+import { useWebGpuBackend, type WebGpuBackendHandle } from '@tapegrad/backend-webgpu';
+
+let gpu: WebGpuBackendHandle | null = null;
+let failure: string | null = null;
+beforeAll(() => {
+  try {
+    gpu = useWebGpuBackend({ resident: true });
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+  } finally {
+    resetBackend();
+  }
+});
+afterAll(() => { gpu?.close(); resetBackend(); });
+
+function onGpu<T>(f: (h: WebGpuBackendHandle) => T): T {
+  if (gpu === null) throw new Error(failure ?? 'no WebGPU backend');
+  setBackend(gpu.backend);
+  try {
+    return f(gpu);
+  } finally {
+    resetBackend();
+  }
+}
+
+const BATCH = 4, STEPS = 2;
+
+function train(name: ModelName): { losses: number[]; params: Float32Array[] } {
+  const g = new Generator(7);
+  const model = createModel(name, { generator: g, dropoutGenerator: new Generator(8) });
+  model.train();
+  const x = rand([BATCH, 1, 28, 28], { generator: g });
+  const y = tensor(Float32Array.from({ length: BATCH }, (_, i) => (3 * i + 1) % 10), [BATCH]);
+  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const losses: number[] = [];
+  for (let s = 0; s < STEPS; s++) {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(new Variable(x)), y);
+    loss.backward();
+    opt.step();
+    losses.push(loss.item());
+  }
+  return { losses, params: model.parameters().map((p) => p.data.toArray()) };
+}
+
+/** A small BatchNorm convnet on 8x8 inputs, for the many-step memory checks. */
+function small(g: Generator): Sequential {
+  return new Sequential(
+    new Conv2d(1, 4, 3, { padding: 1, generator: g }), new BatchNorm2d(4), new ReLU(),
+    new Conv2d(4, 10, 1, { generator: g }), new GlobalAvgPool2d(), new Flatten(),
+  );
+}
+
+describe('webgpu backend, resident mode', () => {
+  for (const name of ['nin', 'nin-bn'] as const) {
+    it(`${name}: ${STEPS} training steps agree with the CPU backend; outputs stay on the GPU until read`, () => {
+      const cpu = train(name);
+      const got = onGpu(() => train(name));
+      for (let s = 0; s < STEPS; s++) expect(Math.abs(got.losses[s]! - cpu.losses[s]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[s]!)));
+      let worst = 0;
+      cpu.params.forEach((want, i) => {
+        const have = got.params[i]!;
+        let scale = 0;
+        for (let k = 0; k < want.length; k++) scale = Math.max(scale, Math.abs(want[k]!));
+        for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(have[k]! - want[k]!) / Math.max(scale, 1e-2));
+      });
+      expect(worst).toBeLessThan(1e-4);
+    }, 600_000);
+  }
+
+  it('a kernel output is resident until the host reads it; views share it; reading brings it back once', () => {
+    onGpu((h) => {
+      const before = h.residentStats().host.buffers;
+      const x = rand([2, 3], { generator: new Generator(1) });
+      const y = kernels.unary('addScalar', kernels.unary('mulScalar', x, 2), 1); // two kernels: the intermediate and the result are resident
+      expect(h.residentStats().host.buffers).toBe(before + 2);
+      const v = y.reshape([3, 2]).toArray(); // a view of the result: reading it brings the result back
+      expect(h.residentStats().host.buffers).toBe(before + 1);
+      const want = x.toArray().map((a) => a * 2 + 1);
+      expect(Array.from(v)).toEqual(Array.from(want));
+      expect(Array.from(y.toArray())).toEqual(Array.from(want));
+    });
+  });
+
+  it('a synchronous training loop keeps the GPU buffers bounded: the same count and bytes after 20 and after 60 steps', () => {
+    onGpu((h) => {
+      const g = new Generator(3);
+      const model = small(g);
+      model.train();
+      const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+      const x = rand([8, 1, 8, 8], { generator: g });
+      const y = tensor(Float32Array.from({ length: 8 }, (_, i) => i % 10), [8]);
+      const at: { host: { buffers: number; bytes: number }; gpu: { buffers: number; bytes: number } }[] = [];
+      let last = 0;
+      for (let step = 1; step <= 60; step++) {
+        opt.zeroGrad();
+        const loss = F.crossEntropy(model.forward(new Variable(x)), y);
+        loss.backward();
+        opt.step();
+        if (step % 10 === 0) last = loss.item();
+        if (step === 20 || step === 60) at.push(h.residentStats());
+      }
+      expect(Number.isFinite(last)).toBe(true);
+      expect(at[1]).toEqual(at[0]);
+      // the worker holds exactly what the training thread counts
+      expect(at[1]!.gpu).toEqual(at[1]!.host);
+      expect(at[1]!.host.buffers).toBeLessThan(200);
+    });
+  }, 600_000);
+
+  it('1,000 noGrad inference batches keep the GPU buffers bounded (the same after 100 and 1,000)', () => {
+    onGpu((h) => {
+      const g = new Generator(4);
+      const model = small(g);
+      model.eval();
+      const x = rand([2, 1, 8, 8], { generator: g });
+      const at: unknown[] = [];
+      let agree = 0;
+      for (let b = 1; b <= 1000; b++) {
+        const pred = noGrad(() => model.forward(new Variable(x)).data.argmax(1));
+        if (b === 100 || b === 1000) at.push(h.residentStats());
+        if (b === 1 || b === 1000) agree += pred.toArray().length;
+      }
+      expect(agree).toBe(4);
+      expect(at[1]).toEqual(at[0]);
+      expect(at[1]!.gpu).toEqual(at[1]!.host);
+    });
+  }, 600_000);
+
+  it('a tensor unused for several step boundaries is released: using it throws one line saying so', () => {
+    onGpu(() => {
+      const held = kernels.unary('mulScalar', rand([4], { generator: new Generator(5) }), 3);
+      for (let i = 0; i < 6; i++) noGrad(() => kernels.unary('addScalar', rand([2]), 1));
+      expect(() => held.toArray()).toThrow(/^webgpu backend: this tensor's GPU memory was released at step \d+ \(last used in step \d+; unused tensors live 4 step boundaries\); read it with toArray\(\) or item\(\) before then/);
+    });
+  });
+
+  it('a module buffer (BatchNorm running statistics) outlives idle steps: brought back, never released', () => {
+    const g = new Generator(6);
+    const model = small(g);
+    const x = rand([4, 1, 8, 8], { generator: g });
+    onGpu(() => {
+      model.train();
+      noGrad(() => model.forward(new Variable(x)));
+      for (let i = 0; i < 8; i++) noGrad(() => kernels.unary('addScalar', rand([2]), 1));
+      // still on the GPU backend: the statistics were brought back at expiry, not released
+      const bn = model.layers[1] as BatchNorm2d;
+      expect(() => bn.runningMean!.value.toArray()).not.toThrow();
+    });
+    // the same statistics as the CPU backend computes
+    const g2 = new Generator(6);
+    const ref = small(g2);
+    const x2 = rand([4, 1, 8, 8], { generator: g2 });
+    ref.train();
+    noGrad(() => ref.forward(new Variable(x2)));
+    for (const key of ['runningMean', 'runningVar'] as const) {
+      const have = (model.layers[1] as BatchNorm2d)[key]!.value.toArray(), want = (ref.layers[1] as BatchNorm2d)[key]!.value.toArray();
+      expect(want.some((v) => v !== 0 && v !== 1)).toBe(true);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(have[i]! - want[i]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('switching to another backend brings every resident value back to the host', () => {
+    let y: Tensor | null = null;
+    onGpu((h) => {
+      y = kernels.unary('mulScalar', rand([3], { generator: new Generator(9) }), 2);
+      expect(h.residentStats().host.buffers).toBeGreaterThan(0);
+    });
+    // resetBackend ran: the value is on the host, readable with the CPU backend
+    const want = rand([3], { generator: new Generator(9) }).toArray().map((v) => v * 2);
+    expect(Array.from(y!.toArray())).toEqual(Array.from(want));
+    expect(gpu!.residentStats().host.buffers).toBe(0);
+  });
+});
