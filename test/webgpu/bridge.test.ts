@@ -1,4 +1,5 @@
-// The WebGPU backend end to end through the synchronous bridge (packages/backend-webgpu/src/bridge):
+// The WebGPU backend end to end through the synchronous bridge (packages/backend-webgpu/src/bridge)
+// in its copying form (resident: false; resident.test.ts has the default, resident form):
 // the canonical models train a few steps at batch 4 with every kernel on the GPU (no CPU fallback)
 // and agree with the same steps on the CPU backend; a kernel the backend lacks throws, naming itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ let gpu: WebGpuBackendHandle | null = null;
 let failure: string | null = null;
 beforeAll(() => {
   try {
-    gpu = useWebGpuBackend();
+    gpu = useWebGpuBackend({ resident: false });
     console.log(`webgpu bridge: ${gpu.adapter}; ${gpu.kernels.length} kernels on the GPU`);
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);

@@ -14,7 +14,7 @@ export type { Indices } from './methods/indexing.js';
 export { setBackend, getBackend, resetBackend, recordAllocations } from './backend/registry.js';
 export {
   registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, liveArray,
-  stepBoundary, keepArray, type ResidencyOwner,
+  stepBoundary, type ResidencyOwner,
 } from './backend/residency.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';
@@ -24,6 +24,7 @@ export type { Epilogue, EpilogueOutput } from './backend/Epilogue.js';
 export type { TensorEpilogue } from './kernels/conv.js';
 export type { PoolKernels } from './backend/PoolKernels.js';
 export type { NormKernels } from './backend/NormKernels.js';
+export type { OptimKernels, SgdUpdateOptions, AdamUpdateOptions, RmspropUpdateOptions } from './backend/OptimKernels.js';
 export { numel, contiguousStrides, shapesEqual, broadcastShapes } from './shape.js';
 export {
   fail, formatShape, isInt, expectPositiveInt, expectNonNegativeInt, expectFinite, expectShape, normalizeDim, normalizeDims,

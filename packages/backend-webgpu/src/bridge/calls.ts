@@ -33,6 +33,9 @@ export const OUTPUTS: Readonly<Record<string, readonly number[]>> = {
   batchNormStats: [4, 5],
   batchNormForward: [9],
   batchNormBackward: [10, 11, 12],
+  sgdUpdate: [0, 2],
+  adamUpdate: [0, 2, 3, 4],
+  rmspropUpdate: [0, 2, 3, 4],
 };
 
 /** A StridedArray ({ data, strides, offset }) as the kernels take it. */

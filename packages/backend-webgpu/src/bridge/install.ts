@@ -22,7 +22,8 @@ export interface WebGpuBackendOptions {
   /**
    * Keep tensors on the GPU between kernels (docs/architecture.md): a call's outputs stay there and
    * come back only when the host reads them (`toArray()`, `item()`, `data`); a GPU buffer unused for
-   * a few step boundaries is freed. @default false (every call reads its outputs back)
+   * a few step boundaries is brought back to the host and freed. `false`: every call copies its
+   * operands to the GPU and reads its outputs back (the first form of the bridge). @default true
    */
   readonly resident?: boolean;
 }
@@ -35,7 +36,7 @@ export interface WebGpuBackendHandle {
   readonly kernels: readonly string[];
   /** The Backend object (already installed with setBackend). */
   readonly backend: Backend;
-  /** How many calls each kernel has run on the GPU so far. */
+  /** How many calls each kernel has run on the GPU so far (and, resident, `(read)`: the reads that brought values back). */
   calls(): Readonly<Record<string, number>>;
   /**
    * The resident buffers (resident mode; zeros otherwise): as the training thread counts them and
@@ -156,9 +157,10 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     if (need <= st.out.length) return undefined;
     return (st.out = sharedFloats(Math.max(need, 2 * st.out.length)));
   };
-  const call = (method: string, args: unknown[]): void => {
+  const call = (method: string, given: unknown[]): void => {
     open(method);
     counts[method] = (counts[method] ?? 0) + 1;
+    const args = given.map(plainStrided);
     const hosts = outputArrays(method, args);
     const grown = room(hosts.reduce((s, h) => s + h.length, 0));
     st.worker.post({ kind: 'call', method, args, ...(grown ? { out: grown } : {}) });
@@ -170,18 +172,24 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     }
   };
   const backend: Record<string, unknown> = { name: 'webgpu' };
-  const resident = opts.resident === true ? new ResidentArrays(backend, {
+  const resident = opts.resident !== false ? new ResidentArrays(backend, {
     call: (method, args) => {
       open(method);
       counts[method] = (counts[method] ?? 0) + 1;
       st.worker.post({ kind: 'call', method, args, resident: true });
     },
-    read: (id, length, into) => {
+    read: (ids, into) => {
       open('read');
-      const grown = room(length);
-      st.worker.post({ kind: 'read', id, length, ...(grown ? { out: grown } : {}) });
+      counts['(read)'] = (counts['(read)'] ?? 0) + 1;
+      const lengths = into.map((a) => a.length);
+      const grown = room(lengths.reduce((a, b) => a + b, 0));
+      st.worker.post({ kind: 'read', ids, lengths, ...(grown ? { out: grown } : {}) });
       answer(st, 'read');
-      into.set(st.out.subarray(0, length));
+      let at = 0;
+      for (const a of into) {
+        a.set(st.out.subarray(at, at + a.length));
+        at += a.length;
+      }
     },
     free: (ids) => {
       if (!st.closed) st.worker.post({ kind: 'free', ids });
@@ -190,7 +198,11 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
   const onGpu = new Set(ready.kernels);
   for (const [key, v] of Object.entries(cpuBackend)) {
     if (typeof v !== 'function') continue;
-    if (key === 'alloc' || key === 'empty') {
+    if (key === 'alloc') {
+      backend[key] = (n: number) => new Float32Array(n);
+    } else if (key === 'empty') {
+      // contents unspecified, so the first kernel writing it needs none of the host's (alloc's
+      // zeros may have been overwritten on the host since: create.ts fills them)
       backend[key] = resident === null ? (n: number) => new Float32Array(n) : (n: number) => {
         const a = new Float32Array(n);
         markFresh(a.buffer);
@@ -225,11 +237,26 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     },
     close: () => {
       if (st.closed) return;
-      // the values held on the GPU come back before the worker stops
-      if (resident !== null) unregisterOwner(resident);
+      if (resident !== null) {
+        // the values held on the GPU come back before the worker stops (or, if they cannot, are marked lost)
+        try {
+          unregisterOwner(resident);
+        } catch (e) {
+          resident.releaseAll(`webgpu backend: this tensor's values were on the GPU and are lost: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
       close(st);
     },
   };
+}
+
+/** A Tensor passed as a StridedArray, as a plain { data, strides, offset } (a clone keeps own fields only, and a Tensor's `data` is a getter). */
+function plainStrided(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || !Array.isArray((v as { strides?: unknown }).strides)) return v;
+  const storage = (v as { storage?: unknown }).storage;
+  if (!(storage instanceof Float32Array)) return v;
+  const s = v as { strides: readonly number[]; offset: number };
+  return { data: storage, strides: s.strides, offset: s.offset };
 }
 
 /** Output positions known to the bridge (for tests and docs). */

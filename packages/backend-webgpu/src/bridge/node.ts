@@ -1,8 +1,7 @@
 // `#bridge` on Node: the GPU worker is a worker_threads Worker (unref'd: an idle bridge never keeps
 // a process alive). tapegrad's kernels are synchronous and a GPU read is not, so the worker owns the
-// device and the main thread waits for each call (install.ts). Every call copies its operands to
-// the GPU and its outputs back: correct end to end, but not the final design (tensors resident on
-// the GPU between kernels, docs/architecture.md).
+// device; kernel calls are posted without waiting and their outputs stay on the GPU (resident.ts);
+// the main thread waits only when it reads values back (install.ts, docs/architecture.md).
 import { Worker } from 'node:worker_threads';
 import { installBridge, installBridgeAsync, type GpuWorker, type WebGpuBackendHandle, type WebGpuBackendOptions } from './install.js';
 

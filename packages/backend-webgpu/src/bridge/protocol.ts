@@ -34,11 +34,11 @@ export interface CallMessage {
   readonly resident?: boolean;
 }
 
-/** Copies resident buffer `id` (`length` floats) into the output floats, then answers. */
+/** Copies resident buffers `ids` (`lengths` floats each) one after the other into the output floats, then answers. */
 export interface ReadMessage {
   readonly kind: 'read';
-  readonly id: number;
-  readonly length: number;
+  readonly ids: readonly number[];
+  readonly lengths: readonly number[];
   readonly out?: Float32Array;
 }
 

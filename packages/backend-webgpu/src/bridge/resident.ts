@@ -1,11 +1,10 @@
 // The training thread's side of the resident mode: which host arrays have their current values in
 // GPU buffers the worker keeps, how a call's arrays travel (a ResidentRef for those, and for every
 // output, which stays on the GPU), and the lifetime rule (docs/architecture.md): a buffer unused
-// for KEEP_STEPS step boundaries is freed, or brought back first when it must outlive the step
-// (a module buffer, or an array the host made and a kernel updated).
-import {
-  hostArray, isFresh, liveArray, markHost, markReleased, markResident, type ResidencyOwner,
-} from '@tapegrad/tensor';
+// for KEEP_STEPS step boundaries is brought back to its host array (one read for all of them) and
+// freed, so the GPU holds the last few steps' arrays however long a synchronous loop runs, and no
+// tensor a program still holds ever loses its values.
+import { hostArray, isFresh, liveArray, markHost, markReleased, markResident, type ResidencyOwner } from '@tapegrad/tensor';
 import { OUTPUTS, isEpilogueOutput } from './calls.js';
 import type { ResidentRef, ResidentStats } from './protocol.js';
 
@@ -18,16 +17,14 @@ interface Entry {
   readonly buffer: WeakRef<ArrayBufferLike>;
   /** The step in which a call last used it. */
   lastUsed: number;
-  /** Brought back at expiry instead of freed: made by the host, or kept (module buffers). */
-  keep: boolean;
 }
 
 /** What the resident mode needs from the wire (install.ts). */
 export interface ResidentWire {
   /** Posts a resident call (no answer). */
   call(method: string, args: unknown[]): void;
-  /** Reads `length` floats of resident buffer `id` (blocking) into `into`. */
-  read(id: number, length: number, into: Float32Array): void;
+  /** Reads resident buffers (blocking), each into its host array. */
+  read(ids: readonly number[], into: readonly Float32Array[]): void;
   /** Frees resident buffers (no answer). */
   free(ids: number[]): void;
 }
@@ -89,10 +86,10 @@ export class ResidentArrays implements ResidencyOwner {
       return { $ref: e.id, offset, length: a.length, full: e.full };
     }
     if (!output) return a; // a host input: copied for this call only
-    // an output becomes resident; unless freshly allocated, the GPU starts from its host values
+    // an output becomes resident; unless made by `empty`, the GPU starts from its host values
     const full = buffer.byteLength / 4;
     const fresh = isFresh(buffer);
-    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step, keep: !fresh };
+    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step };
     this.byBuffer.set(buffer, e);
     this.entries.set(e.id, e);
     this.collected.register(buffer, e.id, buffer);
@@ -114,41 +111,62 @@ export class ResidentArrays implements ResidencyOwner {
 
   toHost(buffer: ArrayBufferLike): void {
     const e = this.byBuffer.get(buffer);
-    if (e === undefined) return;
-    this.wire.read(e.id, e.full, new Float32Array(buffer));
-    this.drop(buffer, e);
-    markHost(buffer);
+    if (e !== undefined) this.bringBack([e]);
   }
 
   toHostAll(): void {
-    for (const e of [...this.entries.values()]) {
-      const buffer = e.buffer.deref();
-      if (buffer !== undefined) this.toHost(buffer);
-      else this.forget(e);
-    }
+    this.bringBack([...this.entries.values()]);
   }
 
   stepBoundary(): void {
     this.step++;
-    const expired: number[] = [];
-    for (const e of [...this.entries.values()]) {
-      if (e.lastUsed > this.step - KEEP_STEPS) continue;
-      const buffer = e.buffer.deref();
-      if (buffer === undefined) { this.forget(e); continue; }
-      if (e.keep) { this.toHost(buffer); continue; }
-      this.byBuffer.delete(buffer);
-      this.entries.delete(e.id);
-      this.collected.unregister(buffer);
-      expired.push(e.id);
-      markReleased(buffer, `webgpu backend: this tensor's GPU memory was released at step ${this.step} (last used in step ${e.lastUsed}; ` +
-        `unused tensors live ${KEEP_STEPS} step boundaries); read it with toArray() or item() before then, or keep it in a module buffer`);
-    }
-    if (expired.length > 0) this.wire.free(expired);
+    const expired: Entry[] = [];
+    for (const e of this.entries.values()) if (e.lastUsed <= this.step - KEEP_STEPS) expired.push(e);
+    if (expired.length > 0) this.bringBack(expired);
   }
 
-  keep(buffer: ArrayBufferLike): void {
-    const e = this.byBuffer.get(buffer);
-    if (e !== undefined) e.keep = true;
+  /** Reads `entries` into their host arrays (one read for all) and frees their GPU buffers. */
+  private bringBack(entries: readonly Entry[]): void {
+    const live: Entry[] = [], arrays: Float32Array[] = [];
+    for (const e of entries) {
+      const buffer = e.buffer.deref();
+      if (buffer === undefined) { this.forget(e); continue; }
+      live.push(e);
+      arrays.push(new Float32Array(buffer, 0, e.full));
+    }
+    if (live.length === 0) return;
+    try {
+      this.wire.read(live.map((e) => e.id), arrays);
+    } catch (err) {
+      // the values are lost with the worker: every later use of these arrays says so
+      const why = `webgpu backend: this tensor's values were on the GPU and are lost: ${(err as Error).message.split('\n')[0]}`;
+      for (const [i, e] of live.entries()) this.release(arrays[i]!.buffer, e, why);
+      throw err;
+    }
+    for (const [i, e] of live.entries()) {
+      const buffer = arrays[i]!.buffer;
+      this.byBuffer.delete(buffer);
+      this.collected.unregister(buffer);
+      markHost(buffer);
+      this.entries.delete(e.id);
+    }
+    this.wire.free(live.map((e) => e.id));
+  }
+
+  /** Marks every array still held as lost (the worker stopped without bringing them back). */
+  releaseAll(why: string): void {
+    for (const e of [...this.entries.values()]) {
+      const buffer = e.buffer.deref();
+      if (buffer !== undefined) this.release(buffer, e, why);
+      else this.entries.delete(e.id);
+    }
+  }
+
+  private release(buffer: ArrayBufferLike, e: Entry, why: string): void {
+    this.byBuffer.delete(buffer);
+    this.collected.unregister(buffer);
+    this.entries.delete(e.id);
+    markReleased(buffer, why);
   }
 
   /** Resident arrays as the training thread counts them. */
@@ -156,12 +174,6 @@ export class ResidentArrays implements ResidencyOwner {
     let bytes = 0;
     for (const e of this.entries.values()) bytes += e.full * 4;
     return { buffers: this.entries.size, bytes };
-  }
-
-  private drop(buffer: ArrayBufferLike, e: Entry): void {
-    this.byBuffer.delete(buffer);
-    this.collected.unregister(buffer);
-    this.forget(e);
   }
 
   private forget(e: Entry): void {

@@ -143,9 +143,16 @@ export function serveBridge(listen: (handler: (m: BridgeMessage) => void) => voi
         if (failed !== null) { finish(FAILED, failed); failed = null; return; }
         try {
           const { kernels } = await device!;
-          const b = resident.get(m.id);
-          if (b === undefined) throw new Error(`webgpu backend: no resident buffer ${m.id}`);
-          out!.set(await kernels.runner.read(b, m.length), 0);
+          const reads = m.ids.map((id, i) => {
+            const b = resident.get(id);
+            if (b === undefined) throw new Error(`webgpu backend: no resident buffer ${id}`);
+            return kernels.runner.read(b, m.lengths[i]);
+          });
+          let at = 0;
+          for (const [i, r] of reads.entries()) {
+            out!.set(await r, at);
+            at += m.lengths[i]!;
+          }
           finish(DONE);
         } catch (e) {
           finish(FAILED, `read: ${firstLine(e)}`);

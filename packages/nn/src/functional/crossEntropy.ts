@@ -66,18 +66,23 @@ export function crossEntropy(logits: Variable | Tensor, targets: Tensor, opts: C
   }
   const ignore = opts.ignoreIndex ?? -100;
   const tv = targets.values();
+  const wv = opts.weight ? opts.weight.values() : null;
+  // the mean's divisor, sum of w[y] over the targets not ignored: on the host (float64, rounded to
+  // float32 as the CPU's reduce kernel gives it), so a GPU backend needs no read inside the step
+  let denom = 0;
   for (let i = 0; i < tv.length; i++) {
     const c = tv[i]!;
     if (c === ignore) continue;
     if (!isInt(c) || c < 0 || c >= C) fail('crossEntropy', `target ${c} at index ${i} is out of range; expected a class index in [0, ${C - 1}]${ignore < 0 || ignore >= C ? ` or ignoreIndex ${ignore}` : ''}`);
+    denom += wv ? wv[c]! : 1;
   }
+  denom = Math.fround(denom);
   const tcol = targets.reshape([M, 1]);
   const onehot = kernels.binary('eq', arange(C).reshape([1, C]), tcol); // (M, C)
   const keep = kernels.binary('ne', tcol, new Tensor(Float32Array.of(ignore), [])); // (M, 1)
   const wRow = w ?? new Tensor(Float32Array.of(1), [1, 1]);
   const pick = kernels.binary('mul', kernels.binary('mul', onehot, keep), wRow); // w[y] at y, 0 if ignored
   let loss = neg(sum(mul(logp, pick), 1)); // (M)
-  const denom = kernels.reduce('sum', pick).item();
   if (smoothing > 0) {
     const smooth = neg(sum(mul(logp, kernels.binary('mul', keep, wRow).expand([M, C])), 1)); // (M)
     loss = add(mul(loss, 1 - smoothing), mul(smooth, smoothing / C));

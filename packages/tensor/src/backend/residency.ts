@@ -7,8 +7,11 @@
 // - `hostArray` (the host is about to read or write the array: `Tensor.data`, `values()`,
 //   `toArray()`, `item()`): a resident array is brought back and stays on the host from then on.
 // - `liveArray` (a kernel argument, passed where it lies): only checks that it was not released.
-// - `stepBoundary` (end of `backward()`, of `optimizer.step()`, of an outermost `noGrad`): the
-//   owner frees what its rule says (docs/architecture.md); a released array throws on any use.
+// - `stepBoundary` (end of `backward()`, of `optimizer.step()`, of an outermost `noGrad` with
+//   nothing recorded): the owner brings back what its rule says (docs/architecture.md), so its
+//   memory holds only the last few steps' arrays.
+// An array whose values were lost (the GPU worker stopped or failed) is marked released: any use
+// throws a one-line message instead of reading stale values.
 
 /** A backend that holds the values of some host arrays. */
 export interface ResidencyOwner {
@@ -20,8 +23,6 @@ export interface ResidencyOwner {
   toHostAll(): void;
   /** A training or inference step ended. */
   stepBoundary(): void;
-  /** Marks `buffer` as one to keep across steps (a module's running statistics): at expiry it is brought back, never released. */
-  keep(buffer: ArrayBufferLike): void;
 }
 
 const owners = new WeakMap<ArrayBufferLike, ResidencyOwner>();
@@ -65,8 +66,8 @@ export function ownerOf(buffer: ArrayBufferLike): ResidencyOwner | undefined {
 }
 
 /**
- * A buffer just allocated by a resident backend, untouched by the host: its contents are what the
- * allocation promised (zeros), so an owner need not send them anywhere. Any host access ends it.
+ * A buffer just allocated by a resident backend's `empty`, untouched by the host: its contents are
+ * unspecified, so an owner need not send them anywhere. Any host access through `hostArray` ends it.
  */
 export function markFresh(buffer: ArrayBufferLike): void {
   fresh.add(buffer);
@@ -110,11 +111,4 @@ export function backendChanging(next: object): void {
 export function stepBoundary(): void {
   if (!active) return;
   for (const o of registered) o.stepBoundary();
-}
-
-/** Asks the owner of `a`, if any, to keep it across steps. */
-export function keepArray(a: Float32Array): void {
-  if (!active) return;
-  const owner = owners.get(a.buffer);
-  if (owner !== undefined) owner.keep(a.buffer);
 }

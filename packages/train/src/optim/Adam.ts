@@ -1,4 +1,4 @@
-import { fail } from '@tapegrad/tensor';
+import { fail, getBackend } from '@tapegrad/tensor';
 import { Optimizer, expectNonNegative, type ParamGroup, type ParamsInput } from './Optimizer.js';
 
 export interface AdamOptions {
@@ -28,33 +28,12 @@ function validateAdam(fn: string, o: AdamOptions): void {
   }
 }
 
-/**
- * The shared Adam step (PyTorch 1.13): `m = b1 m + (1-b1) g`, `v = b2 v + (1-b2) g^2`,
- * `p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)`, `v` replaced by its running
- * maximum with amsgrad. `decoupled` (AdamW) first scales `p` by `1 - lr wd`; otherwise `g += wd p`.
- */
+/** The shared Adam / AdamW step (the backend's adamUpdate): counts the step and makes AMSGrad's buffer on first use. */
 function adamUpdate(p: Float32Array, grad: Float32Array, s: AdamState, o: AdamOptions, decoupled: boolean): void {
-  const { lr, eps, weightDecay: wd, amsgrad } = o;
-  const [b1, b2] = o.betas;
-  const sign = o.maximize ? -1 : 1;
   const t = ++s.step;
-  const stepSize = lr / (1 - b1 ** t);
-  const bc2Sqrt = Math.sqrt(1 - b2 ** t);
-  const m = s.expAvg, v = s.expAvgSq;
-  const vmax = amsgrad ? (s.maxExpAvgSq ??= new Float32Array(p.length)) : null;
-  const decay = decoupled ? 1 - lr * wd : 1;
-  const l2 = decoupled ? 0 : wd;
-  for (let i = 0; i < p.length; i++) {
-    const pi = decay * p[i]!;
-    const g = sign * grad[i]! + l2 * pi;
-    const mi = Math.fround(b1 * m[i]! + (1 - b1) * g);
-    const vi = Math.fround(b2 * v[i]! + (1 - b2) * g * g);
-    m[i] = mi;
-    v[i] = vi;
-    let denomV = vi;
-    if (vmax) { if (vi > vmax[i]! || Number.isNaN(vi)) vmax[i] = vi; denomV = vmax[i]!; }
-    p[i] = pi - stepSize * mi / (Math.sqrt(denomV) / bc2Sqrt + eps);
-  }
+  const vmax = o.amsgrad ? (s.maxExpAvgSq ??= new Float32Array(p.length)) : null;
+  getBackend().adamUpdate(p, grad, s.expAvg, s.expAvgSq, vmax, p.length,
+    { lr: o.lr, betas: o.betas, eps: o.eps, weightDecay: o.weightDecay, maximize: o.maximize, decoupled }, t);
 }
 
 /** Adam (PyTorch 1.13): adaptive moments with bias correction; weight decay as an L2 term on the gradient. */
@@ -70,6 +49,10 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
 
   protected initState(size: number): AdamState {
     return { step: 0, expAvg: new Float32Array(size), expAvgSq: new Float32Array(size) };
+  }
+
+  protected override get usesKernels(): boolean {
+    return true;
   }
 
   protected update(p: Float32Array, g: Float32Array, s: AdamState, o: ParamGroup<AdamOptions>): void {
@@ -90,6 +73,10 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
 
   protected initState(size: number): AdamState {
     return { step: 0, expAvg: new Float32Array(size), expAvgSq: new Float32Array(size) };
+  }
+
+  protected override get usesKernels(): boolean {
+    return true;
   }
 
   protected update(p: Float32Array, g: Float32Array, s: AdamState, o: ParamGroup<AdamOptions>): void {

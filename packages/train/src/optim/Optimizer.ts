@@ -1,4 +1,4 @@
-import { Tensor, fail, formatShape, shapesEqual, describeValue } from '@tapegrad/tensor';
+import { Tensor, fail, formatShape, shapesEqual, describeValue, hostArray, liveArray } from '@tapegrad/tensor';
 import { Variable, endStep } from '@tapegrad/autograd';
 
 /** A value in a state dict: JSON data with Tensors as leaves (checkpoints store the Tensors as raw float32). */
@@ -75,6 +75,15 @@ export abstract class Optimizer<O extends { lr: number }, S extends ParamState =
   /** Updates one parameter: `p` its contiguous storage, `g` its gradient, `s` its state. */
   protected abstract update(p: Float32Array, g: Float32Array, s: S, group: ParamGroup<O>): void;
 
+  /**
+   * True when `update` runs backend kernels on the arrays as they lie (the built-in optimisers);
+   * false (the default, for an optimiser written as a loop in TypeScript) brings them to the host
+   * first, so a resident backend's values are current there.
+   */
+  protected get usesKernels(): boolean {
+    return false;
+  }
+
   /** Fresh state for a parameter of `size` elements. */
   protected abstract initState(size: number, group: ParamGroup<O>): S;
 
@@ -90,7 +99,12 @@ export abstract class Optimizer<O extends { lr: number }, S extends ParamState =
           st = this.initState(v.data.size, group);
           this.state.set(v, st);
         }
-        this.update(ownStorage(v), grad.values(), st, group);
+        if (this.usesKernels) {
+          this.update(ownStorage(v), grad.contiguousStorage(), st, group);
+        } else {
+          for (const a of Object.values(st)) if (typeof a !== 'number') hostArray(a);
+          this.update(hostArray(ownStorage(v)), grad.values(), st, group);
+        }
       }
     }
     endStep();
@@ -115,7 +129,7 @@ export abstract class Optimizer<O extends { lr: number }, S extends ParamState =
       const i = index.get(p);
       if (i === undefined) continue;
       const entry: { [key: string]: Tensor | number } = {};
-      for (const [k, v] of Object.entries(st)) entry[k] = typeof v === 'number' ? v : new Tensor(v.slice(), p.shape);
+      for (const [k, v] of Object.entries(st)) entry[k] = typeof v === 'number' ? v : new Tensor(hostArray(v).slice(), p.shape);
       state[String(i)] = entry;
     }
     return { state, paramGroups };
@@ -166,6 +180,6 @@ export abstract class Optimizer<O extends { lr: number }, S extends ParamState =
 /** The parameter's storage as one contiguous Float32Array it owns, copying it into place first if it is a view. */
 function ownStorage(v: Variable): Float32Array {
   const t = v.data;
-  if (t.offset !== 0 || t.data.length !== t.size || !t.isContiguous()) v.data = new Tensor(t.toArray(), t.shape);
-  return v.data.data;
+  if (t.offset !== 0 || t.storage.length !== t.size || !t.isContiguous()) v.data = new Tensor(t.toArray(), t.shape);
+  return liveArray(v.data.storage);
 }

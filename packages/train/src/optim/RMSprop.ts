@@ -1,3 +1,4 @@
+import { getBackend } from '@tapegrad/tensor';
 import { Optimizer, expectNonNegative, type ParamGroup, type ParamsInput } from './Optimizer.js';
 
 export interface RMSpropOptions {
@@ -47,32 +48,15 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     return s;
   }
 
+  protected override get usesKernels(): boolean {
+    return true;
+  }
+
   protected update(p: Float32Array, grad: Float32Array, s: RMSpropState, o: ParamGroup<RMSpropOptions>): void {
-    const { lr, alpha, eps, weightDecay: wd, momentum } = o;
-    const sign = o.maximize ? -1 : 1;
     s.step++;
-    const sq = s.squareAvg;
     const ga = o.centered ? (s.gradAvg ??= new Float32Array(p.length)) : null;
-    const buf = momentum > 0 ? (s.momentumBuffer ??= new Float32Array(p.length)) : null;
-    for (let i = 0; i < p.length; i++) {
-      const g = sign * grad[i]! + wd * p[i]!;
-      const sqi = Math.fround(alpha * sq[i]! + (1 - alpha) * g * g);
-      sq[i] = sqi;
-      let avg: number;
-      if (ga) {
-        const gai = Math.fround(alpha * ga[i]! + (1 - alpha) * g);
-        ga[i] = gai;
-        avg = Math.sqrt(sqi - gai * gai) + eps;
-      } else {
-        avg = Math.sqrt(sqi) + eps;
-      }
-      if (buf) {
-        const b = Math.fround(momentum * buf[i]! + g / avg);
-        buf[i] = b;
-        p[i] = p[i]! - lr * b;
-      } else {
-        p[i] = p[i]! - lr * g / avg;
-      }
-    }
+    const buf = o.momentum > 0 ? (s.momentumBuffer ??= new Float32Array(p.length)) : null;
+    getBackend().rmspropUpdate(p, grad, s.squareAvg, ga, buf, p.length,
+      { lr: o.lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum, maximize: o.maximize });
   }
 }

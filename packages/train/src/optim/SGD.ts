@@ -1,4 +1,4 @@
-import { fail } from '@tapegrad/tensor';
+import { fail, getBackend } from '@tapegrad/tensor';
 import { Optimizer, expectNonNegative, type ParamGroup, type ParamsInput } from './Optimizer.js';
 
 export interface SGDOptions {
@@ -45,23 +45,14 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     return {};
   }
 
+  protected override get usesKernels(): boolean {
+    return true;
+  }
+
   protected update(p: Float32Array, grad: Float32Array, s: SGDState, o: ParamGroup<SGDOptions>): void {
-    const { lr, momentum, dampening, weightDecay: wd, nesterov } = o;
-    const sign = o.maximize ? -1 : 1;
-    const n = p.length;
-    if (momentum === 0) {
-      for (let i = 0; i < n; i++) p[i] = p[i]! - lr * (sign * grad[i]! + wd * p[i]!);
-      return;
-    }
-    let buf = s.momentumBuffer;
-    const first = buf === undefined;
-    if (!buf) buf = s.momentumBuffer = new Float32Array(n);
-    const keep = 1 - dampening;
-    for (let i = 0; i < n; i++) {
-      const g = sign * grad[i]! + wd * p[i]!;
-      const b = Math.fround(first ? g : momentum * buf[i]! + keep * g);
-      buf[i] = b;
-      p[i] = p[i]! - lr * (nesterov ? g + momentum * b : b);
-    }
+    const first = o.momentum !== 0 && s.momentumBuffer === undefined;
+    if (first) s.momentumBuffer = new Float32Array(p.length);
+    const opts = { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, maximize: o.maximize };
+    getBackend().sgdUpdate(p, grad, o.momentum === 0 ? null : s.momentumBuffer!, p.length, opts, first);
   }
 }

@@ -8,6 +8,7 @@ import { softmax, softmaxBackward } from './softmax.js';
 import { convKernels } from './conv.js';
 import { poolKernels } from './pool.js';
 import { normKernels } from './norm.js';
+import { optimKernels } from './optim.js';
 
 /** The reference backend: plain TypeScript over Float32Array. Every other backend falls back to it. */
 export const cpuBackend: Backend = {
@@ -29,4 +30,5 @@ export const cpuBackend: Backend = {
   ...convKernels,
   ...poolKernels,
   ...normKernels,
+  ...optimKernels,
 };
