@@ -199,6 +199,29 @@ describe('webgpu backend, resident mode', () => {
     expect(Array.from(y.toArray())).toEqual(Array.from(want));
   });
 
+  it('toArrayAsync / itemAsync read without blocking; kernels posted and blocking reads meanwhile are served in order', async () => {
+    if (gpu === null) throw new Error(failure ?? 'no WebGPU backend');
+    const h = gpu;
+    setBackend(h.backend);
+    try {
+      const x = rand([5], { generator: new Generator(11) });
+      const a = kernels.unary('mulScalar', x, 2), b = kernels.unary('addScalar', x, 1);
+      const s = kernels.reduce('sum', a);
+      const readA = a.toArrayAsync();
+      // while it travels: another kernel, and a blocking read (which takes the pending answer first)
+      const c = kernels.unary('neg', b);
+      const cNow = c.toArray();
+      const [av, sv] = await Promise.all([readA, s.itemAsync()]);
+      const xv = Array.from(x.toArray());
+      expect(Array.from(av)).toEqual(xv.map((v) => Math.fround(v * 2)));
+      expect(Array.from(cNow)).toEqual(xv.map((v) => -Math.fround(v + 1)));
+      expect(Math.abs(sv - xv.reduce((p, v) => p + 2 * v, 0))).toBeLessThan(1e-5);
+      expect(Array.from(await b.toArrayAsync())).toEqual(xv.map((v) => Math.fround(v + 1)));
+    } finally {
+      resetBackend();
+    }
+  });
+
   it('switching to another backend brings every resident value back to the host', () => {
     let y: Tensor | null = null;
     onGpu((h) => {

@@ -34,6 +34,10 @@ export class Variable {
 
   item(): number { return this.data.item(); }
   toArray(): Float32Array { return this.data.toArray(); }
+  /** `toArray()` without blocking while a resident backend's values travel back (Tensor.toArrayAsync). */
+  toArrayAsync(): Promise<Float32Array> { return this.data.toArrayAsync(); }
+  /** `item()` without blocking (Tensor.itemAsync). */
+  itemAsync(): Promise<number> { return this.data.itemAsync(); }
 
   /** Back-propagates from this Variable; gradients accumulate into the leaves' `.grad`. */
   backward(grad?: Tensor, opts: BackwardOptions = {}): void { runBackward(this, grad, opts); }

@@ -5,7 +5,7 @@ import { compare, type TensorOperand } from './methods/compare.js';
 import { sum, mean, argExtreme, type ReduceDims } from './methods/reduce.js';
 import { select, index, type Indices } from './methods/indexing.js';
 import { formatTensor } from './format/formatTensor.js';
-import { hostArray, liveArray } from './backend/residency.js';
+import { hostArray, hostArrayAsync, liveArray } from './backend/residency.js';
 
 /**
  * An n-d float32 array: a storage buffer, a shape, strides and an offset. Views (reshape of
@@ -77,6 +77,23 @@ export class Tensor {
   /** Row-major elements, always a fresh copy. */
   toArray(): Float32Array {
     return this.values().slice();
+  }
+
+  /**
+   * `toArray()` without blocking this thread: where a resident backend (WebGPU) holds the values,
+   * they travel back while other work runs. The same values as `toArray()`.
+   */
+  async toArrayAsync(): Promise<Float32Array> {
+    const c = this.contiguous();
+    await hostArrayAsync(c.storage);
+    return c.toArray();
+  }
+
+  /** `item()` without blocking this thread (see `toArrayAsync`). */
+  async itemAsync(): Promise<number> {
+    if (this.size !== 1) fail('itemAsync', `tensor of shape ${formatShape(this.shape)} has ${this.size} elements; expected exactly 1`);
+    await hostArrayAsync(this.storage);
+    return this.item();
   }
 
   /** The value of a one-element tensor. */

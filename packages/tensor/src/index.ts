@@ -13,7 +13,7 @@ export { indexedDim, indexedShape, resolveIndices } from './methods/indexing.js'
 export type { Indices } from './methods/indexing.js';
 export { setBackend, getBackend, resetBackend, recordAllocations } from './backend/registry.js';
 export {
-  registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, liveArray,
+  registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, hostArrayAsync, liveArray,
   stepBoundary, type ResidencyOwner,
 } from './backend/residency.js';
 export { cpuBackend } from './backend/cpu/index.js';

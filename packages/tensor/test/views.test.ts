@@ -166,3 +166,12 @@ describe('toArray and item', () => {
     expect(arange(6).reshape([2, 3]).transpose(0, 1).narrow(0, 1, 2).toString()).toBe('tensor([[1., 4.],\n        [2., 5.]], shape [2, 2])');
   });
 });
+
+describe('toArrayAsync / itemAsync', () => {
+  it('give what toArray / item give (a view made contiguous first); itemAsync refuses more than one element', async () => {
+    const t = tensor([[1, 2, 3], [4, 5, 6]]).transpose(0, 1);
+    expect(Array.from(await t.toArrayAsync())).toEqual(Array.from(t.toArray()));
+    expect(await tensor([[7]]).itemAsync()).toBe(7);
+    await expect(t.itemAsync()).rejects.toThrow('itemAsync: tensor of shape [3, 2] has 6 elements; expected exactly 1');
+  });
+});

@@ -105,8 +105,8 @@ function answer(st: Started, what: string): string {
   return take(st);
 }
 
-/** Waits without blocking (the GPU worker may need this thread's event loop to start, as in Chromium). */
-async function answerAsync(st: Started, what: string): Promise<string> {
+/** Waits without blocking until the worker answers (the GPU worker may need this thread's event loop, as in Chromium). */
+async function waitAnswerAsync(st: Started, what: string): Promise<void> {
   // Atomics.waitAsync (ES2024; Node >= 16, Chromium >= 87), typed here for the ES2022 library
   const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: 'ok' | 'not-equal' | 'timed-out' | Promise<'ok' | 'timed-out'> } }).waitAsync;
   const r = waitAsync(st.control, STATE, PENDING, st.timeoutMs);
@@ -114,6 +114,11 @@ async function answerAsync(st: Started, what: string): Promise<string> {
     close(st);
     throw new Error(`webgpu backend: ${what} took more than ${st.timeoutMs / 1000} s; the GPU worker was stopped`);
   }
+}
+
+/** Waits without blocking, then takes the answer. */
+async function answerAsync(st: Started, what: string): Promise<string> {
+  await waitAnswerAsync(st, what);
   return take(st);
 }
 
@@ -157,19 +162,39 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     if (need <= st.out.length) return undefined;
     return (st.out = sharedFloats(Math.max(need, 2 * st.out.length)));
   };
+  /** An async read posted and not yet taken: a blocking wait takes it first (the answer slot is one). */
+  let pending: { readonly into: readonly Float32Array[]; readonly done: Promise<void> } | null = null;
+  const copyOut = (into: readonly Float32Array[]): void => {
+    let at = 0;
+    for (const a of into) {
+      a.set(st.out.subarray(at, at + a.length));
+      at += a.length;
+    }
+  };
+  /** Takes an outstanding async read's answer (blocking), so the next message's answer is the one awaited. */
+  const settle = (): void => {
+    if (pending === null) return;
+    const p = pending;
+    pending = null;
+    answer(st, 'read');
+    copyOut(p.into);
+  };
   const call = (method: string, given: unknown[]): void => {
     open(method);
+    settle();
     counts[method] = (counts[method] ?? 0) + 1;
     const args = given.map(plainStrided);
     const hosts = outputArrays(method, args);
     const grown = room(hosts.reduce((s, h) => s + h.length, 0));
     st.worker.post({ kind: 'call', method, args, ...(grown ? { out: grown } : {}) });
     answer(st, method);
-    let at = 0;
-    for (const h of hosts) {
-      h.set(st.out.subarray(at, at + h.length));
-      at += h.length;
-    }
+    copyOut(hosts);
+  };
+  const postRead = (ids: readonly number[], into: readonly Float32Array[]): void => {
+    counts['(read)'] = (counts['(read)'] ?? 0) + 1;
+    const lengths = into.map((a) => a.length);
+    const grown = room(lengths.reduce((a, b) => a + b, 0));
+    st.worker.post({ kind: 'read', ids, lengths, ...(grown ? { out: grown } : {}) });
   };
   const backend: Record<string, unknown> = { name: 'webgpu' };
   const resident = opts.resident !== false ? new ResidentArrays(backend, {
@@ -180,15 +205,29 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     },
     read: (ids, into) => {
       open('read');
-      counts['(read)'] = (counts['(read)'] ?? 0) + 1;
-      const lengths = into.map((a) => a.length);
-      const grown = room(lengths.reduce((a, b) => a + b, 0));
-      st.worker.post({ kind: 'read', ids, lengths, ...(grown ? { out: grown } : {}) });
+      settle();
+      postRead(ids, into);
       answer(st, 'read');
-      let at = 0;
-      for (const a of into) {
-        a.set(st.out.subarray(at, at + a.length));
-        at += a.length;
+      copyOut(into);
+    },
+    readAsync: async (ids, into) => {
+      open('read');
+      while (pending !== null) await pending.done;
+      postRead(ids, into);
+      let finished!: () => void;
+      const mine = { into, done: new Promise<void>((r) => { finished = r; }) };
+      pending = mine;
+      try {
+        await waitAnswerAsync(st, 'read');
+        // unless a blocking wait took it meanwhile (and copied it), the answer is ours
+        if (pending === mine) {
+          pending = null;
+          take(st);
+          copyOut(into);
+        }
+      } finally {
+        if (pending === mine) pending = null;
+        finished();
       }
     },
     free: (ids) => {
@@ -232,6 +271,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     residentStats: () => {
       if (resident === null) return { host: none, gpu: none };
       open('residentStats');
+      settle();
       st.worker.post({ kind: 'stats' });
       return { host: resident.stats(), gpu: JSON.parse(answer(st, 'residentStats')) as ResidentStats };
     },

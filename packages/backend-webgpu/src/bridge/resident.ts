@@ -17,6 +17,8 @@ interface Entry {
   readonly buffer: WeakRef<ArrayBufferLike>;
   /** The step in which a call last used it. */
   lastUsed: number;
+  /** The number of the call that last used it. */
+  lastCall: number;
 }
 
 /** What the resident mode needs from the wire (install.ts). */
@@ -25,6 +27,8 @@ export interface ResidentWire {
   call(method: string, args: unknown[]): void;
   /** Reads resident buffers (blocking), each into its host array. */
   read(ids: readonly number[], into: readonly Float32Array[]): void;
+  /** read without blocking this thread. */
+  readAsync(ids: readonly number[], into: readonly Float32Array[]): Promise<void>;
   /** Frees resident buffers (no answer). */
   free(ids: number[]): void;
 }
@@ -46,6 +50,7 @@ export class ResidentArrays implements ResidencyOwner {
   private readonly collected: FinalizationRegistry<number>;
   private nextId = 1;
   private step = 0;
+  private callCount = 0;
 
   constructor(backend: object, wire: ResidentWire) {
     this.backend = backend;
@@ -59,6 +64,7 @@ export class ResidentArrays implements ResidencyOwner {
   /** Posts `method` with its arrays as ResidentRefs (inputs already resident, and every output) or plain copies (host inputs). */
   call(method: string, args: unknown[]): void {
     const outs = OUTPUTS[method] ?? [];
+    this.callCount++;
     const made: [ArrayBufferLike, Entry][] = [];
     const encoded = args.map((v, i) => this.encode(v, outs.includes(i), made));
     for (const [buffer] of made) markResident(buffer, this);
@@ -83,13 +89,14 @@ export class ResidentArrays implements ResidencyOwner {
     let e = this.byBuffer.get(buffer);
     if (e !== undefined) {
       e.lastUsed = this.step;
+      e.lastCall = this.callCount;
       return { $ref: e.id, offset, length: a.length, full: e.full };
     }
     if (!output) return a; // a host input: copied for this call only
     // an output becomes resident; unless made by `empty`, the GPU starts from its host values
     const full = buffer.byteLength / 4;
     const fresh = isFresh(buffer);
-    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step };
+    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step, lastCall: this.callCount };
     this.byBuffer.set(buffer, e);
     this.entries.set(e.id, e);
     this.collected.register(buffer, e.id, buffer);
@@ -112,6 +119,15 @@ export class ResidentArrays implements ResidencyOwner {
   toHost(buffer: ArrayBufferLike): void {
     const e = this.byBuffer.get(buffer);
     if (e !== undefined) this.bringBack([e]);
+  }
+
+  async toHostAsync(buffer: ArrayBufferLike): Promise<void> {
+    const e = this.byBuffer.get(buffer);
+    if (e === undefined) return;
+    const posted = this.callCount;
+    await this.wire.readAsync([e.id], [new Float32Array(buffer, 0, e.full)]);
+    // a call posted meanwhile may have updated it in place (an optimiser step): then it stays resident
+    if (this.byBuffer.get(buffer) === e && e.lastCall <= posted) this.settle([e], [buffer]);
   }
 
   toHostAll(): void {
@@ -143,14 +159,19 @@ export class ResidentArrays implements ResidencyOwner {
       for (const [i, e] of live.entries()) this.release(arrays[i]!.buffer, e, why);
       throw err;
     }
-    for (const [i, e] of live.entries()) {
-      const buffer = arrays[i]!.buffer;
+    this.settle(live, arrays.map((a) => a.buffer));
+  }
+
+  /** `entries`, their values now in their host arrays: forgotten here and freed on the GPU. */
+  private settle(entries: readonly Entry[], buffers: readonly ArrayBufferLike[]): void {
+    for (const [i, e] of entries.entries()) {
+      const buffer = buffers[i]!;
       this.byBuffer.delete(buffer);
       this.collected.unregister(buffer);
       markHost(buffer);
       this.entries.delete(e.id);
     }
-    this.wire.free(live.map((e) => e.id));
+    this.wire.free(entries.map((e) => e.id));
   }
 
   /** Marks every array still held as lost (the worker stopped without bringing them back). */

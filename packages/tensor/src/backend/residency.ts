@@ -19,6 +19,8 @@ export interface ResidencyOwner {
   readonly backend: object;
   /** Copies the values held for `buffer` into its host array and stops holding them. */
   toHost(buffer: ArrayBufferLike): void;
+  /** toHost without blocking this thread while the values travel. */
+  toHostAsync(buffer: ArrayBufferLike): Promise<void>;
   /** Brings every array it holds back to the host (another backend becomes active). */
   toHostAll(): void;
   /** A training or inference step ended. */
@@ -93,6 +95,15 @@ export function hostArray(a: Float32Array): Float32Array {
     owner.toHost(a.buffer);
   }
   return a;
+}
+
+/** hostArray without blocking this thread while a resident backend's values travel back. */
+export async function hostArrayAsync(a: Float32Array): Promise<Float32Array> {
+  if (!active) return a;
+  throwIfReleased(a);
+  const owner = owners.get(a.buffer);
+  if (owner !== undefined) await owner.toHostAsync(a.buffer);
+  return hostArray(a);
 }
 
 /** `a` where it lies, for a kernel argument: throws if its values were released. */
