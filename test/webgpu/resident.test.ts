@@ -4,7 +4,7 @@
 // tensor left unused is brought back to the host, never lost; switching backends or close() brings
 // every value back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, rand, tensor, noGrad, Variable, F, SGD, createModel, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten, type ModelName } from 'tapegrad';
+import { Generator, rand, tensor, noGrad, Variable, F, SGD, defineOp, type OpContext, createModel, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten, type ModelName } from 'tapegrad';
 import { kernels, resetBackend, setBackend, type Tensor } from '@tapegrad/tensor';
 import { useWebGpuBackend, type WebGpuBackendHandle } from '@tapegrad/backend-webgpu';
 
@@ -220,6 +220,32 @@ describe('webgpu backend, resident mode', () => {
     } finally {
       resetBackend();
     }
+  });
+
+  it("backward frees its intermediate gradients unread: a leaf's .grad reads as on the CPU; a gradient stashed by a custom op throws, saying why", () => {
+    let stashed: Tensor | null = null;
+    const double = defineOp({
+      name: 'double',
+      forward(_ctx: OpContext<Record<string, never>>, x: Tensor) { return kernels.unary('mulScalar', x, 2); },
+      backward(_ctx: OpContext<Record<string, never>>, g: Tensor) {
+        const gx = kernels.unary('mulScalar', g, 2);
+        stashed = kernels.unary('mulScalar', gx, 1); // a buffer made inside backward and kept by user code
+        return [gx];
+      },
+    });
+    const run = (read: () => number): { grad: Float32Array; bytes: number } => {
+      const w = new Variable(tensor([1, -2, 3]), { requiresGrad: true });
+      const y = double(double(w));
+      F.mseLoss(y, tensor([0, 0, 0])).backward();
+      const before = read();
+      const grad = w.grad!.toArray();
+      return { grad, bytes: read() - before };
+    };
+    const want = run(() => 0).grad;
+    const have = onGpu((h) => run(() => h.readBytes()));
+    expect(Array.from(have.grad)).toEqual(Array.from(want));
+    expect(have.bytes).toBe(12); // the leaf's three floats
+    expect(() => stashed!.toArray()).toThrow(/^backward: this gradient was computed inside backward\(\) and was not kept as a \.grad \(nor retained with retainGrad\(\)\); its GPU memory was freed when backward\(\) ended$/);
   });
 
   it('switching to another backend brings every resident value back to the host', () => {

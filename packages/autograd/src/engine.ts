@@ -1,4 +1,4 @@
-import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend, recordAllocations } from '@tapegrad/tensor';
+import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend, recordAllocations, residencyActive, discardArray } from '@tapegrad/tensor';
 import type { Node } from './Node.js';
 import type { Variable } from './Variable.js';
 import { noGrad, endStep } from './gradMode.js';
@@ -13,8 +13,40 @@ export interface BackwardOptions {
  * before), `taken` those already handed to a `.grad`.
  */
 interface Ownership {
-  readonly fresh: WeakSet<Float32Array>;
+  readonly fresh: Allocations;
   readonly taken: Set<Float32Array>;
+  /** Variables whose `.grad` this pass set. */
+  readonly graded: Set<Variable>;
+}
+
+/**
+ * The buffers allocated during a backward pass. With a resident backend they are also listed, so
+ * the pass can free, unread, those that hold only its own intermediate gradients.
+ */
+class Allocations {
+  private readonly set = new WeakSet<Float32Array>();
+  readonly list: Float32Array[] | null = residencyActive() ? [] : null;
+
+  add(a: Float32Array): this {
+    this.set.add(a);
+    this.list?.push(a);
+    return this;
+  }
+
+  has(a: Float32Array): boolean {
+    return this.set.has(a);
+  }
+}
+
+const DISCARDED = 'backward: this gradient was computed inside backward() and was not kept as a .grad (nor retained with retainGrad()); ' +
+  'its GPU memory was freed when backward() ended';
+
+/** After a backward pass on a resident backend: frees the buffers it allocated that no `.grad` holds. */
+function discardIntermediates(own: Ownership): void {
+  if (own.fresh.list === null) return;
+  const kept = new Set<ArrayBufferLike>();
+  for (const v of own.graded) if (v.grad) kept.add(v.grad.storage.buffer);
+  for (const a of own.fresh.list) if (!kept.has(a.buffer)) discardArray(a, DISCARDED);
 }
 
 /**
@@ -25,6 +57,7 @@ interface Ownership {
  * view, a buffer already taken by another leaf) is copied.
  */
 function accumulate(v: Variable, g: Tensor, own: Ownership): void {
+  own.graded.add(v);
   if (v.grad) {
     v.grad = kernels.binary('add', v.grad, g);
     return;
@@ -81,7 +114,7 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
     }
     g = grad;
   }
-  const own: Ownership = { fresh: new WeakSet(), taken: new Set() };
+  const own: Ownership = { fresh: new Allocations(), taken: new Set(), graded: new Set() };
   if (!root.gradFn) {
     accumulate(root, g, own);
     return;
@@ -115,5 +148,6 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
       if (!opts.retainGraph) node.ctx.release();
     }
   }));
+  discardIntermediates(own);
   endStep();
 }

@@ -11,10 +11,10 @@ export type { CompareOp, TensorOperand } from './methods/compare.js';
 export type { ReduceDims } from './methods/reduce.js';
 export { indexedDim, indexedShape, resolveIndices } from './methods/indexing.js';
 export type { Indices } from './methods/indexing.js';
-export { setBackend, getBackend, resetBackend, recordAllocations } from './backend/registry.js';
+export { setBackend, getBackend, resetBackend, recordAllocations, type AllocationRecord } from './backend/registry.js';
 export {
   registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, hostArrayAsync, liveArray,
-  stepBoundary, type ResidencyOwner,
+  stepBoundary, residencyActive, discardArray, type ResidencyOwner,
 } from './backend/residency.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';

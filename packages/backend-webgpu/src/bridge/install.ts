@@ -38,6 +38,8 @@ export interface WebGpuBackendHandle {
   readonly backend: Backend;
   /** How many calls each kernel has run on the GPU so far (and, resident, `(read)`: the reads that brought values back). */
   calls(): Readonly<Record<string, number>>;
+  /** Bytes the resident mode has brought back from the GPU so far (reads of values, and arrays expired at step boundaries). */
+  readBytes(): number;
   /**
    * The resident buffers (resident mode; zeros otherwise): as the training thread counts them and
    * as the GPU worker holds them (waits for every call posted so far).
@@ -190,9 +192,11 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     answer(st, method);
     copyOut(hosts);
   };
+  let readBytes = 0;
   const postRead = (ids: readonly number[], into: readonly Float32Array[]): void => {
     counts['(read)'] = (counts['(read)'] ?? 0) + 1;
     const lengths = into.map((a) => a.length);
+    for (const n of lengths) readBytes += 4 * n;
     const grown = room(lengths.reduce((a, b) => a + b, 0));
     st.worker.post({ kind: 'read', ids, lengths, ...(grown ? { out: grown } : {}) });
   };
@@ -268,6 +272,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     kernels: [...onGpu],
     backend: installed,
     calls: () => ({ ...counts }),
+    readBytes: () => readBytes,
     residentStats: () => {
       if (resident === null) return { host: none, gpu: none };
       open('residentStats');

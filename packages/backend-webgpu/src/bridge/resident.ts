@@ -174,6 +174,13 @@ export class ResidentArrays implements ResidencyOwner {
     this.wire.free(entries.map((e) => e.id));
   }
 
+  discard(buffer: ArrayBufferLike, why: string): void {
+    const e = this.byBuffer.get(buffer);
+    if (e === undefined) return;
+    this.release(buffer, e, why);
+    this.wire.free([e.id]);
+  }
+
   /** Marks every array still held as lost (the worker stopped without bringing them back). */
   releaseAll(why: string): void {
     for (const e of [...this.entries.values()]) {

@@ -2,8 +2,13 @@ import type { Backend, PartialBackend } from './Backend.js';
 import { cpuBackend } from './cpu/index.js';
 import { backendChanging } from './residency.js';
 
+/** What `recordAllocations` adds each buffer to (a WeakSet, or any collector with `add`). */
+export interface AllocationRecord {
+  add(buffer: Float32Array): unknown;
+}
+
 /** Buffers allocated inside `recordAllocations`, or null outside it. */
-let recording: WeakSet<Float32Array> | null = null;
+let recording: AllocationRecord | null = null;
 
 /** The backend with its `alloc` and `empty` reporting to `recording`. */
 function recorded(backend: Backend): Backend {
@@ -50,7 +55,7 @@ export function resetBackend(): void {
  * that nothing else holds such a buffer (the autograd engine with a gradient computed during its
  * own backward pass) may then take it over instead of copying it.
  */
-export function recordAllocations<T>(into: WeakSet<Float32Array>, fn: () => T): T {
+export function recordAllocations<T>(into: AllocationRecord, fn: () => T): T {
   const outer = recording;
   recording = into;
   try {

@@ -25,6 +25,8 @@ export interface ResidencyOwner {
   toHostAll(): void;
   /** A training or inference step ended. */
   stepBoundary(): void;
+  /** Frees the values held for `buffer` without bringing them back (nothing can read them): any later use throws `why`. */
+  discard(buffer: ArrayBufferLike, why: string): void;
 }
 
 const owners = new WeakMap<ArrayBufferLike, ResidencyOwner>();
@@ -116,6 +118,18 @@ export function liveArray(a: Float32Array): Float32Array {
 export function backendChanging(next: object): void {
   if (!active) return;
   for (const o of registered) if (o.backend !== next) o.toHostAll();
+}
+
+/** Whether a resident backend has registered (the autograd engine then tracks what it may discard). */
+export function residencyActive(): boolean {
+  return active && registered.size > 0;
+}
+
+/** `a`'s values are dead (an engine-internal gradient after backward): its owner frees them unread. */
+export function discardArray(a: Float32Array, why: string): void {
+  if (!active) return;
+  const owner = owners.get(a.buffer);
+  if (owner !== undefined) owner.discard(a.buffer, why);
 }
 
 /** A step ended: each owner applies its rule (docs/architecture.md). */
