@@ -156,16 +156,26 @@ export async function installBridgeAsync(fn: string, spawn: () => GpuWorker, opt
 /** Installs the backend whose kernels post each call to the started worker (and, unless resident, wait for it). */
 function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): WebGpuBackendHandle {
   const counts: Record<string, number> = {};
+  /** A deferred read's failure, thrown by the next call. */
+  let deferredError: Error | null = null;
   const open = (method: string): void => {
     if (st.closed) throw new Error(`webgpu backend: ${method} after close(); install the backend again`);
+    if (deferredError !== null) {
+      const e = deferredError;
+      deferredError = null;
+      throw e;
+    }
   };
   /** Room for `need` output floats in shared memory: the new array to send when it had to grow. */
   const room = (need: number): Float32Array | undefined => {
     if (need <= st.out.length) return undefined;
     return (st.out = sharedFloats(Math.max(need, 2 * st.out.length)));
   };
-  /** An async read posted and not yet taken: a blocking wait takes it first (the answer slot is one). */
-  let pending: { readonly into: readonly Float32Array[]; readonly done: Promise<void> } | null = null;
+  /**
+   * A read posted without waiting and not yet taken: `take` copies its floats out of shared memory.
+   * A blocking wait takes it first (the answer slot is one); so does the next deferred read.
+   */
+  let pending: { readonly take: () => void; readonly done: Promise<void> } | null = null;
   const copyOut = (into: readonly Float32Array[]): void => {
     let at = 0;
     for (const a of into) {
@@ -173,13 +183,23 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
       at += a.length;
     }
   };
-  /** Takes an outstanding async read's answer (blocking), so the next message's answer is the one awaited. */
+  /** Takes an outstanding deferred read's answer (blocking), so the next message's answer is the one awaited. */
   const settle = (): void => {
     if (pending === null) return;
     const p = pending;
     pending = null;
     answer(st, 'read');
-    copyOut(p.into);
+    p.take();
+  };
+  /** Posts a read and leaves it pending; returns its entry (`done` resolves once it is taken). */
+  const postDeferred = (ids: readonly number[], lengths: readonly number[], onData: (out: Float32Array) => void): { take: () => void; done: Promise<void> } => {
+    settle();
+    postRead(ids, lengths);
+    let finished!: () => void;
+    const done = new Promise<void>((r) => { finished = r; });
+    const mine = { take: () => { try { onData(st.out); } finally { finished(); } }, done };
+    pending = mine;
+    return mine;
   };
   const call = (method: string, given: unknown[]): void => {
     open(method);
@@ -193,9 +213,8 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     copyOut(hosts);
   };
   let readBytes = 0;
-  const postRead = (ids: readonly number[], into: readonly Float32Array[]): void => {
+  const postRead = (ids: readonly number[], lengths: readonly number[]): void => {
     counts['(read)'] = (counts['(read)'] ?? 0) + 1;
-    const lengths = into.map((a) => a.length);
     for (const n of lengths) readBytes += 4 * n;
     const grown = room(lengths.reduce((a, b) => a + b, 0));
     st.worker.post({ kind: 'read', ids, lengths, ...(grown ? { out: grown } : {}) });
@@ -210,29 +229,35 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     read: (ids, into) => {
       open('read');
       settle();
-      postRead(ids, into);
+      postRead(ids, into.map((a) => a.length));
       answer(st, 'read');
       copyOut(into);
     },
+    flush: () => {
+      if (!st.closed) settle();
+    },
+    readDeferred: (ids, lengths, onData) => {
+      open('read');
+      const mine = postDeferred(ids, lengths, onData);
+      // taken by the next blocking wait, or here once this thread yields; a failure surfaces at the next call
+      void waitAnswerAsync(st, 'read').then(() => {
+        if (pending !== mine) return;
+        pending = null;
+        take(st);
+        mine.take();
+      }).catch((e: unknown) => { deferredError ??= e instanceof Error ? e : new Error(String(e)); });
+    },
     readAsync: async (ids, into) => {
       open('read');
-      while (pending !== null) await pending.done;
-      postRead(ids, into);
-      let finished!: () => void;
-      const mine = { into, done: new Promise<void>((r) => { finished = r; }) };
-      pending = mine;
-      try {
-        await waitAnswerAsync(st, 'read');
-        // unless a blocking wait took it meanwhile (and copied it), the answer is ours
-        if (pending === mine) {
-          pending = null;
-          take(st);
-          copyOut(into);
-        }
-      } finally {
-        if (pending === mine) pending = null;
-        finished();
+      const mine = postDeferred(ids, into.map((a) => a.length), () => copyOut(into));
+      await waitAnswerAsync(st, 'read');
+      // unless a blocking wait took it meanwhile (and copied it), the answer is ours
+      if (pending === mine) {
+        pending = null;
+        take(st);
+        mine.take();
       }
+      await mine.done;
     },
     free: (ids) => {
       if (!st.closed) st.worker.post({ kind: 'free', ids });

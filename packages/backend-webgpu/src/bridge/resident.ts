@@ -19,6 +19,8 @@ interface Entry {
   lastUsed: number;
   /** The number of the call that last used it. */
   lastCall: number;
+  /** A deferred read of it is posted and not yet taken. */
+  coming: boolean;
 }
 
 /** What the resident mode needs from the wire (install.ts). */
@@ -29,6 +31,13 @@ export interface ResidentWire {
   read(ids: readonly number[], into: readonly Float32Array[]): void;
   /** read without blocking this thread. */
   readAsync(ids: readonly number[], into: readonly Float32Array[]): Promise<void>;
+  /**
+   * Posts a read without waiting: `take` gets the floats (one buffer after the other) once the
+   * answer is taken, by the next blocking wait or when this thread yields.
+   */
+  readDeferred(ids: readonly number[], lengths: readonly number[], take: (out: Float32Array) => void): void;
+  /** Takes a deferred read still pending (blocking), so every entry's state is settled. */
+  flush(): void;
   /** Frees resident buffers (no answer). */
   free(ids: number[]): void;
 }
@@ -96,7 +105,7 @@ export class ResidentArrays implements ResidencyOwner {
     // an output becomes resident; unless made by `empty`, the GPU starts from its host values
     const full = buffer.byteLength / 4;
     const fresh = isFresh(buffer);
-    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step, lastCall: this.callCount };
+    e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step, lastCall: this.callCount, coming: false };
     this.byBuffer.set(buffer, e);
     this.entries.set(e.id, e);
     this.collected.register(buffer, e.id, buffer);
@@ -117,11 +126,13 @@ export class ResidentArrays implements ResidencyOwner {
   }
 
   toHost(buffer: ArrayBufferLike): void {
+    this.wire.flush();
     const e = this.byBuffer.get(buffer);
     if (e !== undefined) this.bringBack([e]);
   }
 
   async toHostAsync(buffer: ArrayBufferLike): Promise<void> {
+    this.wire.flush();
     const e = this.byBuffer.get(buffer);
     if (e === undefined) return;
     const posted = this.callCount;
@@ -131,14 +142,39 @@ export class ResidentArrays implements ResidencyOwner {
   }
 
   toHostAll(): void {
+    this.wire.flush();
     this.bringBack([...this.entries.values()]);
   }
 
+  /**
+   * Arrays unused for KEEP_STEPS boundaries come back with one read posted now and taken later (at
+   * the next blocking wait: the next boundary's, or a read of values), so a boundary never waits for
+   * the GPU to finish the work just posted. Until taken they stay resident: a read of one meanwhile
+   * reads it directly, and one used again by a kernel stays on the GPU.
+   */
   stepBoundary(): void {
     this.step++;
     const expired: Entry[] = [];
-    for (const e of this.entries.values()) if (e.lastUsed <= this.step - KEEP_STEPS) expired.push(e);
-    if (expired.length > 0) this.bringBack(expired);
+    for (const e of this.entries.values()) if (e.lastUsed <= this.step - KEEP_STEPS && !e.coming) expired.push(e);
+    if (expired.length === 0) return;
+    const posted = this.callCount;
+    for (const e of expired) e.coming = true;
+    this.wire.readDeferred(expired.map((e) => e.id), expired.map((e) => e.full), (out) => {
+      const done: Entry[] = [], buffers: ArrayBufferLike[] = [];
+      let at = 0;
+      for (const e of expired) {
+        const start = at;
+        at += e.full;
+        e.coming = false;
+        const buffer = e.buffer.deref();
+        // gone (collected or brought back meanwhile), or used by a kernel since: not this read's to settle
+        if (buffer === undefined || this.byBuffer.get(buffer) !== e || e.lastCall > posted) continue;
+        new Float32Array(buffer, 0, e.full).set(out.subarray(start, at));
+        done.push(e);
+        buffers.push(buffer);
+      }
+      if (done.length > 0) this.settle(done, buffers);
+    });
   }
 
   /** Reads `entries` into their host arrays (one read for all) and frees their GPU buffers. */
