@@ -4,7 +4,7 @@
 // tensor left unused is brought back to the host, never lost; switching backends or close() brings
 // every value back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, rand, tensor, noGrad, Variable, F, SGD, defineOp, type OpContext, createModel, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten, type ModelName } from 'tapegrad';
+import { Generator, rand, tensor, noGrad, Variable, F, SGD, defineOp, fit, DataLoader, TensorDataset, type FitResult, type OpContext, createModel, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten, type ModelName } from 'tapegrad';
 import { kernels, resetBackend, setBackend, type Tensor } from '@tapegrad/tensor';
 import { useWebGpuBackend, type WebGpuBackendHandle } from '@tapegrad/backend-webgpu';
 
@@ -146,6 +146,52 @@ describe('webgpu backend, resident mode', () => {
       expect(at[1]!.gpu).toEqual(at[1]!.host);
     });
   }, 600_000);
+
+  it('fit reads no loss inside a step: the same epoch figures as on the CPU, and only the end of each epoch waits for the GPU', () => {
+    const data = (): { train: DataLoader; val: DataLoader } => {
+      const g = new Generator(12);
+      const xs = rand([40, 1, 8, 8], { generator: g });
+      const ys = tensor(Float32Array.from({ length: 40 }, (_, i) => (i * 7) % 10), [40]);
+      const ds = new TensorDataset(xs, ys);
+      return { train: new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(13) }), val: new DataLoader(ds, { batchSize: 20 }) };
+    };
+    const run = (): FitResult => {
+      const model = small(new Generator(14));
+      const { train } = data();
+      return fit(model, { train, optimizer: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }), epochs: 2, progress: 'none' });
+    };
+    const cpu = run();
+    const gpuRun = onGpu((h) => {
+      const before = h.calls();
+      const r = run();
+      const after = h.calls();
+      const n = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0);
+      return { r, reads: n('(read)'), waited: n('(read, waited for)') };
+    });
+    cpu.history.forEach((e, i) => {
+      const g = gpuRun.r.history[i]!;
+      expect(Math.abs(g.loss - e.loss)).toBeLessThan(1e-4);
+      expect(g.accuracy).toBe(e.accuracy);
+    });
+    // 20 steps: reads at the step boundaries, taken later; only each epoch's last few batches waited for
+    expect(gpuRun.reads).toBeGreaterThan(20);
+    expect(gpuRun.waited).toBeLessThanOrEqual(2 * 6);
+  }, 600_000);
+
+  it('fit still stops at a non-finite loss, naming its step (found a few steps later, without draining the GPU)', () => {
+    onGpu(() => {
+      const g = new Generator(15);
+      const ds = new TensorDataset(rand([40, 1, 8, 8], { generator: g }), tensor(Float32Array.from({ length: 40 }, (_, i) => i % 10), [40]));
+      const model = small(g);
+      let calls = 0;
+      const lossFn = (logits: Variable, y: Tensor): Variable => {
+        const l = F.crossEntropy(logits, y);
+        return ++calls === 3 ? F.mseLoss(l, tensor(Float32Array.of(Number.NaN), [])) : l;
+      };
+      expect(() => fit(model, { train: new DataLoader(ds, { batchSize: 4 }), optimizer: new SGD(model.parameters(), { lr: 0.05 }), epochs: 1, lossFn, progress: 'none' }))
+        .toThrow('fit: loss NaN at epoch 1, step 3 of 10 is not finite; expected a finite loss (the run diverged; a lower learning rate usually helps)');
+    });
+  });
 
   it('a tensor unused for several step boundaries is brought back to the host, its GPU buffer freed; it reads as before', () => {
     onGpu((h) => {

@@ -36,7 +36,11 @@ export interface WebGpuBackendHandle {
   readonly kernels: readonly string[];
   /** The Backend object (already installed with setBackend). */
   readonly backend: Backend;
-  /** How many calls each kernel has run on the GPU so far (and, resident, `(read)`: the reads that brought values back). */
+  /**
+   * How many calls each kernel has run on the GPU so far; resident, also `(read)`: the reads that
+   * brought values back, of which `(read, waited for)` waited for the work posted before them (a
+   * read of values still on the GPU; the others were taken later, without draining the GPU).
+   */
   calls(): Readonly<Record<string, number>>;
   /** Bytes the resident mode has brought back from the GPU so far (reads of values, and arrays expired at step boundaries). */
   readBytes(): number;
@@ -229,6 +233,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     read: (ids, into) => {
       open('read');
       settle();
+      counts['(read, waited for)'] = (counts['(read, waited for)'] ?? 0) + 1;
       postRead(ids, into.map((a) => a.length));
       answer(st, 'read');
       copyOut(into);

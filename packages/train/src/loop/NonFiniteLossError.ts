@@ -1,8 +1,9 @@
 /**
  * Thrown by `fit` when a batch's training loss, or an epoch's validation loss, is NaN or infinite
  * (the run diverged: too high a learning rate, say). A training loss is checked before that
- * batch's optimiser step; either way the epoch is not recorded or saved, so the checkpoint on disk
- * stays the last finished epoch's.
+ * batch's optimiser step (on a resident backend such as WebGPU, a few steps later: its losses are
+ * read without draining the GPU); either way the epoch is not recorded or saved, so the checkpoint
+ * on disk stays the last finished epoch's.
  */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';

@@ -1,4 +1,4 @@
-import { defaultGenerator, fail } from '@tapegrad/tensor';
+import { defaultGenerator, fail, kernels, ownerOf, residencyActive, type Tensor } from '@tapegrad/tensor';
 import type { Module } from '@tapegrad/nn';
 import type { StateValue } from '../optim/Optimizer.js';
 import { clipGradNorm_ } from '../optim/clipGrad.js';
@@ -35,41 +35,84 @@ function onDisk(saved: Saved): { path: string; epoch: number | null; exists: boo
   return { path: dir?.checkpointPath ?? '', epoch: saved.epoch, exists: dir !== null && dir.hasCheckpoint() };
 }
 
-/** One pass over the training loader: forward, loss, (check it is finite), backward, (clip), step, per-batch schedule. */
+/** A training batch whose loss and correct count are still on a resident backend (the GPU). */
+interface InFlight { readonly loss: Tensor; readonly correct: Tensor; readonly size: number; readonly batch: number }
+
+/** (B, C) logits, (B) targets -> () the number of argmax hits, as a tensor (on the backend). */
+function correctCount(logits: Tensor, targets: Tensor): Tensor {
+  const pred = kernels.argReduce('max', logits, 1).indices;
+  return kernels.reduce('sum', kernels.binary('eq', pred, targets));
+}
+
+/**
+ * One pass over the training loader: forward, loss, (check it is finite), backward, (clip), step, per-batch schedule.
+ * On a resident backend (WebGPU) no step reads its loss: each batch's loss and correct count stay on
+ * the GPU and are taken once they are back on the host (a step boundary brings them back without
+ * waiting for the work just posted), so the progress and the finiteness check run a few batches
+ * behind and the GPU is never drained; the end of the epoch reads what is left. A per-batch
+ * ReduceLROnPlateau or an onBatchEnd callback needs each loss at once, and gets it.
+ */
 function trainEpoch(model: Module, opts: FitOptions, epoch: number, sink: ProgressSink, clock: RunClock, saved: Saved): { loss: number; accuracy: number; seconds: number; seen: number } {
   const { train, optimizer, scheduler, epochs } = opts;
   const lossFn = opts.lossFn ?? crossEntropyLoss;
   const perBatch = opts.schedulerStep === 'batch';
   const batches = train.length;
+  const deferred = residencyActive() && !(perBatch && scheduler instanceof ReduceLROnPlateau) && opts.callbacks?.onBatchEnd === undefined;
   model.train();
   sink.epochStart?.({ epoch, epochs, batches });
   const t0 = performance.now();
   let lossSum = 0, correct = 0, seen = 0, b = 0;
+  const report = (batch: number, l: number, hits: number, B: number): void => {
+    lossSum += l * B;
+    correct += hits;
+    seen += B;
+    if (sink.batchEnd) {
+      const elapsed = (performance.now() - t0) / 1000;
+      const eta = clock.eta(epoch, batch, batches, elapsed);
+      sink.batchEnd({
+        epoch, epochs, batch, batches, loss: l, meanLoss: lossSum / seen, accuracy: correct / seen,
+        imagesPerSecond: seen / elapsed, epochEta: eta.epoch, runEta: eta.run,
+      });
+    }
+  };
+  const inFlight: InFlight[] = [];
+  /** Takes the batches whose values are on the host (all of them with `all`, reading what is not). */
+  const drain = (all: boolean): void => {
+    while (inFlight.length > 0) {
+      const f = inFlight[0]!;
+      if (!all && (ownerOf(f.loss.storage.buffer) !== undefined || ownerOf(f.correct.storage.buffer) !== undefined)) return;
+      inFlight.shift();
+      const l = f.loss.item();
+      if (!Number.isFinite(l) && opts.onNonFiniteLoss !== 'continue') throw new NonFiniteLossError('loss', l, epoch, f.batch, batches, onDisk(saved));
+      report(f.batch, l, f.correct.item(), f.size);
+    }
+  };
   for (const { x, y } of train) {
     const logits = model.forward(x);
     const loss = lossFn(logits, y);
+    const B = y.shape[0]!;
+    b++;
+    if (deferred) {
+      optimizer.zeroGrad();
+      loss.backward();
+      if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
+      optimizer.step();
+      if (perBatch && scheduler) scheduler.step();
+      inFlight.push({ loss: loss.data, correct: correctCount(logits.data, y), size: B, batch: b });
+      drain(false);
+      continue;
+    }
     const l = loss.item();
-    if (!Number.isFinite(l) && opts.onNonFiniteLoss !== 'continue') throw new NonFiniteLossError('loss', l, epoch, b + 1, batches, onDisk(saved));
+    if (!Number.isFinite(l) && opts.onNonFiniteLoss !== 'continue') throw new NonFiniteLossError('loss', l, epoch, b, batches, onDisk(saved));
     optimizer.zeroGrad();
     loss.backward();
     if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
     optimizer.step();
-    const B = y.shape[0]!;
     if (perBatch && scheduler) scheduler.step(scheduler instanceof ReduceLROnPlateau ? l : undefined);
-    lossSum += l * B;
-    correct += countCorrect(logits.data, y);
-    seen += B;
-    b++;
-    if (sink.batchEnd) {
-      const elapsed = (performance.now() - t0) / 1000;
-      const eta = clock.eta(epoch, b, batches, elapsed);
-      sink.batchEnd({
-        epoch, epochs, batch: b, batches, loss: l, meanLoss: lossSum / seen, accuracy: correct / seen,
-        imagesPerSecond: seen / elapsed, epochEta: eta.epoch, runEta: eta.run,
-      });
-    }
+    report(b, l, countCorrect(logits.data, y), B);
     opts.callbacks?.onBatchEnd?.({ epoch, batch: b, batches, loss: l });
   }
+  drain(true);
   return { loss: lossSum / seen, accuracy: correct / seen, seconds: (performance.now() - t0) / 1000, seen };
 }
 
