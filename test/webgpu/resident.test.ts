@@ -193,6 +193,32 @@ describe('webgpu backend, resident mode', () => {
     });
   });
 
+  it('inference inside one noGrad (no step boundary) stays under residentBytes: the oldest arrays come back, values intact', () => {
+    const h = useWebGpuBackend({ residentBytes: 64 * 1024 });
+    setBackend(h.backend);
+    try {
+      const model = small(new Generator(16));
+      model.eval();
+      const x = rand([4, 1, 8, 8], { generator: new Generator(17) });
+      let most = 0;
+      const kept: Tensor[] = [];
+      noGrad(() => {
+        for (let b = 0; b < 200; b++) {
+          kept.push(model.forward(new Variable(x)).data);
+          most = Math.max(most, h.residentStats().host.bytes);
+        }
+      });
+      // 4 KiB activations: under the cap plus the arrays of one call
+      expect(most).toBeLessThanOrEqual(64 * 1024 + 16 * 1024);
+      const first = kept[0]!.toArray(), last = kept[199]!.toArray();
+      expect(Array.from(last)).toEqual(Array.from(first));
+      expect(first.every((v) => Number.isFinite(v))).toBe(true);
+    } finally {
+      h.close();
+      resetBackend();
+    }
+  });
+
   it('a tensor unused for several step boundaries is brought back to the host, its GPU buffer freed; it reads as before', () => {
     onGpu((h) => {
       const x = rand([4], { generator: new Generator(5) });

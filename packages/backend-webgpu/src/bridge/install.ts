@@ -26,6 +26,12 @@ export interface WebGpuBackendOptions {
    * operands to the GPU and reads its outputs back (the first form of the bridge). @default true
    */
   readonly resident?: boolean;
+  /**
+   * The most bytes of resident GPU buffers: past it (a long loop with no step boundary, such as
+   * inference inside one noGrad) the least recently used arrays come back to the host.
+   * @default 4 GiB
+   */
+  readonly residentBytes?: number;
 }
 
 /** The installed backend: what runs it, and how to stop it. */
@@ -267,7 +273,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     free: (ids) => {
       if (!st.closed) st.worker.post({ kind: 'free', ids });
     },
-  }) : null;
+  }, opts.residentBytes ?? 4 * 2 ** 30) : null;
   const onGpu = new Set(ready.kernels);
   for (const [key, v] of Object.entries(cpuBackend)) {
     if (typeof v !== 'function') continue;

@@ -57,17 +57,30 @@ export class ResidentArrays implements ResidencyOwner {
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
   private readonly entries = new Map<number, Entry>();
   private readonly collected: FinalizationRegistry<number>;
+  /** Bytes of the GPU buffers held. */
+  private bytes = 0;
+  private readonly maxBytes: number;
   private nextId = 1;
   private step = 0;
   private callCount = 0;
 
-  constructor(backend: object, wire: ResidentWire) {
+  constructor(backend: object, wire: ResidentWire, maxBytes: number) {
     this.backend = backend;
     this.wire = wire;
+    this.maxBytes = maxBytes;
     // an async loop lets the collector run: a host array it collects frees its GPU buffer at once
     this.collected = new FinalizationRegistry((id) => {
-      if (this.entries.delete(id)) this.wire.free([id]);
+      if (this.drop(id)) this.wire.free([id]);
     });
+  }
+
+  /** Forgets entry `id` (no message to the worker); false if it was not held. */
+  private drop(id: number): boolean {
+    const e = this.entries.get(id);
+    if (e === undefined) return false;
+    this.entries.delete(id);
+    this.bytes -= 4 * e.full;
+    return true;
   }
 
   /** Posts `method` with its arrays as ResidentRefs (inputs already resident, and every output) or plain copies (host inputs). */
@@ -78,6 +91,26 @@ export class ResidentArrays implements ResidencyOwner {
     const encoded = args.map((v, i) => this.encode(v, outs.includes(i), made));
     for (const [buffer] of made) markResident(buffer, this);
     this.wire.call(method, encoded);
+    if (this.bytes > this.maxBytes) this.shrink();
+  }
+
+  /**
+   * Over `maxBytes` (a long loop with no step boundary: inference inside one noGrad), the least
+   * recently used arrays come back (one deferred read) until three quarters of it are held.
+   */
+  private shrink(): void {
+    const target = 0.75 * this.maxBytes;
+    const byAge = [...this.entries.values()].filter((e) => !e.coming).sort((a, b) => a.lastCall - b.lastCall);
+    const out: Entry[] = [];
+    let held = this.bytes;
+    for (const e of byAge) {
+      if (held <= target) break;
+      // the arrays of the call just posted stay
+      if (e.lastCall === this.callCount) continue;
+      out.push(e);
+      held -= 4 * e.full;
+    }
+    this.comeBack(out);
   }
 
   private encode(v: unknown, output: boolean, made: [ArrayBufferLike, Entry][]): unknown {
@@ -108,6 +141,7 @@ export class ResidentArrays implements ResidencyOwner {
     e = { id: this.nextId++, full, buffer: new WeakRef(buffer), lastUsed: this.step, lastCall: this.callCount, coming: false };
     this.byBuffer.set(buffer, e);
     this.entries.set(e.id, e);
+    this.bytes += 4 * full;
     this.collected.register(buffer, e.id, buffer);
     made.push([buffer, e]);
     return fresh ? { $ref: e.id, offset, length: a.length, full } : { $ref: e.id, offset, length: a.length, full, init: new Float32Array(buffer) };
@@ -156,13 +190,18 @@ export class ResidentArrays implements ResidencyOwner {
     this.step++;
     const expired: Entry[] = [];
     for (const e of this.entries.values()) if (e.lastUsed <= this.step - KEEP_STEPS && !e.coming) expired.push(e);
-    if (expired.length === 0) return;
+    this.comeBack(expired);
+  }
+
+  /** Brings `entries` back with one read posted now and taken later (see stepBoundary). */
+  private comeBack(entries: Entry[]): void {
+    if (entries.length === 0) return;
     const posted = this.callCount;
-    for (const e of expired) e.coming = true;
-    this.wire.readDeferred(expired.map((e) => e.id), expired.map((e) => e.full), (out) => {
+    for (const e of entries) e.coming = true;
+    this.wire.readDeferred(entries.map((e) => e.id), entries.map((e) => e.full), (out) => {
       const done: Entry[] = [], buffers: ArrayBufferLike[] = [];
       let at = 0;
-      for (const e of expired) {
+      for (const e of entries) {
         const start = at;
         at += e.full;
         e.coming = false;
@@ -205,7 +244,7 @@ export class ResidentArrays implements ResidencyOwner {
       this.byBuffer.delete(buffer);
       this.collected.unregister(buffer);
       markHost(buffer);
-      this.entries.delete(e.id);
+      this.drop(e.id);
     }
     this.wire.free(entries.map((e) => e.id));
   }
@@ -222,14 +261,14 @@ export class ResidentArrays implements ResidencyOwner {
     for (const e of [...this.entries.values()]) {
       const buffer = e.buffer.deref();
       if (buffer !== undefined) this.release(buffer, e, why);
-      else this.entries.delete(e.id);
+      else this.drop(e.id);
     }
   }
 
   private release(buffer: ArrayBufferLike, e: Entry, why: string): void {
     this.byBuffer.delete(buffer);
     this.collected.unregister(buffer);
-    this.entries.delete(e.id);
+    this.drop(e.id);
     markReleased(buffer, why);
   }
 
@@ -241,6 +280,6 @@ export class ResidentArrays implements ResidencyOwner {
   }
 
   private forget(e: Entry): void {
-    if (this.entries.delete(e.id)) this.wire.free([e.id]);
+    if (this.drop(e.id)) this.wire.free([e.id]);
   }
 }
