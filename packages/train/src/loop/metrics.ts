@@ -61,8 +61,9 @@ export function evaluate(model: Module, loader: DataLoader, opts: EvaluateOption
   let confusion: number[][] = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   let lossSum = 0, correct = 0, count = 0;
   try {
-    noGrad(() => {
-      for (const { x, y } of loader) {
+    // one noGrad per batch: each batch ends an inference step (a resident backend frees what it held)
+    for (const { x, y } of loader) {
+      noGrad(() => {
         const logits = model.forward(x);
         if (K === 0) {
           K = logits.shape[1]!;
@@ -72,8 +73,8 @@ export function evaluate(model: Module, loader: DataLoader, opts: EvaluateOption
         lossSum += lossFn(logits, y).item() * B;
         correct += countCorrect(logits.data, y, confusion);
         count += B;
-      }
-    });
+      });
+    }
   } finally {
     model.train(wasTraining);
   }
