@@ -90,7 +90,7 @@ describe('webgpu backend, resident mode', () => {
     });
   });
 
-  it('a synchronous training loop keeps the GPU buffers bounded: the same count and bytes after 20 and after 60 steps', () => {
+  it('a synchronous training loop (no await) keeps the GPU buffers bounded: the same count and bytes after epoch 2 and epoch 100', () => {
     onGpu((h) => {
       const g = new Generator(3);
       const model = small(g);
@@ -102,7 +102,8 @@ describe('webgpu backend, resident mode', () => {
       let last = 0;
       const reads = (): number => h.calls()['(read)'] ?? 0;
       const inForward: number[] = [], atBoundary: number[] = [];
-      for (let step = 1; step <= 60; step++) {
+      // an epoch: 10 steps over the same batch
+      for (let step = 1; step <= 1000; step++) {
         opt.zeroGrad();
         const r0 = reads();
         const loss = F.crossEntropy(model.forward(new Variable(x)), y);
@@ -114,7 +115,7 @@ describe('webgpu backend, resident mode', () => {
         opt.step();
         atBoundary.push(reads() - r2);
         if (step % 10 === 0) last = loss.item();
-        if (step === 20 || step === 60) at.push(h.residentStats());
+        if (step === 20 || step === 1000) at.push(h.residentStats());
       }
       expect(Number.isFinite(last)).toBe(true);
       // no read inside a step; at most one per step boundary (everything that expired there, read at once)
@@ -176,6 +177,24 @@ describe('webgpu backend, resident mode', () => {
     // 20 steps: reads at the step boundaries, taken later; only each epoch's last few batches waited for
     expect(gpuRun.reads).toBeGreaterThan(20);
     expect(gpuRun.waited).toBeLessThanOrEqual(2 * 6);
+  }, 600_000);
+
+  it('fit keeps the GPU buffers bounded: the same count and bytes after epoch 2 and epoch 100', () => {
+    onGpu((h) => {
+      const g = new Generator(18);
+      const ds = new TensorDataset(rand([40, 1, 8, 8], { generator: g }), tensor(Float32Array.from({ length: 40 }, (_, i) => i % 10), [40]));
+      const model = small(g);
+      const at: ReturnType<WebGpuBackendHandle['residentStats']>[] = [];
+      const r = fit(model, {
+        train: new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(19) }),
+        optimizer: new SGD(model.parameters(), { lr: 0.02, momentum: 0.9 }), epochs: 100, progress: 'none',
+        callbacks: { onEpochEnd: (e) => { if (e.epoch === 2 || e.epoch === 100) at.push(h.residentStats()); } },
+      });
+      expect(r.history.length).toBe(100);
+      expect(Number.isFinite(r.history[99]!.loss)).toBe(true);
+      expect(at[1]).toEqual(at[0]);
+      expect(at[1]!.gpu).toEqual(at[1]!.host);
+    });
   }, 600_000);
 
   it('fit still stops at a non-finite loss, naming its step (found a few steps later, without draining the GPU)', () => {
