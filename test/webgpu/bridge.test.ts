@@ -3,32 +3,11 @@
 // the canonical models train a few steps at batch 4 with every kernel on the GPU (no CPU fallback)
 // and agree with the same steps on the CPU backend; a kernel the backend lacks throws, naming itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, rand, tensor, Variable, F, SGD, createModel, type ModelName } from 'tapegrad';
 import { getBackend, resetBackend, setBackend } from '@tapegrad/tensor';
 import { useWebGpuBackend, type WebGpuBackendHandle } from '@tapegrad/backend-webgpu';
+import { expectCloseRuns, trainSteps } from './helpers.js';
 
 const BATCH = 4, STEPS = 2;
-
-interface Run { losses: number[]; params: Float32Array[] }
-
-/** STEPS SGD steps of `name` from a seeded init on fixed data, on the active backend. */
-function train(name: ModelName): Run {
-  const g = new Generator(7);
-  const model = createModel(name, { generator: g, dropoutGenerator: new Generator(8) });
-  model.train();
-  const x = rand([BATCH, 1, 28, 28], { generator: g });
-  const y = tensor(Float32Array.from({ length: BATCH }, (_, i) => (3 * i + 1) % 10), [BATCH]);
-  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-  const losses: number[] = [];
-  for (let s = 0; s < STEPS; s++) {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(model.forward(new Variable(x)), y);
-    loss.backward();
-    opt.step();
-    losses.push(loss.item());
-  }
-  return { losses, params: model.parameters().map((p) => p.data.toArray()) };
-}
 
 let gpu: WebGpuBackendHandle | null = null;
 let failure: string | null = null;
@@ -66,21 +45,8 @@ describe('webgpu backend through the synchronous bridge', () => {
 
   for (const name of ['nin', 'nin-bn', 'squeezenet'] as const) {
     it(`${name}: ${STEPS} training steps at batch ${BATCH} agree with the CPU backend`, () => {
-      const cpu = train(name);
-      const got = onGpu(() => train(name));
-      for (let s = 0; s < STEPS; s++) expect(Math.abs(got.losses[s]! - cpu.losses[s]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[s]!)));
-      expect(got.params.length).toBe(cpu.params.length);
-      let worst = 0;
-      cpu.params.forEach((want, i) => {
-        const have = got.params[i]!;
-        let scale = 0;
-        for (let k = 0; k < want.length; k++) scale = Math.max(scale, Math.abs(want[k]!));
-        // at least 1e-2: nin-bn's conv biases (zero at init, followed by batch norm) have a true
-        // gradient of 0, so their values after a step are rounding noise of either backend (~1e-10)
-        for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(have[k]! - want[k]!) / Math.max(scale, 1e-2));
-      });
-      // float32 accumulation on the GPU against the CPU reference's float64 sums
-      expect(worst).toBeLessThan(1e-4);
+      const cpu = trainSteps(name, STEPS, BATCH);
+      expectCloseRuns(onGpu(() => trainSteps(name, STEPS, BATCH)), cpu);
     }, 600_000);
   }
 });

@@ -1,8 +1,11 @@
 // Shared by the webgpu tests: one device per test file (acquired in beforeAll, so a missing
 // adapter fails every test with the one-line reason), seeded inputs with special values, and
 // comparisons with the CPU backend's results.
-import { afterAll, beforeAll } from 'vitest';
-import { Generator } from '@tapegrad/tensor';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { Generator, rand, tensor } from '@tapegrad/tensor';
+import { Variable } from '@tapegrad/autograd';
+import { F } from '@tapegrad/nn';
+import { SGD, createModel, type ModelName } from '@tapegrad/train';
 import { adapterInfo, createWebGpuKernels, type WebGpuKernels } from '@tapegrad/backend-webgpu';
 
 /**
@@ -95,4 +98,44 @@ export function powTolerance(want: Float32Array): Tolerance {
     scale[i] = w === 0 ? 0 : w * Math.max(4, Math.abs(Math.log2(w)));
   }
   return { rtol: 1e-6, atol: 1e-7, scale };
+}
+
+/** A few SGD steps of a canonical model from a seeded init on fixed data: the losses and the parameters after. */
+export interface TrainRun { losses: number[]; params: Float32Array[] }
+
+export function trainSteps(name: ModelName, steps: number, batch: number): TrainRun {
+  const g = new Generator(7);
+  const model = createModel(name, { generator: g, dropoutGenerator: new Generator(8) });
+  model.train();
+  const x = rand([batch, 1, 28, 28], { generator: g });
+  const y = tensor(Float32Array.from({ length: batch }, (_, i) => (3 * i + 1) % 10), [batch]);
+  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(new Variable(x)), y);
+    loss.backward();
+    opt.step();
+    losses.push(loss.item());
+  }
+  return { losses, params: model.parameters().map((p) => p.data.toArray()) };
+}
+
+/**
+ * Checks a run against the CPU one: losses within 1e-4 (relative above 1), every parameter within
+ * 1e-4 of its tensor's largest magnitude (at least 1e-2: nin-bn's conv biases, zero at init and
+ * followed by batch norm, have a true gradient of 0, so their values after a step are rounding
+ * noise of either backend); float32 accumulation on the GPU against the CPU reference's float64 sums.
+ */
+export function expectCloseRuns(got: TrainRun, cpu: TrainRun): void {
+  cpu.losses.forEach((l, s) => expect(Math.abs(got.losses[s]! - l)).toBeLessThan(1e-4 * Math.max(1, Math.abs(l))));
+  expect(got.params.length).toBe(cpu.params.length);
+  let worst = 0;
+  cpu.params.forEach((want, i) => {
+    const have = got.params[i]!;
+    let scale = 0;
+    for (let k = 0; k < want.length; k++) scale = Math.max(scale, Math.abs(want[k]!));
+    for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(have[k]! - want[k]!) / Math.max(scale, 1e-2));
+  });
+  expect(worst).toBeLessThan(1e-4);
 }

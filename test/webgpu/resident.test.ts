@@ -4,9 +4,10 @@
 // tensor left unused is brought back to the host, never lost; switching backends or close() brings
 // every value back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, rand, tensor, noGrad, Variable, F, SGD, defineOp, fit, DataLoader, TensorDataset, type FitResult, type OpContext, createModel, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten, type ModelName } from 'tapegrad';
+import { Generator, rand, tensor, noGrad, Variable, F, SGD, defineOp, fit, DataLoader, TensorDataset, type FitResult, type OpContext, Sequential, Conv2d, BatchNorm2d, ReLU, GlobalAvgPool2d, Flatten } from 'tapegrad';
 import { kernels, resetBackend, setBackend, type Tensor } from '@tapegrad/tensor';
 import { useWebGpuBackend, type WebGpuBackendHandle } from '@tapegrad/backend-webgpu';
+import { expectCloseRuns, trainSteps } from './helpers.js';
 
 let gpu: WebGpuBackendHandle | null = null;
 let failure: string | null = null;
@@ -33,24 +34,6 @@ function onGpu<T>(f: (h: WebGpuBackendHandle) => T): T {
 
 const BATCH = 4, STEPS = 2;
 
-function train(name: ModelName): { losses: number[]; params: Float32Array[] } {
-  const g = new Generator(7);
-  const model = createModel(name, { generator: g, dropoutGenerator: new Generator(8) });
-  model.train();
-  const x = rand([BATCH, 1, 28, 28], { generator: g });
-  const y = tensor(Float32Array.from({ length: BATCH }, (_, i) => (3 * i + 1) % 10), [BATCH]);
-  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-  const losses: number[] = [];
-  for (let s = 0; s < STEPS; s++) {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(model.forward(new Variable(x)), y);
-    loss.backward();
-    opt.step();
-    losses.push(loss.item());
-  }
-  return { losses, params: model.parameters().map((p) => p.data.toArray()) };
-}
-
 /** A small BatchNorm convnet on 8x8 inputs, for the many-step memory checks. */
 function small(g: Generator): Sequential {
   return new Sequential(
@@ -62,17 +45,8 @@ function small(g: Generator): Sequential {
 describe('webgpu backend, resident mode', () => {
   for (const name of ['nin', 'nin-bn', 'squeezenet'] as const) {
     it(`${name}: ${STEPS} training steps agree with the CPU backend; outputs stay on the GPU until read`, () => {
-      const cpu = train(name);
-      const got = onGpu(() => train(name));
-      for (let s = 0; s < STEPS; s++) expect(Math.abs(got.losses[s]! - cpu.losses[s]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[s]!)));
-      let worst = 0;
-      cpu.params.forEach((want, i) => {
-        const have = got.params[i]!;
-        let scale = 0;
-        for (let k = 0; k < want.length; k++) scale = Math.max(scale, Math.abs(want[k]!));
-        for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(have[k]! - want[k]!) / Math.max(scale, 1e-2));
-      });
-      expect(worst).toBeLessThan(1e-4);
+      const cpu = trainSteps(name, STEPS, BATCH);
+      expectCloseRuns(onGpu(() => trainSteps(name, STEPS, BATCH)), cpu);
     }, 600_000);
   }
 

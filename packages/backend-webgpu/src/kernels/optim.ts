@@ -1,46 +1,21 @@
 // Optimiser steps, in place: one invocation per element of a parameter buffer (n), its gradient (n)
 // and its state buffers (n each), with the update formulas and order of operations of
-// packages/train/src/optim (SGD.ts, Adam.ts, RMSprop.ts; PyTorch 1.13's rules).
+// the CPU backend's optimiser kernels (packages/tensor/src/backend/cpu/optim.ts; PyTorch 1.13's rules).
 //
-// The TypeScript optimisers compute each element in float64 and round only what they store (the
+// The CPU kernels compute each element in float64 and round only what they store (the
 // state buffers, the parameter); here every operation rounds to float32, so results agree to a few
 // float32 ulps per step. Per-step scalars (Adam's bias corrections, 1 - lr wd) are computed on the
 // host in float64 as there, and passed as float32. The caller keeps the step count / first-step flag
 // (the TS state's `step` and the absence of a momentum buffer) and zero-fills new state buffers.
+import type { AdamUpdateOptions, RmspropUpdateOptions, SgdUpdateOptions } from '@tapegrad/tensor';
 import type { KernelRunner, KernelSpec } from '../runner.js';
 import { SPECIALS, WG, main1d, paramsDecl, pf, pi, storage } from '../wgsl.js';
 import { MATH } from './unary.js';
 
-/** SGD's options (SGDOptions of packages/train). */
-export interface SgdParams {
-  readonly lr: number;
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly weightDecay: number;
-  readonly nesterov: boolean;
-  readonly maximize: boolean;
-}
-
-/** Adam's / AdamW's options (AdamOptions; amsgrad is given by passing maxExpAvgSq). */
-export interface AdamParams {
-  readonly lr: number;
-  readonly betas: readonly [number, number];
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly maximize: boolean;
-  /** AdamW: decay the parameter by 1 - lr wd first instead of adding wd p to the gradient. */
-  readonly decoupled: boolean;
-}
-
-/** RMSprop's options (RMSpropOptions; centered and momentum are given by passing their buffers). */
-export interface RmspropParams {
-  readonly lr: number;
-  readonly alpha: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly momentum: number;
-  readonly maximize: boolean;
-}
+/** The options of the Backend's optimiser kernels (packages/tensor/src/backend/OptimKernels.ts). */
+export type SgdParams = SgdUpdateOptions;
+export type AdamParams = AdamUpdateOptions;
+export type RmspropParams = RmspropUpdateOptions;
 
 function cached(map: Map<string, KernelSpec>, key: string, wgsl: () => string): KernelSpec {
   let s = map.get(key);
