@@ -91,3 +91,15 @@ export function isEpilogueMessage(v: unknown): v is { readonly kind: string; rea
   return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' && 'out' in v &&
     typeof (v as { out?: unknown }).out === 'object';
 }
+
+/**
+ * The array of a strided operand on the training thread: a Tensor's `storage` (never its
+ * host-syncing `data` getter) or a plain view's own `data`; null for anything else.
+ */
+export function stridedArrayOf(v: unknown): Float32Array | null {
+  if (typeof v !== 'object' || v === null || !Array.isArray((v as { strides?: unknown }).strides)) return null;
+  const storage = (v as { storage?: unknown }).storage;
+  if (storage instanceof Float32Array) return storage;
+  const data = Object.getOwnPropertyDescriptor(v, 'data')?.value as unknown;
+  return data instanceof Float32Array ? data : null;
+}

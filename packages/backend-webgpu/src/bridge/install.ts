@@ -2,7 +2,7 @@
 // platform's `spawn`), wait for its device, and install a Backend whose kernels post each call to
 // it and sleep on the shared flag (Atomics.wait) until the outputs are back in shared memory.
 import { cpuBackend, markFresh, registerOwner, setBackend, unregisterOwner, type Backend } from '@tapegrad/tensor';
-import { OUTPUTS, outputArrays } from './calls.js';
+import { OUTPUTS, outputArrays, stridedArrayOf } from './calls.js';
 import { ResidentArrays } from './resident.js';
 import {
   CONTROL_INTS, DONE, PENDING, STATE, TEXT_BYTES, TEXT_CAPACITY, readText, type BridgeMessage, type ReadyInfo, type ResidentStats,
@@ -215,7 +215,13 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     open(method);
     settle();
     counts[method] = (counts[method] ?? 0) + 1;
-    const args = given.map(plainStrided);
+    // a Tensor passed as a StridedArray travels as a plain { data, strides, offset } (a clone keeps
+    // own fields only, and a Tensor's `data` is a getter)
+    const args = given.map((v) => {
+      const data = stridedArrayOf(v);
+      const s = v as { strides: readonly number[]; offset: number };
+      return data === null ? v : { data, strides: s.strides, offset: s.offset };
+    });
     const hosts = outputArrays(method, args);
     const grown = room(hosts.reduce((s, h) => s + h.length, 0));
     st.worker.post({ kind: 'call', method, args, ...(grown ? { out: grown } : {}) });
@@ -329,15 +335,6 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
       close(st);
     },
   };
-}
-
-/** A Tensor passed as a StridedArray, as a plain { data, strides, offset } (a clone keeps own fields only, and a Tensor's `data` is a getter). */
-function plainStrided(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null || !Array.isArray((v as { strides?: unknown }).strides)) return v;
-  const storage = (v as { storage?: unknown }).storage;
-  if (!(storage instanceof Float32Array)) return v;
-  const s = v as { strides: readonly number[]; offset: number };
-  return { data: storage, strides: s.strides, offset: s.offset };
 }
 
 /** Output positions known to the bridge (for tests and docs). */

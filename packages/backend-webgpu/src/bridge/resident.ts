@@ -5,7 +5,7 @@
 // freed, so the GPU holds the last few steps' arrays however long a synchronous loop runs, and no
 // tensor a program still holds ever loses its values.
 import { hostArray, isFresh, liveArray, markHost, markReleased, markResident, type ResidencyOwner } from '@tapegrad/tensor';
-import { OUTPUTS, isEpilogueOutput } from './calls.js';
+import { OUTPUTS, isEpilogueOutput, stridedArrayOf } from './calls.js';
 import type { ResidentRef, ResidentStats } from './protocol.js';
 
 /** Step boundaries a resident buffer survives unused (two training steps: backward and optimiser step each end one). */
@@ -40,15 +40,6 @@ export interface ResidentWire {
   flush(): void;
   /** Frees resident buffers (no answer). */
   free(ids: number[]): void;
-}
-
-/** A strided operand on the training thread: a Tensor (its `storage`, never its host-syncing `data`) or a plain view. */
-function stridedArrayOf(v: unknown): Float32Array | null {
-  if (typeof v !== 'object' || v === null || !Array.isArray((v as { strides?: unknown }).strides)) return null;
-  const storage = (v as { storage?: unknown }).storage;
-  if (storage instanceof Float32Array) return storage;
-  const data = Object.getOwnPropertyDescriptor(v, 'data')?.value as unknown;
-  return data instanceof Float32Array ? data : null;
 }
 
 export class ResidentArrays implements ResidencyOwner {
