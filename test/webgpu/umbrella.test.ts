@@ -33,6 +33,25 @@ describe('tapegrad with the WebGPU backend', () => {
     expect(r.stderr.trim()).toBe("tapegrad: the WebGPU backend needs the package @tapegrad/backend-webgpu and Dawn's bindings; install them beside tapegrad: npm install @tapegrad/backend-webgpu webgpu@0.6.2");
   });
 
+  // A process that ends while the GPU worker is inside a Dawn call aborts (FATAL ERROR ... napi_throw,
+  // exit code 134): the worker is stopped in order at close() and at process exit.
+  for (const how of ['exits without close()', 'calls close() and exits'] as const) {
+    it(`a program that posts resident GPU work and ${how} ends with exit code 0`, () => {
+      const script = `
+        Promise.all([import('@tapegrad/backend-webgpu'), import('tapegrad')]).then(([w, t]) => {
+          const gpu = w.useWebGpuBackend();
+          let x = new t.Variable(t.rand([512, 512], { generator: new t.Generator(0) }));
+          for (let i = 0; i < 30; i++) x = x.matmul(x).mul(0.001);
+          console.log('posted', gpu.calls().gemm);
+          ${how === 'exits without close()' ? '' : 'gpu.close();'}
+        });`;
+      const r = run(['-e', script], here);
+      expect(r.stderr).not.toContain('FATAL');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim().split('\n').at(-1)).toBe('posted 30');
+    });
+  }
+
   it('TAPEGRAD_BACKEND=webgpu: kernels refuse until ready(), then run on the GPU', () => {
     // a CommonJS -e script with a dynamic import: with an ES-module -e script (--input-type=module)
     // the GPU worker never answered here, while an .mjs file and this form do

@@ -55,7 +55,11 @@ export interface WebGpuBackendHandle {
    * as the GPU worker holds them (waits for every call posted so far).
    */
   residentStats(): { readonly host: ResidentStats; readonly gpu: ResidentStats };
-  /** Stops the GPU worker; the backend's kernels throw afterwards. */
+  /**
+   * Brings back the values still on the GPU, then stops the GPU worker in order (it finishes what was
+   * posted and frees its buffers and device); the backend's kernels throw afterwards. A Node process
+   * that exits without close() stops the worker the same way, without the read-back.
+   */
   close(): void;
 }
 
@@ -63,6 +67,8 @@ export interface WebGpuBackendHandle {
 export interface GpuWorker {
   post(message: BridgeMessage): void;
   terminate(): void;
+  /** Where the platform has one (Node), runs `f` when the process exits; returns how to undo that. */
+  atExit?(f: () => void): () => void;
 }
 
 /** Output floats: room for the largest call so far. */
@@ -78,6 +84,8 @@ interface Started {
   readonly worker: GpuWorker;
   readonly timeoutMs: number;
   closed: boolean;
+  /** Undoes the exit hook (install). */
+  untie: () => void;
 }
 
 function start(spawn: () => GpuWorker, opts: WebGpuBackendOptions): Started {
@@ -88,14 +96,17 @@ function start(spawn: () => GpuWorker, opts: WebGpuBackendOptions): Started {
     worker: spawn(),
     timeoutMs: (opts.timeoutS ?? 300) * 1000,
     closed: false,
+    untie: () => {},
   };
   st.worker.post({ kind: 'init', control: st.control, text: st.text, out: st.out, adapter: opts.adapter ?? 'any' });
   return st;
 }
 
+/** Ends the worker at once (it failed, or did not answer in time; close() ends it in order, shutDown). */
 function close(st: Started): void {
   if (st.closed) return;
   st.closed = true;
+  st.untie();
   st.worker.terminate();
 }
 
@@ -305,6 +316,24 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
       backend[key] = () => { throw new Error(`webgpu backend: no ${key} kernel yet (no CPU fallback)`); };
     }
   }
+  /**
+   * Ends the worker in order: it runs what was posted, destroys its buffers and device, and answers
+   * before the thread ends (ending it in the middle of a call into the WebGPU implementation, as a
+   * process exit would, can abort the whole process).
+   */
+  const shutDown = (): void => {
+    if (st.closed) return;
+    try {
+      settle();
+    } catch { /* that read's failure no longer matters: the worker is ending */ }
+    if (st.closed) return;
+    try {
+      st.worker.post({ kind: 'close' });
+      answer(st, 'close');
+    } catch { /* a worker that did not answer in time was stopped by answer() */ }
+    close(st);
+  };
+  st.untie = st.worker.atExit?.(shutDown) ?? (() => {});
   const installed = backend as unknown as Backend;
   if (resident !== null) registerOwner(resident);
   setBackend(installed);
@@ -332,7 +361,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
           resident.releaseAll(`webgpu backend: this tensor's values were on the GPU and are lost: ${(e as Error).message.split('\n')[0]}`);
         }
       }
-      close(st);
+      shutDown();
     },
   };
 }

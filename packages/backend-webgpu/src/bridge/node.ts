@@ -28,5 +28,13 @@ function spawn(): GpuWorker {
   if (process.env['EGL_PLATFORM'] === undefined) process.env['EGL_PLATFORM'] = 'surfaceless';
   const worker = new Worker(new URL('./worker.js', import.meta.url));
   worker.unref();
-  return { post: (m) => worker.postMessage(m), terminate: () => void worker.terminate() };
+  return {
+    post: (m) => worker.postMessage(m),
+    terminate: () => void worker.terminate(),
+    // a process ending with the worker inside a Dawn call aborts: the exit waits for its close answer
+    atExit: (f) => {
+      process.once('exit', f);
+      return () => void process.off('exit', f);
+    },
+  };
 }

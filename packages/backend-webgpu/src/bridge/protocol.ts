@@ -53,7 +53,15 @@ export interface StatsMessage {
   readonly kind: 'stats';
 }
 
-export type BridgeMessage = InitMessage | CallMessage | ReadMessage | FreeMessage | StatsMessage;
+/**
+ * The last message: the worker destroys its resident buffers and its device, answers, and stops
+ * listening, so that no call into the WebGPU implementation is under way when the thread ends.
+ */
+export interface CloseMessage {
+  readonly kind: 'close';
+}
+
+export type BridgeMessage = InitMessage | CallMessage | ReadMessage | FreeMessage | StatsMessage | CloseMessage;
 
 /**
  * An array of a resident call: resident buffer `id` of `full` floats (made from `init`, or zeros,

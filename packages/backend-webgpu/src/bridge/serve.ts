@@ -91,10 +91,32 @@ async function run(kernels: WebGpuKernels, sets: readonly object[], m: CallMessa
 }
 
 /**
- * Serves the bridge on a worker: `listen` registers the message handler (worker_threads' parentPort
- * or a browser Worker's self). Messages are handled one at a time, in order.
+ * Destroys the resident buffers and the device, and waits (at most a second) until the device says
+ * it is lost, so that no callback of the WebGPU implementation is left to run on this thread.
  */
-export function serveBridge(listen: (handler: (m: BridgeMessage) => void) => void): void {
+async function shutDown(device: Promise<{ kernels: WebGpuKernels }> | null, resident: Resident): Promise<void> {
+  for (const b of resident.values()) b.destroy();
+  resident.clear();
+  if (device === null) return;
+  let kernels: WebGpuKernels;
+  try {
+    ({ kernels } = await device);
+  } catch {
+    return; // no device was made
+  }
+  const lost = kernels.runner.gpu.device.lost;
+  kernels.destroy();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([lost, new Promise<void>((r) => { timer = setTimeout(r, 1000); })]);
+  clearTimeout(timer);
+}
+
+/**
+ * Serves the bridge on a worker: `listen` registers the message handler (worker_threads' parentPort
+ * or a browser Worker's self). Messages are handled one at a time, in order. After the close
+ * message has been answered, `stop` ends the listening (the thread then has nothing left to run).
+ */
+export function serveBridge(listen: (handler: (m: BridgeMessage) => void) => void, stop: () => void): void {
   let init: InitMessage | null = null;
   let out: Float32Array | null = null;
   let device: Promise<{ kernels: WebGpuKernels; sets: readonly object[] }> | null = null;
@@ -108,8 +130,17 @@ export function serveBridge(listen: (handler: (m: BridgeMessage) => void) => voi
     Atomics.store(c, STATE, state);
     Atomics.notify(c, STATE);
   };
+  let closed = false;
   listen((m) => {
     queue = queue.then(async () => {
+      if (closed) return;
+      if (m.kind === 'close') {
+        closed = true;
+        await shutDown(device, resident);
+        finish(DONE);
+        stop();
+        return;
+      }
       if (m.kind === 'init') {
         init = m;
         out = m.out;

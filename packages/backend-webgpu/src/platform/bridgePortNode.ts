@@ -6,3 +6,8 @@ export function listen(handler: (m: BridgeMessage) => void): void {
   if (parentPort === null) throw new Error('backend-webgpu: bridge/worker.js runs only as a worker thread');
   parentPort.on('message', handler);
 }
+
+/** Stops listening: with the port closed the worker's event loop empties and the thread ends. */
+export function stop(): void {
+  parentPort?.close();
+}
