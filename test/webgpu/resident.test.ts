@@ -310,7 +310,7 @@ describe('webgpu backend, resident mode', () => {
     const have = onGpu((h) => run(() => h.readBytes()));
     expect(Array.from(have.grad)).toEqual(Array.from(want));
     expect(have.bytes).toBe(12); // the leaf's three floats
-    expect(() => stashed!.toArray()).toThrow(/^backward: this gradient was computed inside backward\(\) and was not kept as a \.grad \(nor retained with retainGrad\(\)\); its GPU memory was freed when backward\(\) ended$/);
+    expect(() => stashed!.toArray()).toThrow(/^backward: this gradient was computed inside backward\(\) and was not kept as a \.grad \(nor retained with retainGrad\(\)\); its memory was freed for reuse when backward\(\) ended$/);
   });
 
   it('switching to another backend brings every resident value back to the host', () => {

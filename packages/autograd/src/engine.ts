@@ -1,4 +1,4 @@
-import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend, recordAllocations, residencyActive, discardArray } from '@tapegrad/tensor';
+import { Tensor, kernels, formatShape, shapesEqual, ones, getBackend, recordAllocations, recyclePass, discardArray } from '@tapegrad/tensor';
 import type { Node } from './Node.js';
 import type { Variable } from './Variable.js';
 import { noGrad, endStep } from './gradMode.js';
@@ -20,16 +20,16 @@ interface Ownership {
 }
 
 /**
- * The buffers allocated during a backward pass. With a resident backend they are also listed, so
- * the pass can free, unread, those that hold only its own intermediate gradients.
+ * The buffers allocated during a backward pass, so the pass can take over those that hold its own
+ * intermediate gradients (as a `.grad`, or to free them when it ends).
  */
 class Allocations {
   private readonly set = new WeakSet<Float32Array>();
-  readonly list: Float32Array[] | null = residencyActive() ? [] : null;
+  readonly list: Float32Array[] = [];
 
   add(a: Float32Array): this {
     this.set.add(a);
-    this.list?.push(a);
+    this.list.push(a);
     return this;
   }
 
@@ -39,14 +39,29 @@ class Allocations {
 }
 
 const DISCARDED = 'backward: this gradient was computed inside backward() and was not kept as a .grad (nor retained with retainGrad()); ' +
-  'its GPU memory was freed when backward() ended';
+  'its memory was freed for reuse when backward() ended';
 
-/** After a backward pass on a resident backend: frees the buffers it allocated that no `.grad` holds. */
+/**
+ * After a backward pass: frees the buffers it allocated that no `.grad` holds (a resident backend
+ * drops its copies unread; host buffers go to the pool the next tensors are allocated from).
+ */
 function discardIntermediates(own: Ownership): void {
-  if (own.fresh.list === null) return;
   const kept = new Set<ArrayBufferLike>();
   for (const v of own.graded) if (v.grad) kept.add(v.grad.storage.buffer);
   for (const a of own.fresh.list) if (!kept.has(a.buffer)) discardArray(a, DISCARDED);
+}
+
+/**
+ * A node's incoming gradient once its backward has run: if this pass allocated its buffer and no
+ * `.grad` took it, nor does a gradient still to be propagated share it (a view passed on, or the
+ * same tensor sent to two inputs), it is dead now, and its buffer can serve the rest of the pass.
+ */
+function discardIfDead(gOut: Tensor, pending: Map<Node, Tensor>, own: Ownership): void {
+  const a = gOut.storage;
+  if (!own.fresh.has(a)) return;
+  for (const t of own.taken) if (t.buffer === a.buffer) return;
+  for (const t of pending.values()) if (t.storage.buffer === a.buffer) return;
+  discardArray(a, DISCARDED);
 }
 
 /**
@@ -135,6 +150,7 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
   nodes.sort((a, b) => b.seq - a.seq);
   const pending = new Map<Node, Tensor>();
   pending.set(root.gradFn, g);
+  recyclePass();
   noGrad(() => recordAllocations(own.fresh, () => {
     for (const node of nodes) {
       const gOut = pending.get(node);
@@ -144,6 +160,7 @@ export function runBackward(root: Variable, grad: Tensor | undefined, opts: Back
           throw new Error(`backward: the graph through ${node.name} was freed by an earlier backward(); pass { retainGraph: true } to the first backward() to run backward through it again`);
         }
         propagate(node, gOut, pending, own);
+        discardIfDead(gOut, pending, own);
       }
       if (!opts.retainGraph) node.ctx.release();
     }

@@ -1,4 +1,4 @@
-import { cpuBackend, setBackend, type PartialBackend, type PoolKernels } from '@tapegrad/tensor';
+import { cpuBackend, setBackend, takeRecycled, type PartialBackend, type PoolKernels } from '@tapegrad/tensor';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { makeGemm } from './gemm.js';
 import { makeConvKernels } from './conv.js';
@@ -41,7 +41,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       ctx.close();
       if (installed === backend) installed = null;
     },
-    empty: ctx.useThresholds ? uninitialisedFloats : poisonedBuffer,
+    empty: ctx.useThresholds ? (n: number) => takeRecycled(n) ?? uninitialisedFloats(n) : poisonedBuffer,
     gemm: makeGemm(ctx),
     ...makeElementwise(ctx),
     ...makeConvKernels(ctx),

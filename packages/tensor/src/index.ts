@@ -16,6 +16,7 @@ export {
   registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, hostArrayAsync, liveArray,
   stepBoundary, residencyActive, discardArray, type ResidencyOwner,
 } from './backend/residency.js';
+export { recyclePass, takeRecycled, recycledBytes } from './backend/recycle.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';
 export type { CoreKernels, UnaryOp, BinaryOp, ReduceOp, StridedArray } from './backend/CoreKernels.js';

@@ -13,6 +13,8 @@
 // An array whose values were lost (the GPU worker stopped or failed) is marked released: any use
 // throws a one-line message instead of reading stale values.
 
+import { recycle } from './recycle.js';
+
 /** A backend that holds the values of some host arrays. */
 export interface ResidencyOwner {
   /** The backend object it installed with setBackend. */
@@ -35,6 +37,8 @@ const fresh = new WeakSet<ArrayBufferLike>();
 const registered = new Set<ResidencyOwner>();
 /** False until an owner registers: the common case pays one branch per access. */
 let active = false;
+/** False until a buffer is released (by an owner, or recycled after backward). */
+let checking = false;
 
 /** Registers a resident backend (until `unregisterOwner`). */
 export function registerOwner(owner: ResidencyOwner): void {
@@ -62,6 +66,7 @@ export function markHost(buffer: ArrayBufferLike): void {
 export function markReleased(buffer: ArrayBufferLike, message: string): void {
   owners.delete(buffer);
   released.set(buffer, message);
+  checking = true;
 }
 
 /** The owner holding `buffer`'s values, if any. */
@@ -82,14 +87,15 @@ export function isFresh(buffer: ArrayBufferLike): boolean {
 }
 
 function throwIfReleased(a: Float32Array): void {
+  if (!checking) return;
   const why = released.get(a.buffer);
   if (why !== undefined) throw new Error(why);
 }
 
 /** `a`, current on the host (brought back from its owner if resident), for the host to read or write. */
 export function hostArray(a: Float32Array): Float32Array {
-  if (!active) return a;
   throwIfReleased(a);
+  if (!active) return a;
   const owner = owners.get(a.buffer);
   fresh.delete(a.buffer);
   if (owner !== undefined) {
@@ -101,8 +107,8 @@ export function hostArray(a: Float32Array): Float32Array {
 
 /** hostArray without blocking this thread while a resident backend's values travel back. */
 export async function hostArrayAsync(a: Float32Array): Promise<Float32Array> {
-  if (!active) return a;
   throwIfReleased(a);
+  if (!active) return a;
   const owner = owners.get(a.buffer);
   if (owner !== undefined) await owner.toHostAsync(a.buffer);
   return hostArray(a);
@@ -110,7 +116,7 @@ export async function hostArrayAsync(a: Float32Array): Promise<Float32Array> {
 
 /** `a` where it lies, for a kernel argument: throws if its values were released. */
 export function liveArray(a: Float32Array): Float32Array {
-  if (active) throwIfReleased(a);
+  throwIfReleased(a);
   return a;
 }
 
@@ -125,11 +131,19 @@ export function residencyActive(): boolean {
   return active && registered.size > 0;
 }
 
-/** `a`'s values are dead (an engine-internal gradient after backward): its owner frees them unread. */
+/**
+ * `a`'s values are dead (an engine-internal gradient after backward): its owner frees them unread;
+ * a host array's buffer goes to the host backends' pool (recycle.ts). Either way a later use of
+ * `a` throws `why`.
+ */
 export function discardArray(a: Float32Array, why: string): void {
-  if (!active) return;
-  const owner = owners.get(a.buffer);
-  if (owner !== undefined) owner.discard(a.buffer, why);
+  const owner = active ? owners.get(a.buffer) : undefined;
+  if (owner !== undefined) {
+    owner.discard(a.buffer, why);
+    return;
+  }
+  const buffer = a.buffer;
+  if (recycle(a)) markReleased(buffer, why);
 }
 
 /** A step ended: each owner applies its rule (docs/architecture.md). */

@@ -9,12 +9,13 @@ import { convKernels } from './conv.js';
 import { poolKernels } from './pool.js';
 import { normKernels } from './norm.js';
 import { optimKernels } from './optim.js';
+import { takeRecycled } from '../recycle.js';
 
 /** The reference backend: plain TypeScript over Float32Array. Every other backend falls back to it. */
 export const cpuBackend: Backend = {
   name: 'cpu',
-  alloc: (length: number) => new Float32Array(length),
-  empty: (length: number) => new Float32Array(length),
+  alloc: (length: number) => takeRecycled(length)?.fill(0) ?? new Float32Array(length),
+  empty: (length: number) => takeRecycled(length) ?? new Float32Array(length),
   unary,
   reluBackward,
   binary,

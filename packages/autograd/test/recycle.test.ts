@@ -1,0 +1,87 @@
+// Buffers of backward's own intermediate gradients are reused: when backward() ends, those no .grad
+// holds go to the pool the host backends allocate from (packages/tensor/src/backend/recycle.ts),
+// detached from their old arrays; a tensor that still points at one (a custom op's backward that
+// kept its gradient) throws one line instead of showing the next tensor's values.
+import { describe, expect, it } from 'vitest';
+import { Tensor, getBackend, rand, Generator, recycledBytes, takeRecycled, cpuBackend, setBackend, resetBackend } from '@tapegrad/tensor';
+import { Variable, defineOp, mul, sum, relu, matmul, type OpContext } from '../src/index.js';
+
+const DISCARDED = /^backward: this gradient was computed inside backward\(\) and was not kept as a \.grad \(nor retained with retainGrad\(\)\); its memory was freed for reuse when backward\(\) ended$/;
+
+/** y = relu(x W) W2, summed: backward computes gradients of (8, 16) and (8, 4) that no .grad keeps. */
+function step(x: Variable, w: Variable, w2: Variable): number {
+  w.zeroGrad();
+  w2.zeroGrad();
+  const loss = sum(matmul(relu(matmul(x, w)), w2));
+  loss.backward();
+  return loss.data.item();
+}
+
+describe('recycled gradient buffers', () => {
+  it('backward gives its intermediate gradients back; the next tensors of those sizes reuse them; results do not change', () => {
+    resetBackend();
+    const g = new Generator(3);
+    const x = new Variable(rand([8, 32], { generator: g }));
+    const w = new Variable(rand([32, 16], { generator: g }), { requiresGrad: true });
+    const w2 = new Variable(rand([16, 4], { generator: g }), { requiresGrad: true });
+    const first = step(x, w, w2);
+    const gw = Array.from(w.grad!.toArray());
+    const given = recycledBytes();
+    expect(given).toBeGreaterThanOrEqual(8 * 16 * 4); // at least the (8, 16) gradient of relu's output
+    // the next step's tensors take them: its results equal the first step's exactly
+    expect(step(x, w, w2)).toBe(first);
+    expect(Array.from(w.grad!.toArray())).toEqual(gw);
+    // the pool holds one pass's buffers, not every pass's
+    for (let i = 0; i < 5; i++) step(x, w, w2);
+    expect(recycledBytes()).toBeLessThanOrEqual(given);
+  });
+
+  it("alloc's recycled buffers are zeros; empty's come from the pool as they are", () => {
+    resetBackend();
+    const g = new Generator(4);
+    const x = new Variable(rand([5, 7], { generator: g }), { requiresGrad: true });
+    sum(mul(relu(x), 3)).backward();
+    // some (5, 7) gradient went back to the pool, with nonzero floats in it
+    const n = 35;
+    const before = recycledBytes();
+    expect(before).toBeGreaterThanOrEqual(n * 4);
+    const a = getBackend().alloc(n);
+    expect(recycledBytes()).toBe(before - n * 4);
+    expect(Array.from(a)).toEqual(new Array(n).fill(0));
+    expect(takeRecycled(1_000_003)).toBeNull(); // no buffer of that size
+  });
+
+  it('a gradient a custom backward kept throws one line when used after backward()', () => {
+    resetBackend();
+    let stashed: Tensor | null = null;
+    const keep = defineOp({
+      name: 'keep',
+      forward: (_ctx: OpContext, a: Tensor) => a,
+      backward: (_ctx: OpContext, gOut: Tensor) => {
+        stashed = gOut;
+        return [gOut];
+      },
+    });
+    const x = new Variable(rand([4, 6], { generator: new Generator(5) }), { requiresGrad: true });
+    sum(mul(keep(relu(x)), 2)).backward();
+    expect(x.grad!.toArray().length).toBe(24);
+    expect(stashed).not.toBeNull();
+    expect(() => stashed!.toArray()).toThrow(DISCARDED);
+    expect(() => stashed!.data).toThrow(DISCARDED);
+  });
+
+  it('a .grad and a retained gradient are never given back', () => {
+    setBackend(cpuBackend);
+    const x = new Variable(rand([6, 6], { generator: new Generator(6) }), { requiresGrad: true });
+    const h = relu(mul(x, 2));
+    h.retainGrad();
+    sum(mul(h, h)).backward();
+    const hg = Array.from(h.grad!.toArray());
+    const xg = Array.from(x.grad!.toArray());
+    // allocate (and write) many buffers of the same size: none is h's or x's gradient
+    for (let i = 0; i < 8; i++) getBackend().empty(36).fill(-1);
+    expect(Array.from(h.grad!.toArray())).toEqual(hg);
+    expect(Array.from(x.grad!.toArray())).toEqual(xg);
+    resetBackend();
+  });
+});
