@@ -85,6 +85,9 @@ afterAll(async () => {
 /** Opens the page with `query` (threads=2 always), collecting its errors, and waits until the worker is ready. */
 async function openPage(query: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser!.newPage({ viewport: { width: 1280, height: 1000 } });
+  // clicks wait for the element to be stable over animation frames, which a loaded machine can
+  // delay past Playwright's 30 s default
+  page.setDefaultTimeout(120_000);
   const errors = watchErrors(page);
   try {
     await page.goto(`${server!.origin}/?threads=2${query}`);
@@ -120,7 +123,7 @@ interface Drawn {
 async function drawAndRead(page: Page, stroke: readonly PadPoint[], errors: string[]): Promise<Drawn> {
   await page.getByTestId('clear').click();
   await drawStroke(page, stroke);
-  await waitFor(page, '[data-testid="prediction"][data-strokes="1"]:not([data-class=""])', 30_000, errors);
+  await waitFor(page, '[data-testid="prediction"][data-strokes="1"]:not([data-class=""])', 120_000, errors);
   const prediction = page.getByTestId('prediction');
   const attr = async (el: typeof prediction, name: string): Promise<string> => {
     const v = await el.getAttribute(name);
@@ -224,5 +227,5 @@ describe('examples/web in Chromium (production build)', () => {
     } finally {
       await page.close();
     }
-  });
+  }, 300_000);
 });
