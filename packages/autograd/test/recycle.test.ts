@@ -2,6 +2,8 @@
 // holds go to the pool the host backends allocate from (packages/tensor/src/backend/recycle.ts),
 // detached from their old arrays; a tensor that still points at one (a custom op's backward that
 // kept its gradient) throws one line instead of showing the next tensor's values.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Tensor, getBackend, rand, Generator, recycledBytes, takeRecycled, cpuBackend, setBackend, resetBackend } from '@tapegrad/tensor';
 import { Variable, defineOp, mul, sum, relu, matmul, type OpContext } from '../src/index.js';
@@ -83,5 +85,21 @@ describe('recycled gradient buffers', () => {
     expect(Array.from(h.grad!.toArray())).toEqual(hg);
     expect(Array.from(x.grad!.toArray())).toEqual(xg);
     resetBackend();
+  });
+
+  it('TAPEGRAD_RECYCLE=0 turns it off (the built packages, in a fresh process)', () => {
+    const script = `Promise.all([import('@tapegrad/tensor'), import('@tapegrad/autograd')]).then(([t, a]) => {
+      const x = new a.Variable(t.rand([8, 8]), { requiresGrad: true });
+      a.sum(a.mul(a.relu(x), 2)).backward();
+      console.log(t.recycledBytes());
+    });`;
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const given = (v: string): string => {
+      const r = spawnSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8', env: { ...process.env, TAPEGRAD_RECYCLE: v } });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    expect(given('0')).toBe('0');
+    expect(Number(given('1'))).toBeGreaterThanOrEqual(8 * 8 * 4);
   });
 });

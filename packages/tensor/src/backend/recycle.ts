@@ -14,6 +14,9 @@
 /** Bytes the pool may hold at most. */
 const MAX_BYTES = 1 << 30;
 
+/** TAPEGRAD_RECYCLE=0 (where there is a process environment) turns recycling off, for comparison. */
+const enabled = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['TAPEGRAD_RECYCLE'] !== '0';
+
 /** Free buffers by byte length, with the pass that gave them. */
 const free = new Map<number, { buffer: ArrayBuffer; pass: number }[]>();
 let held = 0;
@@ -48,6 +51,7 @@ export function recyclePass(): void {
  * taken (`a` is then detached, length 0).
  */
 export function recycle(a: Float32Array): boolean {
+  if (!enabled) return false;
   const buffer = a.buffer;
   if (!(buffer instanceof ArrayBuffer) || a.byteOffset !== 0 || a.byteLength !== buffer.byteLength || a.byteLength === 0) return false;
   if (held + a.byteLength > MAX_BYTES) return false;
