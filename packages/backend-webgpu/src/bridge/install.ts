@@ -4,9 +4,10 @@
 import { cpuBackend, markFresh, registerOwner, setBackend, unregisterOwner, type Backend } from '@tapegrad/tensor';
 import { OUTPUTS, outputArrays, stridedArrayOf } from './calls.js';
 import { ResidentArrays } from './resident.js';
-import {
-  CONTROL_INTS, DONE, PENDING, STATE, TEXT_BYTES, TEXT_CAPACITY, readText, type BridgeMessage, type ReadyInfo, type ResidentStats,
-} from './protocol.js';
+import { CONTROL_INTS, TEXT_CAPACITY, type ReadyInfo, type ResidentStats } from './protocol.js';
+import { answer, answerAsync, close, take, waitAnswerAsync, type GpuWorker, type Started } from './answer.js';
+
+export type { GpuWorker } from './answer.js';
 
 export interface WebGpuBackendOptions {
   /** Which adapters to accept (see acquireDevice): 'any' (default), 'hardware' or 'software'. */
@@ -63,29 +64,9 @@ export interface WebGpuBackendHandle {
   close(): void;
 }
 
-/** A started GPU worker, as the platform made it. */
-export interface GpuWorker {
-  post(message: BridgeMessage): void;
-  terminate(): void;
-  /** Where the platform has one (Node), runs `f` when the process exits; returns how to undo that. */
-  atExit?(f: () => void): () => void;
-}
-
 /** Output floats: room for the largest call so far. */
 function sharedFloats(n: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
-}
-
-/** A GPU worker started and sent its shared memory, not yet answered. */
-interface Started {
-  readonly control: Int32Array;
-  readonly text: Uint8Array;
-  out: Float32Array;
-  readonly worker: GpuWorker;
-  readonly timeoutMs: number;
-  closed: boolean;
-  /** Undoes the exit hook (install). */
-  untie: () => void;
 }
 
 function start(spawn: () => GpuWorker, opts: WebGpuBackendOptions): Started {
@@ -100,49 +81,6 @@ function start(spawn: () => GpuWorker, opts: WebGpuBackendOptions): Started {
   };
   st.worker.post({ kind: 'init', control: st.control, text: st.text, out: st.out, adapter: opts.adapter ?? 'any' });
   return st;
-}
-
-/** Ends the worker at once (it failed, or did not answer in time; close() ends it in order, shutDown). */
-function close(st: Started): void {
-  if (st.closed) return;
-  st.closed = true;
-  st.untie();
-  st.worker.terminate();
-}
-
-/** The worker's answer once control says it is there: its text on success; throws its error. */
-function take(st: Started): string {
-  const state = Atomics.load(st.control, STATE);
-  const message = readText(st.text, Atomics.load(st.control, TEXT_BYTES));
-  Atomics.store(st.control, STATE, PENDING);
-  if (state !== DONE) throw new Error(message);
-  return message;
-}
-
-/** Waits (blocking this thread) for the answer to what was just posted. */
-function answer(st: Started, what: string): string {
-  if (Atomics.wait(st.control, STATE, PENDING, st.timeoutMs) === 'timed-out') {
-    close(st);
-    throw new Error(`webgpu backend: ${what} took more than ${st.timeoutMs / 1000} s; the GPU worker was stopped`);
-  }
-  return take(st);
-}
-
-/** Waits without blocking until the worker answers (the GPU worker may need this thread's event loop, as in Chromium). */
-async function waitAnswerAsync(st: Started, what: string): Promise<void> {
-  // Atomics.waitAsync (ES2024; Node >= 16, Chromium >= 87), typed here for the ES2022 library
-  const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: 'ok' | 'not-equal' | 'timed-out' | Promise<'ok' | 'timed-out'> } }).waitAsync;
-  const r = waitAsync(st.control, STATE, PENDING, st.timeoutMs);
-  if ((r.async ? await r.value : r.value) === 'timed-out') {
-    close(st);
-    throw new Error(`webgpu backend: ${what} took more than ${st.timeoutMs / 1000} s; the GPU worker was stopped`);
-  }
-}
-
-/** Waits without blocking, then takes the answer. */
-async function answerAsync(st: Started, what: string): Promise<string> {
-  await waitAnswerAsync(st, what);
-  return take(st);
 }
 
 /**
@@ -268,7 +206,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
       open('read');
       const mine = postDeferred(ids, lengths, onData);
       // taken by the next blocking wait, or here once this thread yields; a failure surfaces at the next call
-      void waitAnswerAsync(st, 'read').then(() => {
+      void waitAnswerAsync(st, 'read', () => pending === mine).then(() => {
         if (pending !== mine) return;
         pending = null;
         take(st);
@@ -278,7 +216,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     readAsync: async (ids, into) => {
       open('read');
       const mine = postDeferred(ids, into.map((a) => a.length), () => copyOut(into));
-      await waitAnswerAsync(st, 'read');
+      await waitAnswerAsync(st, 'read', () => pending === mine);
       // unless a blocking wait took it meanwhile (and copied it), the answer is ours
       if (pending === mine) {
         pending = null;
