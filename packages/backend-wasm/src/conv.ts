@@ -1,8 +1,8 @@
 import { cpuBackend as cpuConv, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray } from './transfer.js';
+import { placeArray, readArray, sumPartials } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
-import * as L from './layout.js';
+import { placeConvGeometry } from './geometry.js';
 import { makeWinogradKernels, winogradApplies, winogradPays } from './winograd.js';
 
 /** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
@@ -11,18 +11,6 @@ const MIN_WORK = 32 * 32 * 32;
 const SPLIT_WORK = 1 << 20;
 
 type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackward'>;
-
-/** Writes the geometry in the layout of src/layout.ts (what assembly/conv.ts reads). */
-function placeGeometry(ctx: WasmContext, g: Conv2dGeometry): number {
-  const mem = ctx.mem;
-  const p = mem.take(L.CONV_SLOTS);
-  const v = new Int32Array(mem.memory.buffer, p, L.CONV_SLOTS);
-  v[L.CONV_N] = g.N; v[L.CONV_C] = g.C; v[L.CONV_H] = g.H; v[L.CONV_W] = g.W; v[L.CONV_O] = g.O;
-  v[L.CONV_KH] = g.kH; v[L.CONV_KW] = g.kW; v[L.CONV_STRIDE_H] = g.strideH; v[L.CONV_STRIDE_W] = g.strideW;
-  v[L.CONV_PAD_H] = g.padH; v[L.CONV_PAD_W] = g.padW; v[L.CONV_DILATION_H] = g.dilationH; v[L.CONV_DILATION_W] = g.dilationW;
-  v[L.CONV_GROUPS] = g.groups; v[L.CONV_HO] = g.Ho; v[L.CONV_WO] = g.Wo;
-  return p;
-}
 
 function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: number } {
   const K = (g.C / g.groups) * g.kH * g.kW, L = g.Ho * g.Wo;
@@ -67,7 +55,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     if (useWinograd(g) && winograd.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue)) return;
     const mem = ctx.mem;
     mem.reset();
-    const geom = placeGeometry(ctx, g);
+    const geom = placeConvGeometry(mem, g).at;
     const pgy = mem.take(s.y);
     const pmask = reluOut !== null ? mem.take(s.y) : 0;
     const px = gradWeight !== null ? mem.take(s.x) : 0;
@@ -105,14 +93,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);
       readArray(mem, pgw, s.w, gradWeight);
     }
-    if (gradBias !== null) {
-      const sums = new Float64Array(mem.memory.buffer, pgb, n * g.O);
-      for (let o = 0; o < g.O; o++) {
-        let t = 0;
-        for (let p = 0; p < n; p++) t += sums[p * g.O + o]!;
-        gradBias[o] = t;
-      }
-    }
+    if (gradBias !== null) sumPartials(mem, pgb, n, g.O, g.O, gradBias);
   };
   return {
     conv2dBackward,
@@ -125,7 +106,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       if (useWinograd(g) && winograd.conv2d(x, w, bias, g, out, epilogue)) return;
       const mem = ctx.mem;
       mem.reset();
-      const geom = placeGeometry(ctx, g);
+      const geom = placeConvGeometry(mem, g).at;
       const px = mem.take(s.x), pw = placeArray(mem, w, s.w);
       const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
       const py = mem.take(s.y);

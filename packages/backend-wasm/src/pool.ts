@@ -1,24 +1,13 @@
 import type { Pool2dGeometry, PoolKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import type { WasmMemory } from './memory.js';
 import { placeArray, readArray } from './transfer.js';
-import * as L from './layout.js';
+import { placePoolGeometry } from './geometry.js';
 
 /** Below this many window visits a kernel runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
 const MIN_WORK = 1 << 14;
 const SPLIT_WORK = 1 << 18;
 
 type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
-
-/** Places the geometry in the arena, in the layout of src/layout.ts (what assembly/pool.ts and poolAvg.ts read). */
-function placeGeometry(mem: WasmMemory, g: Pool2dGeometry): number {
-  const geom = mem.take(L.POOL_SLOTS);
-  const v = new Int32Array(mem.memory.buffer, geom, L.POOL_SLOTS);
-  v[L.POOL_PLANES] = g.planes; v[L.POOL_IN_H] = g.inH; v[L.POOL_IN_W] = g.inW; v[L.POOL_OUT_H] = g.outH; v[L.POOL_OUT_W] = g.outW;
-  v[L.POOL_KH] = g.kH; v[L.POOL_KW] = g.kW; v[L.POOL_STRIDE_H] = g.sH; v[L.POOL_STRIDE_W] = g.sW;
-  v[L.POOL_PAD_H] = g.pH; v[L.POOL_PAD_W] = g.pW; v[L.POOL_DILATION_H] = g.dH; v[L.POOL_DILATION_W] = g.dW;
-  return geom;
-}
 
 /**
  * The wasm backend's 2-d pooling kernels: inputs copied into the arena, the kernel split over
@@ -42,7 +31,7 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
     const work = outSize * g.kH * g.kW + (forward ? 0 : inSize);
     if ((forward ? outSize : inSize) === 0 || ctx.small(work, MIN_WORK)) return false;
     mem.reset();
-    const geom = placeGeometry(mem, g);
+    const geom = placePoolGeometry(mem, g);
     const ps = placeArray(mem, src, forward ? inSize : outSize), pd = mem.take(forward ? outSize : inSize);
     ctx.run(kernel, [geom, countIncludePad ? 1 : 0, divisorOverride, ps, pd], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
     readArray(mem, pd, forward ? outSize : inSize, dst);
@@ -57,7 +46,7 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
         return;
       }
       mem.reset();
-      const geom = placeGeometry(mem, g);
+      const geom = placePoolGeometry(mem, g);
       const px = placeArray(mem, x, inSize);
       // Slack: groups of windows clipped on the right read (and mask) up to kW * dW + 4 floats past x.
       mem.take(g.kW * g.dW + 8);

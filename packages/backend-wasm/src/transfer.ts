@@ -51,3 +51,16 @@ export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: numbe
   }
   for (let r = 0; r < rows; r++) dst.set(heap.subarray(p + r * cols, p + (r + 1) * cols), off + r * rs);
 }
+
+/**
+ * out[o] = the sum over parts of the float64 partial sums at byte address `ptr` (part q's at
+ * q * stride + o), for o < n: the per-thread bias-gradient sums of the convolution kernels.
+ */
+export function sumPartials(mem: WasmMemory, ptr: number, parts: number, stride: number, n: number, out: Float32Array): void {
+  const sums = new Float64Array(mem.memory.buffer, ptr, parts * stride);
+  for (let o = 0; o < n; o++) {
+    let t = 0;
+    for (let q = 0; q < parts; q++) t += sums[q * stride + o]!;
+    out[o] = t;
+  }
+}

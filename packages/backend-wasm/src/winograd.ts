@@ -1,6 +1,7 @@
 import type { Conv2dGeometry, Epilogue, EpilogueOutput } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray } from './transfer.js';
+import { placeArray, readArray, sumPartials } from './transfer.js';
+import { placeConvGeometry } from './geometry.js';
 import { epilogueCode } from './epilogue.js';
 import * as L from './layout.js';
 
@@ -90,13 +91,9 @@ function transformedWeightFloats(p: WinogradPlan): number {
   return p.T * p.T * (p.Cp * p.Op + 16);
 }
 
+/** The convolution's geometry, then the plan's WINO_* slots. */
 function placeGeometry(ctx: WasmContext, g: Conv2dGeometry, p: WinogradPlan): number {
-  const at = ctx.mem.take(L.WINO_SLOTS);
-  const v = new Int32Array(ctx.mem.memory.buffer, at, L.WINO_SLOTS);
-  v[L.CONV_N] = g.N; v[L.CONV_C] = g.C; v[L.CONV_H] = g.H; v[L.CONV_W] = g.W; v[L.CONV_O] = g.O;
-  v[L.CONV_KH] = g.kH; v[L.CONV_KW] = g.kW; v[L.CONV_STRIDE_H] = g.strideH; v[L.CONV_STRIDE_W] = g.strideW;
-  v[L.CONV_PAD_H] = g.padH; v[L.CONV_PAD_W] = g.padW; v[L.CONV_DILATION_H] = g.dilationH; v[L.CONV_DILATION_W] = g.dilationW;
-  v[L.CONV_GROUPS] = g.groups; v[L.CONV_HO] = g.Ho; v[L.CONV_WO] = g.Wo;
+  const { at, v } = placeConvGeometry(ctx.mem, g, L.WINO_SLOTS);
   v[L.WINO_VARIANT] = WINOGRAD_VARIANTS[p.variant]; v[L.WINO_M] = p.m; v[L.WINO_T] = p.T;
   v[L.WINO_TH] = p.th; v[L.WINO_TW] = p.tw; v[L.WINO_CP] = p.Cp; v[L.WINO_OP] = p.Op;
   v[L.WINO_HP] = p.Hp; v[L.WINO_WP] = p.Wp; v[L.WINO_BLOCK] = p.block; v[L.WINO_GROUP] = p.group;
@@ -207,14 +204,7 @@ export function makeWinogradKernels(ctx: WasmContext, splitWork: number): Winogr
       if (counters[flag >> 2] !== 0) return false;
       if (gradInput !== null) readArray(mem, pgx, sizeX, gradInput);
       if (gradWeight !== null) readArray(mem, pgw, g.O * g.C * g.kH * g.kW, gradWeight);
-      if (gradBias !== null) {
-        const sums = new Float64Array(mem.memory.buffer, pgb, parts * p.Op);
-        for (let o = 0; o < g.O; o++) {
-          let t = 0;
-          for (let q = 0; q < parts; q++) t += sums[q * p.Op + o]!;
-          gradBias[o] = t;
-        }
-      }
+      if (gradBias !== null) sumPartials(mem, pgb, parts, p.Op, g.O, gradBias);
       return true;
     },
   };
