@@ -1,4 +1,4 @@
-import type { SplitKernel } from './exports.js';
+import { SPLIT_KERNELS, type KernelArgs, type SplitKernel } from './exports.js';
 import { compileKernels, relaxedSimdAvailable, WasmMemory } from './memory.js';
 import { ThreadPool } from './threadPool.js';
 import { cores, envVar, nodeWorkerThreads } from './platform.js';
@@ -56,23 +56,28 @@ export class WasmContext {
    * per-thread scratch: the kernel offsets `scratch` by part * scratchBytes itself); `meanwhile`
    * runs on this thread once the workers have started, before its own part.
    */
-  run(kernel: SplitKernel, args: readonly number[], parts: number, meanwhile?: () => void): void {
+  run<K extends SplitKernel>(kernel: K, args: KernelArgs<K>, parts: number, meanwhile?: () => void): void {
+    const list = args as readonly number[];
     if (this.pool === null || parts <= 1) {
       meanwhile?.();
-      (this.mem.exports[kernel] as (...a: number[]) => void)(...args, 0, 1);
+      (this.mem.exports[kernel] as (...a: number[]) => void)(...list, 0, 1);
       return;
     }
-    this.pool.run(this.mem.exports, kernel, args, parts, meanwhile);
+    this.pool.run(this.mem.exports, kernel, list, parts, meanwhile);
   }
 
-  /** True when a kernel of `work` multiply-adds (or element visits) should run on the CPU kernel instead. */
-  small(work: number, minWork: number): boolean {
-    return this.useThresholds && work < minWork;
+  /** True when `kernel` should leave `work` (in its registered units) to the CPU kernel: below its `work.min`. */
+  declines(kernel: SplitKernel, work: number): boolean {
+    return this.useThresholds && work < SPLIT_KERNELS[kernel].work.min;
   }
 
-  /** How many parts to split a kernel of `work` into. */
-  partsFor(work: number, splitWork: number): number {
-    return !this.useThresholds || work >= splitWork ? this.threads : 1;
+  /**
+   * How many parts to split `work` of `kernel` into: every thread from its `work.split` on (always
+   * without thresholds), else one; never more than `units`, the pieces the kernel splits by
+   * (samples, planes, channels).
+   */
+  parts(kernel: SplitKernel, work: number, units = Infinity): number {
+    return Math.min(units, !this.useThresholds || work >= SPLIT_KERNELS[kernel].work.split ? this.threads : 1);
   }
 
   /** Stops the workers. */

@@ -5,11 +5,6 @@ import { epilogueCode } from './epilogue.js';
 import { placeConvGeometry } from './geometry.js';
 import { makeWinogradKernels, winogradApplies, winogradPays } from './winograd.js';
 
-/** Below this many multiply-adds a convolution runs on the CPU kernels (which still use the active gemm). */
-const MIN_WORK = 32 * 32 * 32;
-/** From this many multiply-adds on, the samples are split over threads. */
-const SPLIT_WORK = 1 << 20;
-
 type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackward'>;
 
 function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: number } {
@@ -24,8 +19,7 @@ function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: numb
  * Stride-1 3x3 and 5x5 convolutions go through Winograd instead (src/winograd.ts) where it pays.
  */
 export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
-  const parts = (g: Conv2dGeometry, work: number): number => Math.min(g.N, ctx.partsFor(work, SPLIT_WORK));
-  const winograd = makeWinogradKernels(ctx, SPLIT_WORK);
+  const winograd = makeWinogradKernels(ctx);
   /**
    * Winograd (stride 1, 3x3 or 5x5) where it is expected to be faster than im2col; without
    * thresholds (the conformance mode) on every shape it applies to, so small tests reach it.
@@ -47,7 +41,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       if (gradBias !== null) conv2dBackwardBias(gradOut, g, gradBias);
       return;
     }
-    if (jobs === 0 || s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+    if (jobs === 0 || s.work === 0 || ctx.declines('conv2dBackward', s.work)) {
       cpuConv.conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue);
       return;
     }
@@ -61,7 +55,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     const px = gradWeight !== null ? mem.take(s.x) : 0;
     const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
     const pgx = gradInput !== null ? mem.take(s.x) : 0;
-    const n = parts(g, jobs * s.work);
+    const n = ctx.parts('conv2dBackward', jobs * s.work, g.N);
     const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
     const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
     const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
@@ -99,7 +93,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     conv2dBackward,
     conv2d(x, w, bias, g, out, epilogue = 'none') {
       const s = sizes(g);
-      if (s.work === 0 || ctx.small(s.work, MIN_WORK)) {
+      if (s.work === 0 || ctx.declines('conv2d', s.work)) {
         cpuConv.conv2d(x, w, bias, g, out, epilogue);
         return;
       }
@@ -110,7 +104,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const px = mem.take(s.x), pw = placeArray(mem, w, s.w);
       const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
       const py = mem.take(s.y);
-      const n = parts(g, s.work);
+      const n = ctx.parts('conv2d', s.work, g.N);
       const packed = packWeights(geom, pw, 0);
       const next = mem.take(1), ready = mem.take(1);
       const counters = new Int32Array(mem.memory.buffer);

@@ -137,19 +137,16 @@ export const copy: CoreKernels['copy'] = (shape, X, O) => {
   }
 };
 
-/** Below this many elements a row stays in TypeScript; from SPLIT on it is split over threads. */
-const MIN_WASM = 1 << 14;
-const SPLIT = 1 << 20;
 const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, gt: 4, ge: 5, lt: 6, le: 7 };
 
 /** The elementwise kernels bound to a wasm context. */
 export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 'where' | 'unary' | 'reluBackward' | 'copy'> {
   const mem = ctx.mem;
   /** One row of n elements with unit or zero strides, or null. */
-  const row = (shape: readonly number[], ops: readonly StridedArray[]): { n: number; s: number[] } | null => {
+  const row = (kernel: 'binaryRow' | 'whereRow', shape: readonly number[], ops: readonly StridedArray[]): { n: number; s: number[] } | null => {
     let n = 1;
     for (const d of shape) n *= d;
-    if (n === 0 || ctx.small(n, MIN_WASM)) return null;
+    if (n === 0 || ctx.declines(kernel, n)) return null;
     const r = asRows(shape, ops);
     if (r === null || r.outer !== 1 || r.si.some((s) => s !== 0 && s !== 1)) return null;
     return { n, s: r.si };
@@ -160,45 +157,45 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
   return {
     binary(op, shape, A, B, out) {
       const code = WASM_BINARY[op];
-      const r = code === undefined ? null : row(shape, [A, B]);
+      const r = code === undefined ? null : row('binaryRow', shape, [A, B]);
       if (r === null) {
         jsBinary(op, shape, A, B, out);
         return;
       }
       mem.reset();
       const pa = place(A, r.s[0]!, r.n), pb = place(B, r.s[1]!, r.n), po = mem.take(r.n);
-      ctx.run('binaryRow', [code!, pa, r.s[0]!, pb, r.s[1]!, po, r.n], ctx.partsFor(r.n, SPLIT));
+      ctx.run('binaryRow', [code!, pa, r.s[0]!, pb, r.s[1]!, po, r.n], ctx.parts('binaryRow', r.n));
       readOut(po, r.n, out);
     },
     where(shape, C, A, B, out) {
-      const r = row(shape, [C, A, B]);
+      const r = row('whereRow', shape, [C, A, B]);
       if (r === null) {
         jsWhere(shape, C, A, B, out);
         return;
       }
       mem.reset();
       const pc = place(C, r.s[0]!, r.n), pa = place(A, r.s[1]!, r.n), pb = place(B, r.s[2]!, r.n), po = mem.take(r.n);
-      ctx.run('whereRow', [pc, r.s[0]!, pa, r.s[1]!, pb, r.s[2]!, po, r.n], ctx.partsFor(r.n, SPLIT));
+      ctx.run('whereRow', [pc, r.s[0]!, pa, r.s[1]!, pb, r.s[2]!, po, r.n], ctx.parts('whereRow', r.n));
       readOut(po, r.n, out);
     },
     unary(op, x, xo, n, out, a, b) {
-      if (op !== 'relu' || n === 0 || ctx.small(n, MIN_WASM)) {
+      if (op !== 'relu' || n === 0 || ctx.declines('reluRow', n)) {
         jsUnary(op, x, xo, n, out, a, b);
         return;
       }
       mem.reset();
       const px = placeArray(mem, x.subarray(xo, xo + n)), po = mem.take(n);
-      ctx.run('reluRow', [px, po, n], ctx.partsFor(n, SPLIT));
+      ctx.run('reluRow', [px, po, n], ctx.parts('reluRow', n));
       readOut(po, n, out);
     },
     reluBackward(out, oo, g, go, n, gx) {
-      if (n === 0 || ctx.small(n, MIN_WASM)) {
+      if (n === 0 || ctx.declines('reluBackwardRow', n)) {
         cpuReluBackward(out, oo, g, go, n, gx);
         return;
       }
       mem.reset();
       const po = placeArray(mem, out.subarray(oo, oo + n)), pg = placeArray(mem, g.subarray(go, go + n)), px = mem.take(n);
-      ctx.run('reluBackwardRow', [po, pg, px, n], ctx.partsFor(n, SPLIT));
+      ctx.run('reluBackwardRow', [po, pg, px, n], ctx.parts('reluBackwardRow', n));
       readOut(px, n, gx);
     },
     copy,

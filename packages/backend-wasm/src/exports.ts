@@ -1,47 +1,76 @@
 /**
- * The functions exported by the compiled AssemblyScript module (packages/backend-wasm/assembly), as the
- * host sees them: pointers are byte addresses in the shared memory, strides and sizes are elements.
- * Every kernel that can be split over threads ends with (part, parts).
+ * The kernels of assembly/ that split over threads, each registered once: its arguments as the host
+ * passes them (byte addresses in the shared memory, sizes and strides in elements, codes), after
+ * which every one takes (part, parts); and its work thresholds. The types of `WasmExports` and of
+ * `WasmContext.run`'s argument list come from here, so a call with the wrong number of arguments
+ * does not compile; the thread pool posts a kernel by its index in this table, and a worker looks
+ * it up by the same index.
+ *
+ * `work`: below `min` units of work the host runs the CPU kernel instead (the copies in and out
+ * would cost more than SIMD saves), from `split` on the work is split over the threads (a round
+ * trip to the workers costs ~20-30 µs). Units: multiply-adds for GEMM and convolutions, elements
+ * for the elementwise rows and batch norm, window visits for pooling. A kernel reached only through
+ * another (Winograd through the convolution) shares that kernel's thresholds.
  */
-export interface WasmExports {
-  heapBase(): number;
-  gemmScratchBytes(): number;
-  gemm(M: number, N: number, K: number,
-    a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
-    c: number, cRs: number, accumulate: number, scratch: number, part: number, parts: number): void;
-  conv2d(geom: number, x: number, w: number, bias: number, out: number, cols: number, scratch: number, packed: number, epilogue: number,
-    next: number, ready: number, part: number, parts: number): void;
-  packWeights(geom: number, w: number, dst: number, transposed: number): void;
-  packedWeightBytes(geom: number, transposed: number): number;
-  conv2dBackward(geom: number, gOut: number, x: number, w: number, gx: number, gwBase: number, gbBase: number,
-    cols: number, scratch: number, packedT: number, reluOut: number, ready: number, part: number, parts: number): void;
-  convColsBytes(geom: number): number;
-  addInto(dst: number, src: number, n: number): void;
-  maxPool2d(geom: number, x: number, out: number, argmax: number, part: number, parts: number): void;
-  maxPoolBackward(gOut: number, argmax: number, planes: number, inPlane: number, outPlane: number, out: number, part: number, parts: number): void;
-  avgPool2d(geom: number, countIncludePad: number, divisorOverride: number, x: number, out: number, part: number, parts: number): void;
-  avgPool2dBackward(geom: number, countIncludePad: number, divisorOverride: number, gOut: number, out: number, part: number, parts: number): void;
-  binaryRow(op: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
-  whereRow(c: number, sc: number, a: number, sa: number, b: number, sb: number, out: number, n: number, part: number, parts: number): void;
-  reluRow(x: number, out: number, n: number, part: number, parts: number): void;
-  reluBackwardRow(out: number, g: number, gx: number, n: number, part: number, parts: number): void;
-  batchNormStats(x: number, N: number, C: number, S: number, mean: number, variance: number, part: number, parts: number): void;
-  batchNormForward(x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
-    weight: number, bias: number, out: number, epilogue: number, part: number, parts: number): void;
-  batchNormBackward(gradOut: number, x: number, N: number, C: number, S: number, mean: number, variance: number, eps: number,
-    weight: number, batchStats: number, gradInput: number, gradWeight: number, gradBias: number, part: number, parts: number): void;
-  winogradWorkBytes(geom: number): number;
-  winogradWeights(geom: number, w: number, u: number, layout: number, tmp: number, part: number, parts: number): void;
-  winogradWeightGrad(geom: number, du: number, count: number, gw: number, tmp: number, flag: number, part: number, parts: number): void;
-  winogradForward(geom: number, x: number, u: number, bias: number, out: number, xb: number, work: number,
-    epilogue: number, next: number, flag: number, part: number, parts: number): void;
-  winogradBackward(geom: number, gOut: number, reluOut: number, x: number, u: number, gx: number, du: number, gb: number,
-    gyb: number, xb: number, gxb: number, work: number, flag: number, part: number, parts: number): void;
+const MULTIPLY_ADDS = { min: 32 * 32 * 32, split: 1 << 20 } as const;
+const ELEMENTS = { min: 1 << 14, split: 1 << 20 } as const;
+const PASSES = { min: 1 << 14, split: 1 << 18 } as const;
+
+interface KernelSpec {
+  readonly args: readonly string[];
+  readonly work: { readonly min: number; readonly split: number };
 }
 
+export const SPLIT_KERNELS = {
+  gemm: { args: ['M', 'N', 'K', 'a', 'aRs', 'aCs', 'b', 'bRs', 'bCs', 'c', 'cRs', 'accumulate', 'scratch'], work: MULTIPLY_ADDS },
+  conv2d: { args: ['geom', 'x', 'w', 'bias', 'out', 'cols', 'scratch', 'packed', 'epilogue', 'next', 'ready'], work: MULTIPLY_ADDS },
+  conv2dBackward: { args: ['geom', 'gOut', 'x', 'w', 'gx', 'gwBase', 'gbBase', 'cols', 'scratch', 'packedT', 'reluOut', 'ready'], work: MULTIPLY_ADDS },
+  maxPool2d: { args: ['geom', 'x', 'out', 'argmax'], work: PASSES },
+  maxPoolBackward: { args: ['gOut', 'argmax', 'planes', 'inPlane', 'outPlane', 'out'], work: PASSES },
+  avgPool2d: { args: ['geom', 'countIncludePad', 'divisorOverride', 'x', 'out'], work: PASSES },
+  avgPool2dBackward: { args: ['geom', 'countIncludePad', 'divisorOverride', 'gOut', 'out'], work: PASSES },
+  binaryRow: { args: ['op', 'a', 'sa', 'b', 'sb', 'out', 'n'], work: ELEMENTS },
+  whereRow: { args: ['c', 'sc', 'a', 'sa', 'b', 'sb', 'out', 'n'], work: ELEMENTS },
+  reluRow: { args: ['x', 'out', 'n'], work: ELEMENTS },
+  reluBackwardRow: { args: ['out', 'g', 'gx', 'n'], work: ELEMENTS },
+  batchNormStats: { args: ['x', 'N', 'C', 'S', 'mean', 'variance'], work: PASSES },
+  batchNormForward: { args: ['x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'bias', 'out', 'epilogue'], work: PASSES },
+  batchNormBackward: {
+    args: ['gradOut', 'x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'batchStats', 'gradInput', 'gradWeight', 'gradBias'],
+    work: PASSES,
+  },
+  winogradWeights: { args: ['geom', 'w', 'u', 'layout', 'tmp'], work: MULTIPLY_ADDS },
+  winogradWeightGrad: { args: ['geom', 'du', 'count', 'gw', 'tmp', 'flag'], work: MULTIPLY_ADDS },
+  winogradForward: { args: ['geom', 'x', 'u', 'bias', 'out', 'xb', 'work', 'epilogue', 'next', 'flag'], work: MULTIPLY_ADDS },
+  winogradBackward: { args: ['geom', 'gOut', 'reluOut', 'x', 'u', 'gx', 'du', 'gb', 'gyb', 'xb', 'gxb', 'work', 'flag'], work: MULTIPLY_ADDS },
+} as const satisfies Record<string, KernelSpec>;
+
+export type SplitKernel = keyof typeof SPLIT_KERNELS;
+
+/** The host's arguments of `kernel`, one number each, in the order of its registration. */
+export type KernelArgs<K extends SplitKernel> = Numbers<(typeof SPLIT_KERNELS)[K]['args']>;
+
+/** A number for each name of a tuple of names. */
+type Numbers<T extends readonly string[]> = { readonly [I in keyof T]: number };
+
 /** The splittable kernels, by number: the thread pool posts a number, a worker looks the name up here. */
-export const splitKernels = ['gemm', 'conv2d', 'conv2dBackward', 'maxPool2d',
-  'maxPoolBackward', 'avgPool2d', 'avgPool2dBackward', 'binaryRow', 'whereRow', 'reluRow', 'reluBackwardRow',
-  'batchNormStats', 'batchNormForward', 'batchNormBackward',
-  'winogradWeights', 'winogradWeightGrad', 'winogradForward', 'winogradBackward'] as const;
-export type SplitKernel = (typeof splitKernels)[number];
+export const splitKernels = Object.keys(SPLIT_KERNELS) as SplitKernel[];
+
+/**
+ * The functions exported by the compiled AssemblyScript module (packages/backend-wasm/assembly), as the
+ * host sees them: the split kernels above, and the helpers below.
+ */
+export type WasmExports = WasmHelpers & {
+  readonly [K in SplitKernel]: (...args: [...KernelArgs<K>, part: number, parts: number]) => void;
+};
+
+/** The exports that are not split over threads: sizes of scratch areas, weight packing, a sum. */
+interface WasmHelpers {
+  heapBase(): number;
+  gemmScratchBytes(): number;
+  packWeights(geom: number, w: number, dst: number, transposed: number): void;
+  packedWeightBytes(geom: number, transposed: number): number;
+  convColsBytes(geom: number): number;
+  addInto(dst: number, src: number, n: number): void;
+  winogradWorkBytes(geom: number): number;
+}

@@ -4,15 +4,10 @@ const cpuGemm = cpuBackend.gemm;
 import type { WasmContext } from './context.js';
 import { placeMatrix, readRows } from './transfer.js';
 
-/** Below this many multiply-adds the copies in and out cost more than SIMD saves: the CPU kernel runs. */
-const MIN_WORK = 32 * 32 * 32;
-/** From this many multiply-adds on, the work is split over threads (a round trip costs ~20-30 µs). */
-const SPLIT_WORK = 1 << 20;
-
 /** The wasm backend's GEMM: operands copied into the arena, the SIMD kernel, C copied out. */
 export function makeGemm(ctx: WasmContext): CoreKernels['gemm'] {
   return (M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate) => {
-    if (M === 0 || N === 0 || K === 0 || ctx.small(M * N * K, MIN_WORK)) {
+    if (M === 0 || N === 0 || K === 0 || ctx.declines('gemm', M * N * K)) {
       cpuGemm(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, accumulate);
       return;
     }
@@ -25,8 +20,7 @@ export function makeGemm(ctx: WasmContext): CoreKernels['gemm'] {
       const heap = mem.f32, p = C >> 2;
       for (let i = 0; i < M; i++) heap.set(c.subarray(cOff + i * cRs, cOff + i * cRs + N), p + i * N);
     }
-    const parts = ctx.partsFor(M * N * K, SPLIT_WORK);
-    ctx.run('gemm', [M, N, K, A.ptr, A.rs, A.cs, B.ptr, B.rs, B.cs, C, N, accumulate ? 1 : 0, mem.scratch], parts);
+    ctx.run('gemm', [M, N, K, A.ptr, A.rs, A.cs, B.ptr, B.rs, B.cs, C, N, accumulate ? 1 : 0, mem.scratch], ctx.parts('gemm', M * N * K));
     readRows(mem, C, M, N, c, cOff, cRs);
   };
 }

@@ -3,13 +3,10 @@ import type { WasmContext } from './context.js';
 import { placeArray, readArray } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 
-/** Below this many elements of x a batch norm kernel runs on the CPU kernel. */
-const MIN_WORK = 1 << 14;
 /**
- * From this much work on, channels are split over threads; work is elements of x for the stats and
- * the forward, three times that for the backward (two passes over two inputs: about 3x the time).
+ * Work (src/exports.ts's thresholds) is elements of x for the stats and the forward, three times
+ * that for the backward's split (two passes over two inputs: about 3x the time).
  */
-const SPLIT_WORK = 1 << 18;
 
 /**
  * The wasm backend's batch normalisation (x contiguous (N, C, S)): x (and gradOut) copied into the
@@ -19,38 +16,37 @@ const SPLIT_WORK = 1 << 18;
  */
 export function makeNormKernels(ctx: WasmContext): NormKernels {
   const mem = ctx.mem;
-  const parts = (C: number, work: number): number => Math.min(C, ctx.partsFor(work, SPLIT_WORK));
   /** A per-channel vector in the arena, or address 0 for null. */
   const placeChannels = (v: Float32Array | null, C: number): number => (v === null ? 0 : placeArray(mem, v, C));
   const read = (p: number, n: number, dst: Float32Array): void => readArray(mem, p, n, dst);
   return {
     batchNormStats(x, N, C, S, mean, variance) {
       const n = N * C * S;
-      if (n === 0 || ctx.small(n, MIN_WORK)) {
+      if (n === 0 || ctx.declines('batchNormStats', n)) {
         cpuNorm.batchNormStats(x, N, C, S, mean, variance);
         return;
       }
       mem.reset();
       const px = placeArray(mem, x, n), pm = mem.take(C), pv = mem.take(C);
-      ctx.run('batchNormStats', [px, N, C, S, pm, pv], parts(C, n));
+      ctx.run('batchNormStats', [px, N, C, S, pm, pv], ctx.parts('batchNormStats', n, C));
       read(pm, C, mean);
       read(pv, C, variance);
     },
     batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue = 'none') {
       const n = N * C * S;
-      if (n === 0 || ctx.small(n, MIN_WORK)) {
+      if (n === 0 || ctx.declines('batchNormForward', n)) {
         cpuNorm.batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);
         return;
       }
       mem.reset();
       const px = placeArray(mem, x, n), pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C);
       const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
-      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], parts(C, n));
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
       read(px, n, out);
     },
     batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue = null) {
       const n = N * C * S;
-      if (n === 0 || ctx.small(n, MIN_WORK)) {
+      if (n === 0 || ctx.declines('batchNormBackward', n)) {
         cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue);
         return;
       }
@@ -59,12 +55,12 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       if (epilogue !== null) {
         // the epilogue's backward (ReLU's: zero where its output <= 0) on the arena's copy of gradOut, in place
         const pr = placeArray(mem, epilogue.out, n);
-        ctx.run('reluBackwardRow', [pr, pg, pg, n], ctx.partsFor(n, SPLIT_WORK));
+        ctx.run('reluBackwardRow', [pr, pg, pg, n], ctx.parts('reluBackwardRow', n));
       }
       const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C);
       const pgw = mem.take(C), pgb = mem.take(C);
       ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb],
-        parts(C, 3 * n));
+        ctx.parts('batchNormBackward', 3 * n, C));
       if (gradInput !== null) read(pg, n, gradInput);
       if (gradWeight !== null) read(pgw, C, gradWeight);
       if (gradBias !== null) read(pgb, C, gradBias);

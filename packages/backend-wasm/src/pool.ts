@@ -3,10 +3,6 @@ import type { WasmContext } from './context.js';
 import { placeArray, readArray } from './transfer.js';
 import { placePoolGeometry } from './geometry.js';
 
-/** Below this many window visits a kernel runs on the CPU kernel; from SPLIT_WORK on, planes are split over threads. */
-const MIN_WORK = 1 << 14;
-const SPLIT_WORK = 1 << 18;
-
 type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
 
 /**
@@ -29,11 +25,11 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
     const forward = kernel === 'avgPool2d';
     // Work: the window visits, plus (backward) zeroing and copying out the input-sized result.
     const work = outSize * g.kH * g.kW + (forward ? 0 : inSize);
-    if ((forward ? outSize : inSize) === 0 || ctx.small(work, MIN_WORK)) return false;
+    if ((forward ? outSize : inSize) === 0 || ctx.declines(kernel, work)) return false;
     mem.reset();
     const geom = placePoolGeometry(mem, g);
     const ps = placeArray(mem, src, forward ? inSize : outSize), pd = mem.take(forward ? outSize : inSize);
-    ctx.run(kernel, [geom, countIncludePad ? 1 : 0, divisorOverride, ps, pd], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+    ctx.run(kernel, [geom, countIncludePad ? 1 : 0, divisorOverride, ps, pd], ctx.parts(kernel, work, g.planes));
     readArray(mem, pd, forward ? outSize : inSize, dst);
     return true;
   };
@@ -41,7 +37,7 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
     maxPool2d(x, g, out, argmax) {
       const inSize = g.planes * g.inH * g.inW, outSize = g.planes * g.outH * g.outW;
       const work = outSize * g.kH * g.kW;
-      if (outSize === 0 || ctx.small(work, MIN_WORK)) {
+      if (outSize === 0 || ctx.declines('maxPool2d', work)) {
         cpu.maxPool2d(x, g, out, argmax);
         return;
       }
@@ -51,7 +47,7 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
       // Slack: groups of windows clipped on the right read (and mask) up to kW * dW + 4 floats past x.
       mem.take(g.kW * g.dW + 8);
       const po = mem.take(outSize), pa = mem.take(outSize);
-      ctx.run('maxPool2d', [geom, px, po, pa], Math.min(g.planes, ctx.partsFor(work, SPLIT_WORK)));
+      ctx.run('maxPool2d', [geom, px, po, pa], ctx.parts('maxPool2d', work, g.planes));
       readArray(mem, po, outSize, out);
       readArray(mem, pa, outSize, argmax);
     },
@@ -59,13 +55,13 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
       const inSize = planes * inPlane, outSize = planes * outPlane;
       // Work: the scatter, and zeroing and copying out the input-sized result.
       const work = outSize + inSize;
-      if (inSize === 0 || ctx.small(work, MIN_WORK)) {
+      if (inSize === 0 || ctx.declines('maxPoolBackward', work)) {
         cpu.maxPoolBackward(gOut, argmax, planes, inPlane, outPlane, out);
         return;
       }
       mem.reset();
       const pg = placeArray(mem, gOut, outSize), pa = placeArray(mem, argmax, outSize), po = mem.take(inSize);
-      ctx.run('maxPoolBackward', [pg, pa, planes, inPlane, outPlane, po], Math.min(planes, ctx.partsFor(work, SPLIT_WORK)));
+      ctx.run('maxPoolBackward', [pg, pa, planes, inPlane, outPlane, po], ctx.parts('maxPoolBackward', work, planes));
       readArray(mem, po, inSize, out);
     },
     avgPool2d(x, g, countIncludePad, divisorOverride, out) {

@@ -125,7 +125,7 @@ export interface WinogradKernels {
  * images statically (the weight gradient's per-thread sums, added up at the end, do not depend on
  * timing).
  */
-export function makeWinogradKernels(ctx: WasmContext, splitWork: number): WinogradKernels {
+export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
   const mem = ctx.mem;
   /** Per-thread scratch of the weight transforms: 3 T*T vectors. */
   const weightTmp = (p: WinogradPlan, parts: number): number => mem.take(parts * 3 * p.T * p.T * 4);
@@ -148,8 +148,8 @@ export function makeWinogradKernels(ctx: WasmContext, splitWork: number): Winogr
       const py = mem.take(sizeY);
       const u = mem.take(transformedWeightFloats(p));
       const xb = mem.take(g.N * p.Cp * p.Hp * p.Wp);
-      const parts = Math.min(Math.ceil(g.N / p.group), ctx.partsFor(macs(g), splitWork));
-      const wparts = ctx.partsFor(macs(g), splitWork);
+      const parts = ctx.parts('winogradForward', macs(g), Math.ceil(g.N / p.group));
+      const wparts = ctx.parts('winogradWeights', macs(g));
       const tmp = weightTmp(p, wparts), pwork = work(geom, parts);
       const next = mem.take(1), flag = mem.take(1);
       const counters = new Int32Array(mem.memory.buffer);
@@ -181,8 +181,8 @@ export function makeWinogradKernels(ctx: WasmContext, splitWork: number): Winogr
       const gxb = gradInput !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
       const pgx = gradInput !== null ? mem.take(sizeX) : 0;
       const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
-      const parts = Math.min(g.N, ctx.partsFor(jobs * macs(g), splitWork));
-      const wparts = ctx.partsFor(macs(g), splitWork);
+      const parts = ctx.parts('winogradBackward', jobs * macs(g), g.N);
+      const wparts = ctx.parts('winogradWeights', macs(g));
       const du = gradWeight !== null ? mem.take(parts * sizeU) : 0;
       const pgw = gradWeight !== null ? mem.take(g.O * g.C * g.kH * g.kW) : 0;
       const pgb = gradBias !== null ? mem.take(2 * parts * p.Op) : 0;

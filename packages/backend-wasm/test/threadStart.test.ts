@@ -8,13 +8,16 @@ import { ThreadPool } from '../src/threadPool.js';
 import { compileKernels } from '../src/memory.js';
 import { wasmApi } from '../src/wasmApi.js';
 import { WORKER_SOURCE } from '../src/worker.generated.js';
-import { splitKernels } from '../src/exports.js';
+import { SPLIT_KERNELS, splitKernels } from '../src/exports.js';
 
 afterEach(() => resetBackend());
 
 describe('the pool threads', () => {
   it('the embedded worker script is the build of the current kernel list', () => {
-    for (const k of splitKernels) expect(WORKER_SOURCE).toContain(`"${k}"`);
+    // the bundle holds the registration table (minified: name:{args:["a","b"],...}) it numbers kernels by
+    for (const k of splitKernels) {
+      expect(WORKER_SOURCE).toContain(`${k}:{args:[${SPLIT_KERNELS[k].args.map((a) => `"${a}"`).join(',')}]`);
+    }
   });
 
   it('useWasmBackendAsync resolves with the backend installed and its threads started', async () => {

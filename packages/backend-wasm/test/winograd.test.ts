@@ -91,7 +91,7 @@ const buildName = (relaxedSimd: boolean): string => (relaxedSimd ? 'relaxed SIMD
 for (const relaxedSimd of builds) for (const threads of [1, 2]) {
   describe(`Winograd convolution (${buildName(relaxedSimd)}), ${threads} thread${threads > 1 ? 's' : ''}, against the CPU kernels`, () => {
     const ctx = new WasmContext({ threads, thresholds: 'none', relaxedSimd });
-    const wk = makeWinogradKernels(ctx, 1);
+    const wk = makeWinogradKernels(ctx);
     afterAll(() => ctx.close());
     for (const { name, g } of shapes) for (const variant of variantsFor(g)) {
       const { x, w, b, gy } = inputs(g, 7 + g.N * g.C);
