@@ -24,6 +24,8 @@ RUNS=(
   "pt-aug-s0    pt    --epochs 15 --seed 0 --augment flip,crop4"
   "tg-own-s0    tg    --seed 0 --dropout 0 --augment flip,crop2 --epochs 30"
   "pt-own-s0    pt    --epochs 30 --seed 0 --dropout 0 --augment flip,crop2"
+  "tg-f2-s0     tg    --seed 0 --dropout 0 --augment flip --weight-decay 2e-4 --epochs 30"
+  "pt-f2-s0     pt    --epochs 30 --seed 0 --dropout 0 --augment flip --weight-decay 2e-4"
   "sq-s0        tg    --seed 0 --model squeezenet"
 )
 want=" $* "

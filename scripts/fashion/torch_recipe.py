@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """PyTorch reference for Fashion-MNIST: nin-bn trained with the main job's recipe (docs/recipe.md, R1).
 
-Same model, initialisation, loss, optimiser (SGD, Nesterov momentum 0.9, weight decay 5e-4 on every
-parameter), batch 64 with the partial last batch kept, per-batch schedule (one epoch of linear
-warm-up to lr 0.1, then cosine to 0) and evaluation after every epoch, on Fashion-MNIST's 60,000 /
+Same model, initialisation, loss, optimiser (SGD, Nesterov momentum 0.9, weight decay 5e-4 on
+every parameter unless --weight-decay says otherwise), batch 64 with the partial last batch kept,
+per-batch schedule (one epoch of linear warm-up to lr 0.1, then cosine to 0) and evaluation after every epoch, on Fashion-MNIST's 60,000 /
 10,000 images read from the four IDX .gz files (Debian's dataset-fashion-mnist by default) and
 normalised with the training set's mean 0.2860 and std 0.3530 (docs/datasets.md). The optional
 augmentation list is tapegrad's --augment: `flip` (random horizontal flip, p 0.5) and `cropN`
 (pad N pixels of background on every side, crop 28 x 28 at a random offset), applied in the order
 given. Prints one line per epoch with the test accuracy and the seconds it took.
 
-    /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 15 --seed 0 [--augment flip,crop4] [--dropout 0.5]
+    /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 15 --seed 0 [--augment flip,crop4] [--dropout 0.5] [--weight-decay 5e-4]
     /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 1 --subset 2000     (a quick check)
 
 Needs PyTorch (tested with 1.13) and numpy; nothing is downloaded.
@@ -135,6 +135,7 @@ def main():
     ap.add_argument('--augment', default='none', help='e.g. flip,crop4 (applied in this order)')
     ap.add_argument('--batch-size', type=int, default=64)
     ap.add_argument('--lr', type=float, default=0.1)
+    ap.add_argument('--weight-decay', type=float, default=5e-4, help="SGD's weight decay (tapegrad's --weight-decay)")
     ap.add_argument('--dropout', type=float, default=0.5, help="probability of the model's Dropout layers (tapegrad's --dropout)")
     ap.add_argument('--subset', type=int, default=None, help='use only N training and N test images (spread over the set)')
     ap.add_argument('--threads', type=int, default=2)
@@ -145,12 +146,14 @@ def main():
     g = torch.Generator().manual_seed(a.seed + 1)  # shuffling and augmentation
     x_train, y_train = even_subset(*load_split(a.data, 'train'), a.subset)
     x_test, y_test = even_subset(*load_split(a.data, 't10k'), a.subset)
+    if not (a.weight_decay >= 0 and math.isfinite(a.weight_decay)):
+        sys.exit(f'torch_recipe.py: --weight-decay {a.weight_decay} is not a finite number >= 0; expected e.g. 5e-4')
     if not 0 <= a.dropout < 1:
         sys.exit(f'torch_recipe.py: --dropout {a.dropout} is not a probability below 1; expected a number in [0, 1)')
     model = nin_bn(a.dropout)
     steps = math.ceil(len(y_train) / a.batch_size)
     total = a.epochs * steps
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=a.weight_decay)
 
     def factor(t):  # docs/recipe.md's per-step schedule, relative to the peak lr
         if t < steps:
@@ -160,7 +163,7 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
     n_params = sum(p.numel() for p in model.parameters())
     print(f'torch {torch.__version__}: nin-bn ({n_params:,} parameters) on Fashion-MNIST in {a.data}: {len(y_train)} train / '
-          f'{len(y_test)} test images, {a.epochs} epochs, seed {a.seed}, augment {a.augment}, dropout {a.dropout}, {torch.get_num_threads()} threads', flush=True)
+          f'{len(y_test)} test images, {a.epochs} epochs, seed {a.seed}, augment {a.augment}, dropout {a.dropout}, weight decay {a.weight_decay}, {torch.get_num_threads()} threads', flush=True)
     acc = float('nan')
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
