@@ -1,22 +1,12 @@
 // Time per backend kernel over training or inference steps of a model (each kernel wrapped with a
 // timer), so work can aim at the biggest cost.
 //   TAPEGRAD_BACKEND=wasm pnpm exec tsx bench/kprof.ts [nin|nin-fc|squeezenet|nin-bn] [train|infer] [steps]
-import {
-  Generator, getBackend, setBackend, rand, tensor, noGrad, Variable, F, SGD, createModel, MODEL_NAMES, type ModelName,
-} from 'tapegrad';
+import { getBackend, setBackend } from 'tapegrad';
+import { countArg, modelStep } from './step.js';
+
 const [name = 'nin', pass = 'train', stepsArg = '10'] = process.argv.slice(2);
-const g = new Generator(1);
-if (!(MODEL_NAMES as readonly string[]).includes(name)) throw new Error(`kprof: model ${name} is not one of ${MODEL_NAMES.join(', ')}`);
-const model = createModel(name as ModelName, { generator: g });
-const batch = pass === 'train' ? 64 : 256;
-const x = rand([batch, 1, 28, 28], { generator: g });
-const y = tensor(Float32Array.from({ length: batch }, () => g.randint(10)), [batch]);
-const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-const step = (): void => {
-  if (pass === 'train') { model.train(); opt.zeroGrad(); const loss = F.crossEntropy(model.forward(new Variable(x)), y); loss.backward(); opt.step(); loss.item(); }
-  else { model.eval(); noGrad(() => model.forward(new Variable(x))).data.toArray(); }
-};
-for (let i = 0; i < 3; i++) step();
+const step = modelStep('kprof', name, pass);
+const steps = countArg('kprof', 'steps', stepsArg);
 const b = getBackend() as unknown as Record<string, unknown>;
 const times = new Map<string, [number, number]>();
 const wrapped: Record<string, unknown> = {};
@@ -25,7 +15,6 @@ for (const [k, f] of Object.entries(b)) {
   wrapped[k] = (...a: unknown[]) => { const t = performance.now(); const r = (f as (...x: unknown[]) => unknown)(...a); const e = times.get(k) ?? [0, 0]; e[0] += performance.now() - t; e[1]++; times.set(k, e); return r; };
 }
 setBackend(wrapped as never);
-const steps = Number(stepsArg);
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();
 const ms = (performance.now() - t0) / steps;

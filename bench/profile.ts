@@ -2,35 +2,15 @@
 // profiler (node:inspector) and prints self time by function, top first.
 //   pnpm exec tsx bench/profile.ts [nin] [train|infer] [steps]   (backend from TAPEGRAD_BACKEND)
 import { Session } from 'node:inspector';
-import { Generator, getBackend, rand, tensor, noGrad, Variable, F, SGD } from 'tapegrad';
-import { findCreateModel } from './models.js';
+import { getBackend } from 'tapegrad';
+import { countArg, modelStep } from './step.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 interface Profile { nodes: ProfileNode[]; startTime: number; endTime: number }
 
 const [name = 'nin', pass = 'train', stepsArg = '10'] = process.argv.slice(2);
-const createModel = findCreateModel();
-if (createModel === null) throw new Error('createModel is not exported by @tapegrad/train');
-const g = new Generator(1);
-const model = createModel(name, { generator: g });
+const step = modelStep('profile', name, pass);
 const batch = pass === 'train' ? 64 : 256;
-const x = rand([batch, 1, 28, 28], { generator: g });
-const y = tensor(Float32Array.from({ length: batch }, () => g.randint(10)), [batch]);
-const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-const step = (): void => {
-  if (pass === 'train') {
-    model.train();
-    opt.zeroGrad();
-    const loss = F.crossEntropy(model.forward(new Variable(x)), y);
-    loss.backward();
-    opt.step();
-    loss.item();
-  } else {
-    model.eval();
-    noGrad(() => model.forward(new Variable(x))).data.toArray();
-  }
-};
-for (let i = 0; i < 3; i++) step();
 const session = new Session();
 session.connect();
 const post = (method: string, params?: object): Promise<unknown> =>
@@ -39,7 +19,7 @@ await post('Profiler.enable');
 await post('Profiler.setSamplingInterval', { interval: 200 });
 await post('Profiler.start');
 const t0 = performance.now();
-const steps = Number(stepsArg);
+const steps = countArg('profile', 'steps', stepsArg);
 for (let i = 0; i < steps; i++) step();
 const ms = (performance.now() - t0) / steps;
 const { profile } = (await post('Profiler.stop')) as { profile: Profile };

@@ -4,27 +4,11 @@
 //   TAPEGRAD_RECYCLE=0 pnpm exec tsx bench/steps.ts nin 20     # without recycled gradient buffers
 // The backend is the default one (TAPEGRAD_BACKEND / TAPEGRAD_THREADS choose another).
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Generator, rand, tensor, Variable, F, SGD, createModel, MODEL_NAMES, type ModelName } from 'tapegrad';
+import { countArg, modelStep } from './step.js';
 
 const [name = 'nin', stepsArg = '20'] = process.argv.slice(2);
-if (!(MODEL_NAMES as readonly string[]).includes(name)) throw new Error(`steps: model ${name} is not one of ${MODEL_NAMES.join(', ')}`);
-const steps = Number(stepsArg);
-if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps: steps ${stepsArg} is not a positive integer`);
-
-const g = new Generator(1);
-const model = createModel(name as ModelName, { generator: g });
-const x = rand([64, 1, 28, 28], { generator: g });
-const y = tensor(Float32Array.from({ length: 64 }, () => g.randint(10)), [64]);
-const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-const step = (): void => {
-  model.train();
-  opt.zeroGrad();
-  const loss = F.crossEntropy(model.forward(new Variable(x)), y);
-  loss.backward();
-  opt.step();
-  loss.item();
-};
-for (let i = 0; i < 3; i++) step();
+const step = modelStep('steps', name, 'train');
+const steps = countArg('steps', 'steps', stepsArg);
 
 // V8's collections by kind (1 minor, 2 major, 4 incremental marking, 8 weak callbacks)
 const gc = new Map<number, { ms: number; n: number }>();
