@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Fashion-MNIST runs behind the README's table and docs/recipe.md, one after the other (each
-# takes both cores: ~30 min for a 15-epoch tapegrad run on a 2-vCPU machine, ~20 min for PyTorch).
+# takes both cores: ~30 min for a 15-epoch tapegrad run on a 2-vCPU machine, ~20 min for PyTorch,
+# ~40 min for the four heads of examples/gap-vs-fc.ts at 5 epochs each).
 #   scripts/fashion/runs.sh OUT_DIR [NAME ...]     (default: every run, in the order below)
 # A run whose OUT_DIR/NAME.done exists is skipped; an interrupted tapegrad run continues from its
 # checkpoint (--resume). Logs: OUT_DIR/NAME.log (tapegrad's metrics also in OUT_DIR/NAME/).
@@ -9,6 +10,7 @@ set -euo pipefail
 out=${1:?usage: scripts/fashion/runs.sh OUT_DIR [NAME ...]}
 shift
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 cd "$(dirname "$0")/../.."
 RUNS=(
   # name        kind  arguments
@@ -27,6 +29,7 @@ RUNS=(
   "tg-f2-s0     tg    --seed 0 --dropout 0 --augment flip --weight-decay 2e-4 --epochs 30"
   "pt-f2-s0     pt    --epochs 30 --seed 0 --dropout 0 --augment flip --weight-decay 2e-4"
   "sq-s0        tg    --seed 0 --model squeezenet"
+  "gvf-s0       gvf   --seed 0 --epochs 5"
 )
 want=" $* "
 for line in "${RUNS[@]}"; do
@@ -42,6 +45,10 @@ for line in "${RUNS[@]}"; do
       # shellcheck disable=SC2086
       node_modules/.bin/tapegrad train --dataset fashion-mnist --out "$out/$name" --progress lines $args > "$out/$name.log" 2>&1
     fi
+  elif [[ $kind == gvf ]]; then
+    # examples/gap-vs-fc.ts: the four heads, one after the other (results.md and curves in OUT_DIR/NAME)
+    # shellcheck disable=SC2086
+    npx -y pnpm@10.34.8 --filter examples run gap-vs-fc -- --dataset fashion-mnist --out "$out/$name" $args > "$out/$name.log" 2>&1
   else
     # shellcheck disable=SC2086
     /usr/bin/python3 scripts/fashion/torch_recipe.py $args > "$out/$name.log" 2>&1
