@@ -4,15 +4,12 @@ import { placeArray, readArray } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 
 /**
- * Work (src/exports.ts's thresholds) is elements of x for the stats and the forward, three times
- * that for the backward's split (two passes over two inputs: about 3x the time).
- */
-
-/**
  * The wasm backend's batch normalisation (x contiguous (N, C, S)): x (and gradOut) copied into the
  * arena, the f64x2 kernels of assembly/norm.ts split over threads by channels, results copied out;
  * they equal the CPU kernels bit for bit. Outputs overwrite their input's copy in the arena (out
- * over x, gradInput over gradOut), so a call touches no more arena than its inputs take.
+ * over x, gradInput over gradOut), so a call touches no more arena than its inputs take. Work, for
+ * the thresholds of src/exports.ts, is elements of x for the stats and the forward, three times that
+ * for the backward's split (two passes over two inputs: about 3x the time).
  */
 export function makeNormKernels(ctx: WasmContext): NormKernels {
   const mem = ctx.mem;
