@@ -6,6 +6,8 @@
 # A run whose OUT_DIR/NAME.done exists is skipped; an interrupted tapegrad run continues from its
 # checkpoint (--resume). Logs: OUT_DIR/NAME.log (tapegrad's metrics also in OUT_DIR/NAME/).
 # Needs: apt-get install dataset-fashion-mnist; the PyTorch rows need /usr/bin/python3 with torch.
+# Two lanes at once on a 2-core machine: TAPEGRAD_THREADS=1 TORCH_THREADS=1 in each (PyTorch's
+# OpenMP threads must not outnumber the free cores: it slows down several-fold when they do).
 set -euo pipefail
 out=${1:?usage: scripts/fashion/runs.sh OUT_DIR [NAME ...]}
 shift
@@ -51,7 +53,7 @@ for line in "${RUNS[@]}"; do
     npx -y pnpm@10.34.8 --filter examples run gap-vs-fc -- --dataset fashion-mnist --out "$out/$name" $args > "$out/$name.log" 2>&1
   else
     # shellcheck disable=SC2086
-    /usr/bin/python3 scripts/fashion/torch_recipe.py $args > "$out/$name.log" 2>&1
+    /usr/bin/python3 scripts/fashion/torch_recipe.py --threads "${TORCH_THREADS:-2}" $args > "$out/$name.log" 2>&1
   fi
   touch "$out/$name.done"
   echo "$(date -u +%FT%TZ) done $name: $(tail -1 "$out/$name.log")"

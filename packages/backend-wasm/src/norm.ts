@@ -5,7 +5,8 @@ import { epilogueCode } from './epilogue.js';
 
 /**
  * The wasm backend's batch normalisation (x contiguous (N, C, S)): x (and gradOut) copied into the
- * arena, the f64x2 kernels of assembly/norm.ts split over threads by channels, results copied out;
+ * arena once per call (training runs the statistics and the forward kernels on that one copy), the
+ * f64x2 kernels of assembly/norm.ts split over threads by channels, results copied out;
  * they equal the CPU kernels bit for bit. Outputs overwrite their input's copy in the arena (out
  * over x, gradInput over gradOut), so a call touches no more arena than its inputs take. Work, for
  * the thresholds of src/exports.ts, is elements of x for the stats and the forward, three times that
@@ -17,17 +18,21 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
   const placeChannels = (v: Float32Array | null, C: number): number => (v === null ? 0 : placeArray(mem, v, C));
   const read = (p: number, n: number, dst: Float32Array): void => readArray(mem, p, n, dst);
   return {
-    batchNormStats(x, N, C, S, mean, variance) {
+    batchNormTrain(x, N, C, S, eps, weight, bias, mean, variance, out, epilogue = 'none') {
       const n = N * C * S;
-      if (n === 0 || ctx.declines('batchNormStats', n)) {
-        cpuNorm.batchNormStats(x, N, C, S, mean, variance);
+      if (n === 0 || ctx.declines('batchNormForward', n)) {
+        cpuNorm.batchNormTrain(x, N, C, S, eps, weight, bias, mean, variance, out, epilogue);
         return;
       }
+      // x copied in once for both kernels; the output overwrites it after the statistics are taken
       mem.reset();
       const px = placeArray(mem, x, n), pm = mem.take(C), pv = mem.take(C);
+      const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
       ctx.run('batchNormStats', [px, N, C, S, pm, pv], ctx.parts('batchNormStats', n, C));
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
       read(pm, C, mean);
       read(pv, C, variance);
+      read(px, n, out);
     },
     batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue = 'none') {
       const n = N * C * S;

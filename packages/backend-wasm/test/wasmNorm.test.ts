@@ -41,16 +41,20 @@ for (const threads of [1, 2]) {
         const x = values(g, n, special ? 0 : 300, special), gradOut = values(g, n, 0.5, special);
         const weight = values(g, C, 1, false), bias = values(g, C, 0, false);
 
-        it(`batchNormStats ${label}`, () => {
-          const m0 = new Float32Array(C), v0 = new Float32Array(C), m1 = new Float32Array(C), v1 = new Float32Array(C);
-          cpuBackend.batchNormStats(x, N, C, S, m0, v0);
-          backend.batchNormStats!(x, N, C, S, m1, v1);
-          expect(bits(m1)).toEqual(bits(m0));
-          expect(bits(v1)).toEqual(bits(v0));
-        });
+        for (const epilogue of ['none', 'relu'] as const) {
+          it(`batchNormTrain ${label}${epilogue === 'none' ? '' : ' with a ReLU epilogue'}`, () => {
+            const m0 = new Float32Array(C), v0 = new Float32Array(C), m1 = new Float32Array(C), v1 = new Float32Array(C);
+            const y0 = new Float32Array(n), y1 = new Float32Array(n);
+            cpuBackend.batchNormTrain(x, N, C, S, 1e-5, weight, bias, m0, v0, y0, epilogue);
+            backend.batchNormTrain!(x, N, C, S, 1e-5, weight, bias, m1, v1, y1, epilogue);
+            expect(bits(m1)).toEqual(bits(m0));
+            expect(bits(v1)).toEqual(bits(v0));
+            expect(bits(y1)).toEqual(bits(y0));
+          });
+        }
 
         const mean = new Float32Array(C), variance = new Float32Array(C);
-        cpuBackend.batchNormStats(x, N, C, S, mean, variance);
+        cpuBackend.batchNormTrain(x, N, C, S, 1e-5, null, null, mean, variance, new Float32Array(n));
         for (const affine of [true, false]) {
           it(`batchNormForward ${label}${affine ? '' : ' without weight and bias'}`, () => {
             const w = affine ? weight : null, b = affine ? bias : null;
@@ -112,11 +116,9 @@ describe('wasm batch norm with size thresholds', () => {
     const g = new Generator(7);
     const x = values(g, n, 1, false), gradOut = values(g, n, 0, false), weight = values(g, C, 1, false), bias = values(g, C, 0, false);
     const m0 = new Float32Array(C), v0 = new Float32Array(C), m1 = new Float32Array(C), v1 = new Float32Array(C);
-    cpuBackend.batchNormStats(x, N, C, S, m0, v0);
-    backend.batchNormStats!(x, N, C, S, m1, v1);
     const y0 = new Float32Array(n), y1 = new Float32Array(n);
-    cpuBackend.batchNormForward(x, N, C, S, m0, v0, 1e-5, weight, bias, y0);
-    backend.batchNormForward!(x, N, C, S, m0, v0, 1e-5, weight, bias, y1);
+    cpuBackend.batchNormTrain(x, N, C, S, 1e-5, weight, bias, m0, v0, y0);
+    backend.batchNormTrain!(x, N, C, S, 1e-5, weight, bias, m1, v1, y1);
     const d0 = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
     const d1 = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
     cpuBackend.batchNormBackward(gradOut, x, N, C, S, m0, v0, 1e-5, weight, true, ...d0);

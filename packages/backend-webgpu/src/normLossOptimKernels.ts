@@ -22,6 +22,12 @@ export class NormLossOptimKernels {
   batchNormStats(x: GPUBuffer, N: number, C: number, S: number, mean: GPUBuffer, variance: GPUBuffer): void {
     batchNormStats(this.runner, x, N, C, S, mean, variance);
   }
+  /** The batch's statistics, then the forward with them (NormKernels.batchNormTrain): two kernels, one call. */
+  batchNormTrain(x: GPUBuffer, N: number, C: number, S: number, eps: number, weight: GPUBuffer | null, bias: GPUBuffer | null,
+    mean: GPUBuffer, variance: GPUBuffer, out: GPUBuffer, epilogue: Epilogue = 'none'): void {
+    batchNormStats(this.runner, x, N, C, S, mean, variance);
+    batchNormForward(this.runner, x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);
+  }
   batchNormForward(x: GPUBuffer, N: number, C: number, S: number, mean: GPUBuffer, variance: GPUBuffer, eps: number,
     weight: GPUBuffer | null, bias: GPUBuffer | null, out: GPUBuffer, epilogue: Epilogue = 'none'): void {
     batchNormForward(this.runner, x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);

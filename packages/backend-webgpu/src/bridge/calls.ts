@@ -30,7 +30,7 @@ export const OUTPUTS: Readonly<Record<string, readonly number[]>> = {
   adaptiveAvgPool2dBackward: [6],
   globalAvgPool2d: [3],
   globalAvgPool2dBackward: [3],
-  batchNormStats: [4, 5],
+  batchNormTrain: [7, 8, 9],
   batchNormForward: [9],
   batchNormBackward: [10, 11, 12],
   sgdUpdate: [0, 2],

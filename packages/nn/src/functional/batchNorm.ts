@@ -18,26 +18,40 @@ export interface BatchNormOptions {
 /** Running statistics: a module's Buffer (its value is replaced) or a Tensor (updated in place, as PyTorch). */
 export type RunningStat = Buffer | Tensor | null | undefined;
 
-type Opts = { mean: Tensor; variance: Tensor; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean; epilogue: Epilogue };
-type Saved = { x: Tensor; weight: Tensor | null; o: Opts; out: Tensor | null };
+/**
+ * The statistics a batch norm normalises with: the running ones (evaluation), or, when training,
+ * the batch's own, which the op's forward computes with the output and leaves here.
+ */
+type Stats = { mean: Tensor | null; variance: Tensor | null };
+type Opts = { stats: Stats; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean; epilogue: Epilogue };
+type Saved = { x: Tensor; weight: Tensor | null; mean: Tensor; variance: Tensor; o: Opts; out: Tensor | null };
 
-// (N, C, *) [, weight (C)] [, bias (C)] -> (N, C, *): per-channel normalisation; backward in one kernel.
+// (N, C, *) [, weight (C)] [, bias (C)] -> (N, C, *): per-channel normalisation (training: the batch's
+// statistics computed in the same kernel call); backward in one kernel.
 // With an o.epilogue, epilogue(batchNorm(...)) as one op: its backward hands the epilogue's output to the kernel.
 const batchNormOp = defineOp({
   name: 'batchNorm',
   forward(ctx: OpContext<Saved>, o: Opts, x: Tensor, ...affine: Tensor[]): Tensor {
     const weight = o.hasWeight ? affine[0]! : null;
     const bias = o.hasBias ? affine[o.hasWeight ? 1 : 0]! : null;
-    const out = kernels.batchNorm(x, o.mean, o.variance, weight, bias, o.eps, o.epilogue);
-    ctx.save({ x, weight, o, out: o.epilogue === 'none' ? null : out });
+    let out: Tensor;
+    if (o.batchStats) {
+      const r = kernels.batchNormTrain(x, weight, bias, o.eps, o.epilogue);
+      out = r.out;
+      o.stats.mean = r.mean;
+      o.stats.variance = r.variance;
+    } else {
+      out = kernels.batchNorm(x, o.stats.mean!, o.stats.variance!, weight, bias, o.eps, o.epilogue);
+    }
+    ctx.save({ x, weight, mean: o.stats.mean!, variance: o.stats.variance!, o, out: o.epilogue === 'none' ? null : out });
     return out;
   },
   backward(ctx: OpContext<Saved>, g: Tensor) {
-    const { x, weight, o, out } = ctx.saved;
+    const { x, weight, mean, variance, o, out } = ctx.saved;
     const needs = ctx.needsInputGrad;
     const nw = o.hasWeight && needs[1]!, nb = o.hasBias && needs[o.hasWeight ? 2 : 1]!;
     const ep = o.epilogue === 'none' || out === null ? null : { kind: o.epilogue, out };
-    const r = kernels.batchNormBackward(g, x, o.mean, o.variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb], ep);
+    const r = kernels.batchNormBackward(g, x, mean, variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb], ep);
     const grads: (Tensor | null)[] = [r.gradInput];
     if (o.hasWeight) grads.push(r.gradWeight);
     if (o.hasBias) grads.push(r.gradBias);
@@ -89,20 +103,22 @@ export function batchNormWith(x: Input, runningMean: RunningStat, runningVar: Ru
   checkChannels('weight', opts.weight ?? null, C);
   checkChannels('bias', opts.bias ?? null, C);
   const perChannel = s[0]! * s.slice(2).reduce((a, b) => a * b, 1);
-  let mean: Tensor, variance: Tensor;
+  const stats: Stats = { mean: null, variance: null };
   if (training) {
     if (perChannel <= 1) fail('batchNorm', `input shape ${formatShape(s)} has ${perChannel} value per channel; expected more than 1 value per channel when training`);
-    const xt = x instanceof Tensor ? x : x.data;
-    ({ mean, variance } = kernels.batchNormStats(xt));
-    if (runningMean && rm) updateRunning(runningMean, mean, momentum);
-    if (runningVar && rv) updateRunning(runningVar, kernels.unary('mulScalar', variance, perChannel / (perChannel - 1)), momentum);
   } else {
     if (!rm || !rv) fail('batchNorm', `running ${!rm ? 'mean' : 'variance'} is missing in evaluation mode; expected runningMean and runningVar when training is false`);
-    mean = rm;
-    variance = rv;
+    stats.mean = rm;
+    stats.variance = rv;
   }
   const weight = opts.weight ?? null, bias = opts.bias ?? null;
-  const o: Opts = { mean, variance, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null, epilogue };
+  const o: Opts = { stats, eps, batchStats: training, hasWeight: weight !== null, hasBias: bias !== null, epilogue };
   const affine = [weight, bias].filter((t): t is Input => t !== null);
-  return batchNormOp(o, x, ...affine);
+  const y = batchNormOp(o, x, ...affine);
+  if (training) {
+    // the batch's statistics, which the forward just computed
+    if (runningMean && rm) updateRunning(runningMean, stats.mean!, momentum);
+    if (runningVar && rv) updateRunning(runningVar, kernels.unary('mulScalar', stats.variance!, perChannel / (perChannel - 1)), momentum);
+  }
+  return y;
 }

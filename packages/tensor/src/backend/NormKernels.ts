@@ -5,8 +5,13 @@ import type { Epilogue, EpilogueOutput } from './Epilogue.js';
  * statistics per channel C. `weight`/`bias` of null mean 1 and 0 (no affine transform).
  */
 export interface NormKernels {
-  /** Per-channel mean and biased variance (two passes, accumulated in float64). */
-  batchNormStats(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array): void;
+  /**
+   * Training mode in one call: the batch's per-channel mean and biased variance of x (float64
+   * sums) written to `mean` and `variance`, then batchNormForward with them, so a backend that
+   * copies x somewhere reads it once for both.
+   */
+  batchNormTrain(x: Float32Array, N: number, C: number, S: number, eps: number, weight: Float32Array | null,
+    bias: Float32Array | null, mean: Float32Array, variance: Float32Array, out: Float32Array, epilogue?: Epilogue): void;
   /**
    * out = epilogue((x - mean[c]) / sqrt(variance[c] + eps) * weight[c] + bias[c]): the activation
    * that follows the batch norm in the same pass ('none' by default).

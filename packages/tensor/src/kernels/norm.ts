@@ -17,13 +17,18 @@ function channelVector(fn: string, name: string, t: Tensor | null, C: number): F
   return t.contiguousStorage();
 }
 
-/** (N, C, *) -> mean (C), biased variance (C) over N and the spatial dims. */
-function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
+/**
+ * (N, C, *) -> out (N, C, *), mean (C), biased variance (C): x normalised with its own per-channel
+ * statistics over N and the spatial dims, then `epilogue`, in one kernel call.
+ */
+function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number, epilogue: Epilogue = 'none'):
+  { out: Tensor; mean: Tensor; variance: Tensor } {
   const be = getBackend();
-  const [N, C, S] = ncs('batchNormStats', x);
-  const mean = be.alloc(C), variance = be.alloc(C);
-  be.batchNormStats(x.contiguousStorage(), N, C, S, mean, variance);
-  return { mean: new Tensor(mean, [C]), variance: new Tensor(variance, [C]) };
+  const [N, C, S] = ncs('batchNormTrain', x);
+  const mean = be.alloc(C), variance = be.alloc(C), out = be.empty(x.size);
+  be.batchNormTrain(x.contiguousStorage(), N, C, S, eps, channelVector('batchNormTrain', 'weight', weight, C),
+    channelVector('batchNormTrain', 'bias', bias, C), mean, variance, out, epilogue);
+  return { out: new Tensor(out, x.shape), mean: new Tensor(mean, [C]), variance: new Tensor(variance, [C]) };
 }
 
 /**
@@ -64,4 +69,4 @@ function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: T
 }
 
 /** Tensor-level entry points of the norm kernels (merged into `kernels`). */
-export const normEntries = { batchNormStats, batchNorm, batchNormBackward };
+export const normEntries = { batchNormTrain, batchNorm, batchNormBackward };

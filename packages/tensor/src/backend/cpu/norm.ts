@@ -44,6 +44,12 @@ function batchNormForward(x: Float32Array, N: number, C: number, S: number, mean
   applyEpilogue(epilogue, out, N * C * S);
 }
 
+function batchNormTrain(x: Float32Array, N: number, C: number, S: number, eps: number, weight: Float32Array | null,
+  bias: Float32Array | null, mean: Float32Array, variance: Float32Array, out: Float32Array, epilogue: Epilogue = 'none'): void {
+  batchNormStats(x, N, C, S, mean, variance);
+  batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);
+}
+
 // With batch statistics: dx = w * invStd * (g - mean(g) - xhat * mean(g * xhat)); else dx = w * invStd * g.
 function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
   mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, batchStats: boolean,
@@ -87,4 +93,4 @@ function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C:
   }
 }
 
-export const normKernels: NormKernels = { batchNormStats, batchNormForward, batchNormBackward };
+export const normKernels: NormKernels = { batchNormTrain, batchNormForward, batchNormBackward };
