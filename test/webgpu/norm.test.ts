@@ -133,9 +133,9 @@ describe('webgpu batch norm', () => {
               gpuEpi = { kind: 'relu' as const, out: k.upload(out) };
             }
             const wantGi = new Float32Array(n), wantGw = new Float32Array(c.C), wantGb = new Float32Array(c.C);
-            cpuBackend.batchNormBackward(gradOut, x, c.N, c.C, c.S, mean, variance, EPS, affine ? weight : null, batchStats, wantGi, wantGw, wantGb, cpuEpi);
+            cpuBackend.batchNormBackward(gradOut, x, c.N, c.C, c.S, mean, variance, EPS, affine ? weight : null, null, batchStats, wantGi, wantGw, wantGb, cpuEpi);
             const gi = k.alloc(n), gw = k.alloc(c.C), gbias = k.alloc(c.C);
-            nk.batchNormBackward(gb, xb, c.N, c.C, c.S, mb, vb, EPS, affine ? wb : null, batchStats, gi, gw, gbias, gpuEpi);
+            nk.batchNormBackward(gb, xb, c.N, c.C, c.S, mb, vb, EPS, affine ? wb : null, null, batchStats, gi, gw, gbias, gpuEpi);
             // tolerances from the sizes of the summed terms (float32 sums against the CPU's float64)
             const masked = cpuEpi === null ? gradOut : gradOut.map((v, i) => (cpuEpi.out[i]! > 0 || Number.isNaN(cpuEpi.out[i]!) ? v : 0));
             const sumAbsG = new Float64Array(c.C), sumAbsGX = new Float64Array(c.C);
@@ -169,12 +169,12 @@ describe('webgpu batch norm', () => {
     const x = input(g, c), gradOut = uniform(g, n), weight = uniform(g, c.C, 0.5, 2);
     const { mean, variance } = stats(x, c);
     const wantGi = new Float32Array(n), wantGw = new Float32Array(c.C), wantGb = new Float32Array(c.C);
-    cpuBackend.batchNormBackward(gradOut, x, c.N, c.C, c.S, mean, variance, EPS, weight, true, wantGi, wantGw, wantGb);
+    cpuBackend.batchNormBackward(gradOut, x, c.N, c.C, c.S, mean, variance, EPS, weight, null, true, wantGi, wantGw, wantGb);
     const bufs = { go: k.upload(gradOut), x: k.upload(x), m: k.upload(mean), v: k.upload(variance), w: k.upload(weight) };
     const sentinel = (len: number) => new Float32Array(len).fill(7);
     for (const [wi, ww, wb] of [[true, false, false], [false, true, false], [false, false, true], [false, true, true], [true, false, true], [false, false, false]] as const) {
       const gi = k.upload(sentinel(n)), gw = k.upload(sentinel(c.C)), gb = k.upload(sentinel(c.C));
-      nk.batchNormBackward(bufs.go, bufs.x, c.N, c.C, c.S, bufs.m, bufs.v, EPS, bufs.w, true, wi ? gi : null, ww ? gw : null, wb ? gb : null);
+      nk.batchNormBackward(bufs.go, bufs.x, c.N, c.C, c.S, bufs.m, bufs.v, EPS, bufs.w, null, true, wi ? gi : null, ww ? gw : null, wb ? gb : null);
       const what = `outputs gi ${wi} gw ${ww} gb ${wb}`;
       expectClose(await k.read(gi), wi ? wantGi : sentinel(n), { rtol: 1e-4, atol: 1e-5 }, `gradInput, ${what}`);
       expectClose(await k.read(gw), ww ? wantGw : sentinel(c.C), { rtol: 1e-4, atol: 1e-5 }, `gradWeight, ${what}`);

@@ -116,24 +116,56 @@ export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, 
 }
 
 /**
+ * g where the forward's epilogue kept its output, else +0: with `relu`, the output y =
+ * f32(x * scale + shift) is recomputed exactly as batchNormForward computed it (same f64
+ * expressions, same rounding), and g passes where y > 0 or y is NaN (reluBackward's rule: zero
+ * where the output is <= 0).
+ */
+// @ts-ignore: decorator
+@inline function maskedG(gv: v128, xv: v128, relu: bool, sc: v128, sh: v128): v128 {
+  if (!relu) return gv;
+  const y = packF32(f64x2.add(f64x2.mul(lowF64(xv), sc), sh), f64x2.add(f64x2.mul(highF64(xv), sc), sh));
+  return v128.and(gv, v128.or(f32x4.gt(y, f32x4.splat(0)), f32x4.ne(y, y)));
+}
+
+// @ts-ignore: decorator
+@inline function maskedG1(g: f64, x: f64, relu: bool, scale: f64, shift: f64): f64 {
+  if (!relu) return g;
+  const y = <f32>(x * scale + shift);
+  return y > 0 || y != y ? g : 0;
+}
+
+/**
  * Gradients of batchNormForward for this part's channels: gradBias[c] = sum(g), gradWeight[c] =
  * sum(g * (x - mean)) * invStd, and unless gradInput is 0, gradInput = k g + a x + b (batch
  * statistics: k (g - mean(g) - xhat mean(g xhat)) rewritten) or k g (constant statistics), k =
- * weight * invStd. gradInput may be gradOut itself: each element is read before it is written.
+ * weight * invStd. With epilogue EPILOGUE_RELU, g is gradOut through the forward's ReLU (maskedG;
+ * `bias` is the forward's), written over gradOut by the first pass for the second. gradInput may be
+ * gradOut itself: each element is read before it is written.
  */
 export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
-  weight: usize, batchStats: i32, gradInput: usize, gradWeight: usize, gradBias: usize, part: i32, parts: i32): void {
+  weight: usize, bias: usize, epilogue: i32, batchStats: i32, gradInput: usize, gradWeight: usize, gradBias: usize, part: i32, parts: i32): void {
+  const relu = epilogue == EPILOGUE_RELU;
   const c0 = C * part / parts, c1 = C * (part + 1) / parts;
   const M = <f64>N * <f64>S;
   for (let c = c0; c < c1; c++) {
     const m = f32At(mean, c), invStd = 1 / sqrt<f64>(f32At(variance, c) + eps), m2 = f64x2.splat(m);
+    const w = weight != 0 ? f32At(weight, c) : 1;
+    // the forward's affine map, for the epilogue's mask (batchNormForward's expressions)
+    const scale = w * invStd, shift = (bias != 0 ? f32At(bias, c) : 0) - m * scale;
+    const sc = f64x2.splat(scale), sh = f64x2.splat(shift);
     // sum(g) and sum(g * (x - mean)), four partial sums each
     let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
     for (let n = 0; n < N; n++) {
       const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
-        const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
+        const xv = v128.load(px + (<usize>i << 2));
+        let gv = v128.load(pg + (<usize>i << 2));
+        if (relu) {
+          gv = maskedG(gv, xv, relu, sc, sh);
+          v128.store(pg + (<usize>i << 2), gv);
+        }
         const gl = lowF64(gv), gh = highF64(gv);
         g01 = f64x2.add(g01, gl);
         g23 = f64x2.add(g23, gh);
@@ -141,16 +173,18 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
         h23 = f64x2.add(h23, f64x2.mul(gh, f64x2.sub(highF64(xv), m2)));
       }
       for (; i < S; i++) {
-        const a = f32At(pg, i);
+        const xs = f32At(px, i);
+        const a = maskedG1(f32At(pg, i), xs, relu, scale, shift);
+        if (relu) store<f32>(pg + (<usize>i << 2), <f32>a);
         g01 = addLane0(g01, a);
-        h01 = addLane0(h01, a * (f32At(px, i) - m));
+        h01 = addLane0(h01, a * (xs - m));
       }
     }
     const sumG = total(g01, g23), sumGX = total(h01, h23);
     store<f32>(gradWeight + (<usize>c << 2), <f32>(sumGX * invStd));
     store<f32>(gradBias + (<usize>c << 2), <f32>sumG);
     if (gradInput == 0) continue;
-    const k = (weight != 0 ? f32At(weight, c) : 1) * invStd;
+    const k = w * invStd;
     let a = 0.0, b = 0.0;
     if (batchStats != 0) {
       const meanG = sumG / M, proj = (sumGX / M) * invStd * invStd; // mean(g * xhat) * invStd
@@ -163,12 +197,14 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
       let i = 0;
       if (batchStats != 0) {
         for (; i + 4 <= S; i += 4) {
-          const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
+          const xv = v128.load(px + (<usize>i << 2)), gv = v128.load(pg + (<usize>i << 2));
           const lo = f64x2.add(f64x2.add(f64x2.mul(k2, lowF64(gv)), f64x2.mul(a2, lowF64(xv))), b2);
           const hi = f64x2.add(f64x2.add(f64x2.mul(k2, highF64(gv)), f64x2.mul(a2, highF64(xv))), b2);
           v128.store(po + (<usize>i << 2), packF32(lo, hi));
         }
-        for (; i < S; i++) store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i) + a * f32At(px, i) + b));
+        for (; i < S; i++) {
+          store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i) + a * f32At(px, i) + b));
+        }
       } else {
         for (; i + 4 <= S; i += 4) {
           const gv = v128.load(pg + (<usize>i << 2));

@@ -36,7 +36,7 @@ export const SPLIT_KERNELS = {
   batchNormStats: { args: ['x', 'N', 'C', 'S', 'mean', 'variance'], work: PASSES },
   batchNormForward: { args: ['x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'bias', 'out', 'epilogue'], work: PASSES },
   batchNormBackward: {
-    args: ['gradOut', 'x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'batchStats', 'gradInput', 'gradWeight', 'gradBias'],
+    args: ['gradOut', 'x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'bias', 'epilogue', 'batchStats', 'gradInput', 'gradWeight', 'gradBias'],
     work: PASSES,
   },
   winogradWeights: { args: ['geom', 'w', 'u', 'layout', 'tmp'], work: MULTIPLY_ADDS },

@@ -46,23 +46,20 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
       read(px, n, out);
     },
-    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue = null) {
+    batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, bias, batchStats, gradInput, gradWeight, gradBias, epilogue = null) {
       const n = N * C * S;
       if (n === 0 || ctx.declines('batchNormBackward', n)) {
-        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue);
+        cpuNorm.batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, bias, batchStats, gradInput, gradWeight, gradBias, epilogue);
         return;
       }
       mem.reset();
+      // the epilogue's mask comes from x and the forward's affine map (the kernel recomputes the
+      // output), so its output is not copied in
       const pg = placeArray(mem, gradOut, n), px = placeArray(mem, x, n);
-      if (epilogue !== null) {
-        // the epilogue's backward (ReLU's: zero where its output <= 0) on the arena's copy of gradOut, in place
-        const pr = placeArray(mem, epilogue.out, n);
-        ctx.run('reluBackwardRow', [pr, pg, pg, n], ctx.parts('reluBackwardRow', n));
-      }
-      const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C);
+      const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C), pb = placeChannels(bias, C);
       const pgw = mem.take(C), pgb = mem.take(C);
-      ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb],
-        ctx.parts('batchNormBackward', 3 * n, C));
+      ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, pb, epilogueCode(epilogue?.kind ?? 'none'),
+        batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb], ctx.parts('batchNormBackward', 3 * n, C));
       if (gradInput !== null) read(pg, n, gradInput);
       if (gradWeight !== null) read(pgw, C, gradWeight);
       if (gradBias !== null) read(pgb, C, gradBias);

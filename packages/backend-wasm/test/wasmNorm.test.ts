@@ -68,8 +68,8 @@ for (const threads of [1, 2]) {
               const w = affine ? weight : null;
               const want = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
               const got = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
-              cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-3, w, batchStats, ...want);
-              backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-3, w, batchStats, ...got);
+              cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-3, w, affine ? bias : null, batchStats, ...want);
+              backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-3, w, affine ? bias : null, batchStats, ...got);
               for (let k = 0; k < 3; k++) expect(bits(got[k])).toEqual(bits(want[k]));
             });
           }
@@ -85,22 +85,33 @@ for (const threads of [1, 2]) {
           expect(bits(want)).toEqual(bits(plain.map((v) => (v > 0 || Number.isNaN(v) ? v : 0))));
           const gWant = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
           const gGot = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
-          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, ...gWant, { kind: 'relu', out: want });
-          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, ...gGot, { kind: 'relu', out: want });
+          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, bias, true, ...gWant, { kind: 'relu', out: want });
+          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, bias, true, ...gGot, { kind: 'relu', out: want });
           for (let k = 0; k < 3; k++) expect(bits(gGot[k])).toEqual(bits(gWant[k]));
           const masked = gradOut.map((v, i) => (want[i]! <= 0 ? 0 : v));
           const gPlain = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
-          cpuBackend.batchNormBackward(masked, x, N, C, S, mean, variance, 1e-5, weight, true, ...gPlain);
+          cpuBackend.batchNormBackward(masked, x, N, C, S, mean, variance, 1e-5, weight, bias, true, ...gPlain);
           for (let k = 0; k < 3; k++) expect(bits(gWant[k])).toEqual(bits(gPlain[k]));
+        });
+        it(`batchNormBackward through the ReLU: the wasm kernel's mask, recomputed from x, is the forward's ${label}`, () => {
+          for (const [w, b, batchStats] of [[null, null, true], [weight, null, false], [null, bias, false], [weight, bias, false]] as const) {
+            const out = new Float32Array(n);
+            cpuBackend.batchNormForward(x, N, C, S, mean, variance, 1e-5, w, b, out, 'relu');
+            const want = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
+            const got = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
+            cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, w, b, batchStats, ...want, { kind: 'relu', out });
+            backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, w, b, batchStats, ...got, { kind: 'relu', out });
+            for (let k = 0; k < 3; k++) expect(bits(got[k])).toEqual(bits(want[k]));
+          }
         });
         it(`batchNormBackward ${label}, gradInput only / parameter gradients only`, () => {
           const want = new Float32Array(n), got = new Float32Array(n);
-          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, want, null, null);
-          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, got, null, null);
+          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, bias, true, want, null, null);
+          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, bias, true, got, null, null);
           expect(bits(got)).toEqual(bits(want));
           const w0 = new Float32Array(C), b0 = new Float32Array(C), w1 = new Float32Array(C), b1 = new Float32Array(C);
-          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, null, w0, b0);
-          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, true, null, w1, b1);
+          cpuBackend.batchNormBackward(gradOut, x, N, C, S, mean, variance, 1e-5, weight, bias, true, null, w0, b0);
+          backend.batchNormBackward!(gradOut, x, N, C, S, mean, variance, 1e-5, weight, bias, true, null, w1, b1);
           expect(bits(w1)).toEqual(bits(w0));
           expect(bits(b1)).toEqual(bits(b0));
         });
@@ -121,8 +132,8 @@ describe('wasm batch norm with size thresholds', () => {
     backend.batchNormTrain!(x, N, C, S, 1e-5, weight, bias, m1, v1, y1);
     const d0 = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
     const d1 = [new Float32Array(n), new Float32Array(C), new Float32Array(C)] as const;
-    cpuBackend.batchNormBackward(gradOut, x, N, C, S, m0, v0, 1e-5, weight, true, ...d0);
-    backend.batchNormBackward!(gradOut, x, N, C, S, m0, v0, 1e-5, weight, true, ...d1);
+    cpuBackend.batchNormBackward(gradOut, x, N, C, S, m0, v0, 1e-5, weight, bias, true, ...d0);
+    backend.batchNormBackward!(gradOut, x, N, C, S, m0, v0, 1e-5, weight, bias, true, ...d1);
     backend.close();
     expect(bits(m1)).toEqual(bits(m0));
     expect(bits(v1)).toEqual(bits(v0));

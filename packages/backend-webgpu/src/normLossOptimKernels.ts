@@ -33,8 +33,9 @@ export class NormLossOptimKernels {
     batchNormForward(this.runner, x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);
   }
   batchNormBackward(gradOut: GPUBuffer, x: GPUBuffer, N: number, C: number, S: number,
-    mean: GPUBuffer, variance: GPUBuffer, eps: number, weight: GPUBuffer | null, batchStats: boolean,
+    mean: GPUBuffer, variance: GPUBuffer, eps: number, weight: GPUBuffer | null, _bias: GPUBuffer | null, batchStats: boolean,
     gradInput: GPUBuffer | null, gradWeight: GPUBuffer | null, gradBias: GPUBuffer | null, epilogue: GpuEpilogueOutput | null = null): void {
+    // the epilogue's mask comes from epilogue.out here; `bias` (the Backend's argument) is not needed
     batchNormBackward(this.runner, gradOut, x, N, C, S, mean, variance, eps, weight, batchStats, gradInput, gradWeight, gradBias, epilogue);
   }
 

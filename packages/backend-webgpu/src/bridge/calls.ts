@@ -32,7 +32,7 @@ export const OUTPUTS: Readonly<Record<string, readonly number[]>> = {
   globalAvgPool2dBackward: [3],
   batchNormTrain: [7, 8, 9],
   batchNormForward: [9],
-  batchNormBackward: [10, 11, 12],
+  batchNormBackward: [11, 12, 13],
   sgdUpdate: [0, 2],
   adamUpdate: [0, 2, 3, 4],
   rmspropUpdate: [0, 2, 3, 4],

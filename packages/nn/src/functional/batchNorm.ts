@@ -24,7 +24,7 @@ export type RunningStat = Buffer | Tensor | null | undefined;
  */
 type Stats = { mean: Tensor | null; variance: Tensor | null };
 type Opts = { stats: Stats; eps: number; batchStats: boolean; hasWeight: boolean; hasBias: boolean; epilogue: Epilogue };
-type Saved = { x: Tensor; weight: Tensor | null; mean: Tensor; variance: Tensor; o: Opts; out: Tensor | null };
+type Saved = { x: Tensor; weight: Tensor | null; bias: Tensor | null; mean: Tensor; variance: Tensor; o: Opts; out: Tensor | null };
 
 // (N, C, *) [, weight (C)] [, bias (C)] -> (N, C, *): per-channel normalisation (training: the batch's
 // statistics computed in the same kernel call); backward in one kernel.
@@ -43,15 +43,15 @@ const batchNormOp = defineOp({
     } else {
       out = kernels.batchNorm(x, o.stats.mean!, o.stats.variance!, weight, bias, o.eps, o.epilogue);
     }
-    ctx.save({ x, weight, mean: o.stats.mean!, variance: o.stats.variance!, o, out: o.epilogue === 'none' ? null : out });
+    ctx.save({ x, weight, bias, mean: o.stats.mean!, variance: o.stats.variance!, o, out: o.epilogue === 'none' ? null : out });
     return out;
   },
   backward(ctx: OpContext<Saved>, g: Tensor) {
-    const { x, weight, mean, variance, o, out } = ctx.saved;
+    const { x, weight, bias, mean, variance, o, out } = ctx.saved;
     const needs = ctx.needsInputGrad;
     const nw = o.hasWeight && needs[1]!, nb = o.hasBias && needs[o.hasWeight ? 2 : 1]!;
     const ep = o.epilogue === 'none' || out === null ? null : { kind: o.epilogue, out };
-    const r = kernels.batchNormBackward(g, x, mean, variance, weight, o.eps, o.batchStats, [needs[0]!, nw, nb], ep);
+    const r = kernels.batchNormBackward(g, x, mean, variance, weight, bias, o.eps, o.batchStats, [needs[0]!, nw, nb], ep);
     const grads: (Tensor | null)[] = [r.gradInput];
     if (o.hasWeight) grads.push(r.gradWeight);
     if (o.hasBias) grads.push(r.gradBias);

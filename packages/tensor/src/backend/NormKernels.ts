@@ -23,9 +23,11 @@ export interface NormKernels {
    * (their dependence on x enters gradInput); otherwise they are constants (running statistics).
    * gradWeight = sum(g * xhat), gradBias = sum(g) per channel; a null output is skipped. With
    * `epilogue` (batchNormForward ran with one), gradOut is the gradient of the epilogue's output and
-   * goes through the epilogue's backward first; gradOut is not modified.
+   * goes through the epilogue's backward first; gradOut is not modified. `weight` and `bias` are the
+   * forward's: a backend may recompute the forward's output from x with them instead of reading
+   * `epilogue.out` (the wasm backend does, so the output need not travel).
    */
   batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
-    mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, batchStats: boolean,
+    mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, bias: Float32Array | null, batchStats: boolean,
     gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null, epilogue?: EpilogueOutput | null): void;
 }

@@ -47,9 +47,10 @@ function batchNorm(x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | n
 /**
  * Gradients of `batchNorm` for the inputs flagged in `needs` ([input, weight, bias]); with
  * `batchStats` the mean and variance are the batch's own statistics of x. With an `epilogue`
- * (batchNorm ran with one; `out` its output), gradOut is the gradient of that output.
+ * (batchNorm ran with one; `out` its output), gradOut is the gradient of that output; `weight` and
+ * `bias` are the forward's.
  */
-function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, eps: number,
+function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number,
   batchStats: boolean, needs: readonly [boolean, boolean, boolean], epilogue: TensorEpilogue | null = null):
   { gradInput: Tensor | null; gradWeight: Tensor | null; gradBias: Tensor | null } {
   const be = getBackend();
@@ -59,7 +60,8 @@ function batchNormBackward(gradOut: Tensor, x: Tensor, mean: Tensor, variance: T
   const gw = needs[1] ? be.empty(C) : null;
   const gb = needs[2] ? be.empty(C) : null;
   be.batchNormBackward(gradOut.contiguousStorage(), x.contiguousStorage(), N, C, S, channelVector('batchNormBackward', 'mean', mean, C)!,
-    channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C), batchStats, gi, gw, gb,
+    channelVector('batchNormBackward', 'variance', variance, C)!, eps, channelVector('batchNormBackward', 'weight', weight, C),
+    channelVector('batchNormBackward', 'bias', bias, C), batchStats, gi, gw, gb,
     epilogue && { kind: epilogue.kind, out: epilogue.out.contiguousStorage() });
   return {
     gradInput: gi ? new Tensor(gi, x.shape) : null,

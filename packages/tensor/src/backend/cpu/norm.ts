@@ -52,7 +52,7 @@ function batchNormTrain(x: Float32Array, N: number, C: number, S: number, eps: n
 
 // With batch statistics: dx = w * invStd * (g - mean(g) - xhat * mean(g * xhat)); else dx = w * invStd * g.
 function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
-  mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, batchStats: boolean,
+  mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, _bias: Float32Array | null, batchStats: boolean,
   gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
   epilogue: EpilogueOutput | null = null): void {
   gradOut = undoEpilogue(epilogue, gradOut, N * C * S);
