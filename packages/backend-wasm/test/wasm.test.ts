@@ -117,6 +117,13 @@ for (const relaxedSimd of builds) for (const threads of [1, 2]) {
         backend.conv2d!(x, w, b, g, got);
         expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
       });
+      it(`conv2d ${name} with a ReLU epilogue`, () => {
+        const want = new Float32Array(g.N * g.O * L).fill(NaN), got = want.slice();
+        cpuBackend.conv2d(x, w, b, g, want, 'relu');
+        backend.conv2d!(x, w, b, g, got, 'relu');
+        expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(tol);
+        expect(got.some((v) => v === 0) && got.some((v) => v > 0)).toBe(true);
+      });
       for (const needs of [[true, true, true], [true, false, false], [false, true, false], [false, true, true], [false, false, true]] as const) {
         it(`conv2dBackward ${name}, gradients ${needs.map((n) => (n ? 1 : 0)).join('')}`, () => {
           const want = [new Float32Array(x.length), new Float32Array(w.length), new Float32Array(g.O)].map((a) => a.fill(NaN));
