@@ -208,7 +208,7 @@ export function startBackend(name: 'cpu' | 'wasm' | null): { label: string; clos
   else if (name === 'wasm') useWasmBackend();
   const active = getBackend();
   return {
-    label: active.threads !== undefined ? `${active.name} (${active.threads} threads)` : active.name,
+    label: active.threads !== undefined ? `${active.name} (${active.threads} thread${active.threads === 1 ? '' : 's'})` : active.name,
     close() { setBackend(before); },
   };
 }

@@ -30,7 +30,7 @@ RUNS=(
   "pt-own-s0    pt    --epochs 30 --seed 0 --dropout 0 --augment flip,crop2"
   "tg-f2-s0     tg    --seed 0 --dropout 0 --augment flip --weight-decay 2e-4 --epochs 30"
   "pt-f2-s0     pt    --epochs 30 --seed 0 --dropout 0 --augment flip --weight-decay 2e-4"
-  "sq-s0        tg    --seed 0 --model squeezenet"
+  "sq-s0        tg    --seed 0 --model squeezenet --optimizer adamw"
   "gvf-s0       gvf   --seed 0 --epochs 5"
 )
 want=" $* "
