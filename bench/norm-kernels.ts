@@ -6,21 +6,16 @@
 // two builds run one after the other.
 // Usage: TAPEGRAD_BACKEND=wasm npx tsx bench/norm-kernels.ts [reps]
 import { Generator, getBackend } from 'tapegrad';
+import { measure, median, quantile } from './measure.js';
 
 const reps = Number(process.argv[2] ?? '15');
 const g = new Generator(7);
 const randArray = (n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => g.normal() * scale);
 
+/** Median and 20th percentile of `reps` timed calls after 3 warm-up calls, ms (no time budget). */
 function time(f: () => void): [number, number] {
-  for (let i = 0; i < 3; i++) f();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return [t[t.length >> 1]!, t[Math.floor(t.length / 5)]!];
+  const { times } = measure(f, { warmup: 3, reps }, Infinity);
+  return [1000 * median(times), 1000 * quantile(times, 0.2)];
 }
 
 const be = getBackend();

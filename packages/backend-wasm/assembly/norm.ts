@@ -116,18 +116,17 @@ export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, 
 }
 
 /**
- * g where the forward's epilogue kept its output, else +0: with `relu`, the output y =
- * f32(x * scale + shift) is recomputed exactly as batchNormForward computed it (same f64
- * expressions, same rounding), and g passes where y > 0 or y is NaN (reluBackward's rule: zero
- * where the output is <= 0).
+ * g where the forward's ReLU kept its output, else +0: the output y = f32(x * scale + shift) is
+ * recomputed exactly as batchNormForward computed it (same f64 expressions, same rounding), and g
+ * passes where y > 0 or y is NaN (reluBackward's rule: zero where the output is <= 0).
  */
 // @ts-ignore: decorator
-@inline function maskedG(gv: v128, xv: v128, relu: bool, sc: v128, sh: v128): v128 {
-  if (!relu) return gv;
+@inline function maskedG(gv: v128, xv: v128, sc: v128, sh: v128): v128 {
   const y = packF32(f64x2.add(f64x2.mul(lowF64(xv), sc), sh), f64x2.add(f64x2.mul(highF64(xv), sc), sh));
   return v128.and(gv, v128.or(f32x4.gt(y, f32x4.splat(0)), f32x4.ne(y, y)));
 }
 
+/** maskedG for one element, or g itself without `relu`. */
 // @ts-ignore: decorator
 @inline function maskedG1(g: f64, x: f64, relu: bool, scale: f64, shift: f64): f64 {
   if (!relu) return g;
@@ -163,7 +162,7 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
         const xv = v128.load(px + (<usize>i << 2));
         let gv = v128.load(pg + (<usize>i << 2));
         if (relu) {
-          gv = maskedG(gv, xv, relu, sc, sh);
+          gv = maskedG(gv, xv, sc, sh);
           v128.store(pg + (<usize>i << 2), gv);
         }
         const gl = lowF64(gv), gh = highF64(gv);
@@ -197,14 +196,12 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
       let i = 0;
       if (batchStats != 0) {
         for (; i + 4 <= S; i += 4) {
-          const xv = v128.load(px + (<usize>i << 2)), gv = v128.load(pg + (<usize>i << 2));
+          const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
           const lo = f64x2.add(f64x2.add(f64x2.mul(k2, lowF64(gv)), f64x2.mul(a2, lowF64(xv))), b2);
           const hi = f64x2.add(f64x2.add(f64x2.mul(k2, highF64(gv)), f64x2.mul(a2, highF64(xv))), b2);
           v128.store(po + (<usize>i << 2), packF32(lo, hi));
         }
-        for (; i < S; i++) {
-          store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i) + a * f32At(px, i) + b));
-        }
+        for (; i < S; i++) store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i) + a * f32At(px, i) + b));
       } else {
         for (; i + 4 <= S; i += 4) {
           const gv = v128.load(pg + (<usize>i << 2));

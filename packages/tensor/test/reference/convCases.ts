@@ -13,7 +13,7 @@ function geometry(N: number, C: number, H: number, W: number, O: number, k: [num
 export const convCases: { name: string; g: Conv2dGeometry; bias: boolean }[] = [
   { name: '5x5 pad 2 (nin block 1) N=3', g: geometry(3, 1, 12, 12, 8, [5, 5], { pad: [2, 2] }), bias: true },
   { name: '1x1 pointwise N=4', g: geometry(4, 16, 7, 7, 12, [1, 1]), bias: true },
-  { name: '1x1 pointwise on 14x14 N=5 (samples batched two by two, the last alone)', g: geometry(5, 8, 14, 14, 8, [1, 1]), bias: true },
+  { name: '1x1 pointwise on 14x14 N=5', g: geometry(5, 8, 14, 14, 8, [1, 1]), bias: true },
   { name: '1x1 pointwise, depth 160 (more than one GEMM depth block), no bias', g: geometry(3, 160, 5, 5, 9, [1, 1]), bias: false },
   { name: '3x3 pad 1, odd sizes, no bias', g: geometry(2, 5, 9, 11, 7, [3, 3], { pad: [1, 1] }), bias: false },
   { name: 'stride 2, non-square kernel 3x2', g: geometry(3, 4, 10, 9, 6, [3, 2], { stride: [2, 2], pad: [1, 0] }), bias: true },
