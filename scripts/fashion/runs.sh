@@ -37,6 +37,7 @@ RUNS=(
   "pt-f2-s1     pt    --epochs 30 --seed 1 --dropout 0 --augment flip --weight-decay 2e-4"
   "pt-f2-s2     pt    --epochs 30 --seed 2 --dropout 0 --augment flip --weight-decay 2e-4"
   "sq-s0        tg    --seed 0 --model squeezenet --optimizer adamw"
+  "pt-sq-s0     pt    --epochs 15 --seed 0 --model squeezenet --optimizer adamw"
   "gvf-s0       gvf   --seed 0 --epochs 5"
 )
 want=" $* "

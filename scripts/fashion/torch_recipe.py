@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for Fashion-MNIST: nin-bn trained with the main job's recipe (docs/recipe.md, R1).
+"""PyTorch reference for Fashion-MNIST: nin-bn (or squeezenet) trained with the main job's recipe (docs/recipe.md, R1).
 
 Same model, initialisation, loss, optimiser (SGD, Nesterov momentum 0.9, weight decay 5e-4 on
 every parameter unless --weight-decay says otherwise), batch 64 with the partial last batch kept,
@@ -10,7 +10,13 @@ augmentation list is tapegrad's --augment: `flip` (random horizontal flip, p 0.5
 (pad N pixels of background on every side, crop 28 x 28 at a random offset), applied in the order
 given. Prints one line per epoch with the test accuracy and the seconds it took.
 
+`--model squeezenet` trains docs/benchmark.md's Fire-module model with PyTorch's default
+initialisation (tapegrad's too); `--optimizer adamw` takes AdamW (betas 0.9 / 0.999, eps 1e-8,
+decoupled weight decay 1e-2 on every parameter, peak lr 3e-3: tapegrad's --optimizer adamw) in
+place of SGD, on the same schedule.
+
     /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 15 --seed 0 [--augment flip,crop4] [--dropout 0.5] [--weight-decay 5e-4]
+    /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 15 --seed 0 --model squeezenet --optimizer adamw
     /usr/bin/python3 scripts/fashion/torch_recipe.py --epochs 1 --subset 2000     (a quick check)
 
 Needs PyTorch (tested with 1.13) and numpy; nothing is downloaded.
@@ -90,6 +96,36 @@ def nin_bn(p=0.5):
     return model
 
 
+class Fire(nn.Module):
+    """(N, in, H, W) -> (N, e1 + e3, H, W): squeeze 1x1 + ReLU, then expand 1x1 and 3x3 (+ ReLU each), concatenated."""
+
+    def __init__(self, c_in, s, e1, e3):
+        super().__init__()
+        self.squeeze = nn.Conv2d(c_in, s, 1)
+        self.expand1 = nn.Conv2d(s, e1, 1)
+        self.expand3 = nn.Conv2d(s, e3, 3, padding=1)
+
+    def forward(self, x):
+        x = F.relu(self.squeeze(x))
+        return torch.cat([F.relu(self.expand1(x)), F.relu(self.expand3(x))], 1)
+
+
+def squeezenet(p=0.5):
+    """docs/benchmark.md's squeezenet: 121,834 parameters, PyTorch's default initialisation."""
+    pool = lambda: nn.MaxPool2d(3, stride=2, ceil_mode=True)  # noqa: E731
+    return nn.Sequential(
+        nn.Conv2d(1, 64, 3, padding=1), nn.ReLU(), pool(),
+        Fire(64, 16, 64, 64), Fire(128, 16, 64, 64), pool(),
+        Fire(128, 32, 128, 128), Fire(256, 32, 128, 128), nn.Dropout(p),
+        nn.Conv2d(256, 10, 1), nn.ReLU(), nn.AvgPool2d(7), nn.Flatten(),
+    )
+
+
+MODELS = {'nin-bn': nin_bn, 'squeezenet': squeezenet}
+DEFAULT_LR = {'sgd': 0.1, 'adamw': 3e-3}
+DEFAULT_WD = {'sgd': 5e-4, 'adamw': 1e-2}
+
+
 def parse_augment(spec):
     items = []
     for item in [] if spec in ('', 'none') else spec.split(','):
@@ -134,13 +170,17 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--augment', default='none', help='e.g. flip,crop4 (applied in this order)')
     ap.add_argument('--batch-size', type=int, default=64)
-    ap.add_argument('--lr', type=float, default=0.1)
-    ap.add_argument('--weight-decay', type=float, default=5e-4, help="SGD's weight decay (tapegrad's --weight-decay)")
+    ap.add_argument('--model', default='nin-bn', choices=sorted(MODELS))
+    ap.add_argument('--optimizer', default='sgd', choices=sorted(DEFAULT_LR))
+    ap.add_argument('--lr', type=float, default=None, help='peak learning rate (default: sgd 0.1, adamw 3e-3)')
+    ap.add_argument('--weight-decay', type=float, default=None, help="weight decay (tapegrad's --weight-decay; default: sgd 5e-4, adamw 1e-2)")
     ap.add_argument('--dropout', type=float, default=0.5, help="probability of the model's Dropout layers (tapegrad's --dropout)")
     ap.add_argument('--subset', type=int, default=None, help='use only N training and N test images (spread over the set)')
     ap.add_argument('--threads', type=int, default=2)
     a = ap.parse_args()
     items = parse_augment(a.augment)
+    a.lr = DEFAULT_LR[a.optimizer] if a.lr is None else a.lr
+    a.weight_decay = DEFAULT_WD[a.optimizer] if a.weight_decay is None else a.weight_decay
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)  # initialisation and dropout
     g = torch.Generator().manual_seed(a.seed + 1)  # shuffling and augmentation
@@ -150,10 +190,13 @@ def main():
         sys.exit(f'torch_recipe.py: --weight-decay {a.weight_decay} is not a finite number >= 0; expected e.g. 5e-4')
     if not 0 <= a.dropout < 1:
         sys.exit(f'torch_recipe.py: --dropout {a.dropout} is not a probability below 1; expected a number in [0, 1)')
-    model = nin_bn(a.dropout)
+    model = MODELS[a.model](a.dropout)
     steps = math.ceil(len(y_train) / a.batch_size)
     total = a.epochs * steps
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=a.weight_decay)
+    if a.optimizer == 'sgd':
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=a.weight_decay)
+    else:
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
 
     def factor(t):  # docs/recipe.md's per-step schedule, relative to the peak lr
         if t < steps:
@@ -162,8 +205,9 @@ def main():
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f'torch {torch.__version__}: nin-bn ({n_params:,} parameters) on Fashion-MNIST in {a.data}: {len(y_train)} train / '
-          f'{len(y_test)} test images, {a.epochs} epochs, seed {a.seed}, augment {a.augment}, dropout {a.dropout}, weight decay {a.weight_decay}, {torch.get_num_threads()} threads', flush=True)
+    print(f'torch {torch.__version__}: {a.model} ({n_params:,} parameters) on Fashion-MNIST in {a.data}: {len(y_train)} train / '
+          f'{len(y_test)} test images, {a.epochs} epochs, seed {a.seed}, {a.optimizer} lr {a.lr}, augment {a.augment}, '
+          f'dropout {a.dropout}, weight decay {a.weight_decay}, {torch.get_num_threads()} threads', flush=True)
     acc = float('nan')
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
