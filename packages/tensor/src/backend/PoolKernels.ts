@@ -1,7 +1,9 @@
 /**
  * Pooling kernels (forward and backward). Every kernel walks `planes` independent spatial planes
- * (N * C of them) stored back to back in contiguous arrays; the caller allocates `out` (via `alloc`)
- * zero-filled. Indices (`argmax`) are float32 integers, flat within one input plane (PyTorch's
+ * (N * C of them) stored back to back in contiguous arrays. A kernel that computes each output
+ * element on its own (every forward but maxUnpool's; globalAvgPool2dBackward, maxUnpoolBackward)
+ * writes all of `out` (and `argmax`), which the caller allocates unfilled (via `empty`); one that
+ * scatters into its output (maxUnpool, the other backwards) gets it zero-filled (via `alloc`). Indices (`argmax`) are float32 integers, flat within one input plane (PyTorch's
  * convention). 1-d pooling is 2-d pooling with a height of 1.
  */
 

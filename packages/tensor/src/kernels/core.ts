@@ -183,7 +183,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const shape = first.shape.slice();
   shape[d] = total;
-  const out = new Tensor(getBackend().alloc(numel(shape)), shape);
+  const out = new Tensor(getBackend().empty(numel(shape)), shape); // the copies below fill all of it
   let start = 0;
   for (const t of tensors) {
     copyInto(out.narrow(d, start, t.shape[d]!), t);

@@ -39,7 +39,7 @@ function maxPool2d(x: Tensor, p: Pool2dParams): PoolWithIndices {
   const be = getBackend();
   const g = geometry2d('maxPool2d', x, p);
   const shape = [...lead(x.shape, 2), p.outH, p.outW];
-  const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
+  const out = be.empty(numel(shape)), argmax = be.empty(numel(shape));
   be.maxPool2d(x.contiguousStorage(), g, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
@@ -49,7 +49,7 @@ function maxPool3d(x: Tensor, p: Pool3dParams): PoolWithIndices {
   const be = getBackend();
   const g = geometry3d('maxPool3d', x, p);
   const shape = [...lead(x.shape, 3), p.outD, p.outH, p.outW];
-  const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
+  const out = be.empty(numel(shape)), argmax = be.empty(numel(shape));
   be.maxPool3d(x.contiguousStorage(), g, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
@@ -75,7 +75,7 @@ function avgPool2d(x: Tensor, p: Pool2dParams, countIncludePad: boolean, divisor
   const be = getBackend();
   const g = geometry2d('avgPool2d', x, p);
   const shape = [...lead(x.shape, 2), p.outH, p.outW];
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.avgPool2d(x.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, shape);
 }
@@ -94,7 +94,7 @@ function avgPool3d(x: Tensor, p: Pool3dParams, countIncludePad: boolean, divisor
   const be = getBackend();
   const g = geometry3d('avgPool3d', x, p);
   const shape = [...lead(x.shape, 3), p.outD, p.outH, p.outW];
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.avgPool3d(x.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, shape);
 }
@@ -115,7 +115,7 @@ function adaptiveAvgPool2d(x: Tensor, outH: number, outW: number): Tensor {
   const be = getBackend();
   spatialRank('adaptiveAvgPool2d', x, 2);
   const shape = [...lead(x.shape, 2), outH, outW];
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.adaptiveAvgPool2d(x.contiguousStorage(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, out);
   return new Tensor(out, shape);
 }
@@ -135,7 +135,7 @@ function adaptiveAvgPool3d(x: Tensor, outD: number, outH: number, outW: number):
   spatialRank('adaptiveAvgPool3d', x, 3);
   const r = x.ndim;
   const shape = [...lead(x.shape, 3), outD, outH, outW];
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.adaptiveAvgPool3d(x.contiguousStorage(), numel(lead(x.shape, 3)), x.shape[r - 3]!, x.shape[r - 2]!, x.shape[r - 1]!, outD, outH, outW, out);
   return new Tensor(out, shape);
 }
@@ -154,7 +154,7 @@ function adaptiveMaxPool2d(x: Tensor, outH: number, outW: number): PoolWithIndic
   const be = getBackend();
   spatialRank('adaptiveMaxPool2d', x, 2);
   const shape = [...lead(x.shape, 2), outH, outW];
-  const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
+  const out = be.empty(numel(shape)), argmax = be.empty(numel(shape));
   be.adaptiveMaxPool2d(x.contiguousStorage(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
@@ -164,7 +164,7 @@ function globalAvgPool2d(x: Tensor): Tensor {
   const be = getBackend();
   spatialRank('globalAvgPool2d', x, 2);
   const shape = lead(x.shape, 2);
-  const out = be.alloc(numel(shape));
+  const out = be.empty(numel(shape));
   be.globalAvgPool2d(x.contiguousStorage(), numel(shape), x.shape[x.ndim - 2]! * x.shape[x.ndim - 1]!, out);
   return new Tensor(out, shape);
 }
@@ -173,7 +173,7 @@ function globalAvgPool2d(x: Tensor): Tensor {
 function globalAvgPool2dBackward(gOut: Tensor, inputShape: readonly number[]): Tensor {
   const be = getBackend();
   const r = inputShape.length;
-  const out = be.alloc(numel(inputShape));
+  const out = be.empty(numel(inputShape));
   be.globalAvgPool2dBackward(gOut.contiguousStorage(), numel(lead(inputShape, 2)), inputShape[r - 2]! * inputShape[r - 1]!, out);
   return new Tensor(out, inputShape);
 }
@@ -186,7 +186,7 @@ function fractionalMaxPool2d(x: Tensor, kH: number, kW: number, outH: number, ou
   const be = getBackend();
   spatialRank('fractionalMaxPool2d', x, 2);
   const shape = [...lead(x.shape, 2), outH, outW];
-  const out = be.alloc(numel(shape)), argmax = be.alloc(numel(shape));
+  const out = be.empty(numel(shape)), argmax = be.empty(numel(shape));
   be.fractionalMaxPool2d(x.contiguousStorage(), numel(lead(x.shape, 2)), x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, outH, outW, kH, kW, startsH, startsW, out, argmax);
   return { output: new Tensor(out, shape), indices: new Tensor(argmax, shape) };
 }
@@ -218,7 +218,7 @@ function maxUnpool(x: Tensor, indices: Tensor, outSpatial: readonly number[], fn
 /** Backward of maxUnpool: gathers gOut at `indices`. */
 function maxUnpoolBackward(gOut: Tensor, indices: Tensor, spatial: number): Tensor {
   const be = getBackend();
-  const out = be.alloc(indices.size);
+  const out = be.empty(indices.size);
   const planes = numel(lead(indices.shape, spatial));
   be.maxUnpoolBackward(gOut.contiguousStorage(), indices.contiguousStorage(), planes, numel(indices.shape.slice(indices.ndim - spatial)),
     numel(gOut.shape.slice(gOut.ndim - spatial)), out);

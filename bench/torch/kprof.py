@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""PyTorch's side of bench/kprof.ts: time per operator over training steps of a canonical model
+(batch 64, SGD with momentum, cross-entropy), from torch.profiler, so each layer of ours can be set
+beside PyTorch's on the same machine.
+
+    /usr/bin/python3 bench/torch/kprof.py [squeezenet|nin|nin-bn] [steps] [threads]
+"""
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.profiler import ProfilerActivity, profile
+
+sys.path.insert(0, __file__.rsplit('/', 3)[0] + '/scripts/fashion')
+from torch_recipe import nin_bn, squeezenet  # noqa: E402
+
+
+def nin():
+    def block(*specs):
+        layers = []
+        for c_in, c_out, k, p in specs:
+            layers += [nn.Conv2d(c_in, c_out, k, padding=p), nn.ReLU()]
+        return layers
+    return nn.Sequential(
+        *block((1, 32, 5, 2), (32, 32, 1, 0), (32, 32, 1, 0)), nn.MaxPool2d(3, 2, ceil_mode=True), nn.Dropout(0.5),
+        *block((32, 64, 5, 2), (64, 64, 1, 0), (64, 64, 1, 0)), nn.AvgPool2d(3, 2, ceil_mode=True), nn.Dropout(0.5),
+        *block((64, 128, 3, 1), (128, 128, 1, 0), (128, 10, 1, 0)), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+
+
+def main():
+    name = sys.argv[1] if len(sys.argv) > 1 else 'squeezenet'
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
+    model = {'squeezenet': squeezenet, 'nin': nin, 'nin-bn': nin_bn}[name]()
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(64, 1, 28, 28, generator=g)
+    y = torch.randint(0, 10, (64,), generator=g)
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    for _ in range(3):
+        step()
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        for _ in range(steps):
+            step()
+    rows = prof.key_averages(group_by_input_shape=True)
+    total = sum(e.self_cpu_time_total for e in rows) / steps / 1000
+    print(f'{name} train, torch {torch.__version__}, {torch.get_num_threads()} threads: {total:.1f} ms of self time per step')
+    for e in sorted(rows, key=lambda e: -e.self_cpu_time_total)[:30]:
+        shapes = ' '.join(str(s) for s in e.input_shapes[:2] if s)
+        print(f'{e.self_cpu_time_total / steps / 1000:8.2f} ms {e.count / steps:5.1f}x {e.key} {shapes}')
+
+
+if __name__ == '__main__':
+    main()
