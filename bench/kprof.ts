@@ -35,7 +35,7 @@ console.log(`${name} ${pass}: ${ms.toFixed(1)} ms/step`);
 for (const [k, [t, c]] of [...times].sort((a, b) => b[1][0] - a[1][0])) { tot += t; console.log(`${(t / steps).toFixed(2).padStart(8)} ms ${String(c / steps).padStart(5)}x ${k}`); }
 console.log(`kernels ${(tot / steps).toFixed(1)} ms, outside ${(ms - tot / steps).toFixed(1)} ms`);
 
-/** A call's geometry for --by-shape: a convolution's from its geometry argument, else its first argument's length (or value: alloc's, empty's). */
+/** A call's geometry for --by-shape: a convolution's from its geometry argument, else its op and shape (binary), its first argument's length (or value: alloc's, empty's). */
 function shapeOf(kernel: string, a: unknown[]): string {
   if (kernel.startsWith('conv2d')) {
     const g = a[3] as { C: number; O: number; kH: number; kW: number; H: number; W: number; N: number };
@@ -43,5 +43,6 @@ function shapeOf(kernel: string, a: unknown[]): string {
   }
   const first = a[0];
   if (typeof first === 'number') return `(${first})`;
+  if (typeof first === 'string' && Array.isArray(a[1])) return `${first} [${(a[1] as number[]).join(', ')}]`; // binary, copy: op and shape
   return first instanceof Float32Array ? `(${first.length})` : '';
 }
