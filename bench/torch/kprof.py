@@ -6,13 +6,14 @@ beside PyTorch's on the same machine.
     /usr/bin/python3 bench/torch/kprof.py [squeezenet|nin|nin-bn] [steps] [threads]
 """
 import sys
+from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
-sys.path.insert(0, __file__.rsplit('/', 3)[0] + '/scripts/fashion')
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'scripts' / 'fashion'))
 from torch_recipe import nin_bn, squeezenet  # noqa: E402
 
 
