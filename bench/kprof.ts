@@ -1,9 +1,9 @@
 // Time per backend kernel over training or inference steps of a model (each kernel wrapped with a
 // timer), so work can aim at the biggest cost.
 //   TAPEGRAD_BACKEND=wasm pnpm exec tsx bench/kprof.ts [nin|nin-fc|squeezenet|nin-bn] [train|infer] [steps] [--by-shape]
-// --by-shape: convolution calls apart by geometry (C->O kHxkW on HxW), the others by their first
-// argument's length, so the row to work on is one layer.
-import { getBackend, setBackend } from 'tapegrad';
+// --by-shape: convolution calls apart by geometry (C->O kHxkW on HxW), binary ops by op and shape,
+// the others by their first argument's length, so the row to work on is one layer.
+import { getBackend, setBackend, type Conv2dGeometry } from 'tapegrad';
 import { countArg, modelStep } from './step.js';
 
 const args = process.argv.slice(2);
@@ -38,7 +38,7 @@ console.log(`kernels ${(tot / steps).toFixed(1)} ms, outside ${(ms - tot / steps
 /** A call's geometry for --by-shape: a convolution's from its geometry argument, else its op and shape (binary), its first argument's length (or value: alloc's, empty's). */
 function shapeOf(kernel: string, a: unknown[]): string {
   if (kernel.startsWith('conv2d')) {
-    const g = a[3] as { C: number; O: number; kH: number; kW: number; H: number; W: number; N: number };
+    const g = a[3] as Conv2dGeometry; // conv2d(x, w, bias, g, ...), conv2dBackward(gradOut, x, w, g, ...)
     return `${g.C}->${g.O} ${g.kH}x${g.kW} on ${g.H}x${g.W}`;
   }
   const first = a[0];

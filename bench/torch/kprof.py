@@ -9,31 +9,20 @@ import sys
 from pathlib import Path
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'scripts' / 'fashion'))
-from torch_recipe import nin_bn, squeezenet  # noqa: E402
-
-
-def nin():
-    def block(*specs):
-        layers = []
-        for c_in, c_out, k, p in specs:
-            layers += [nn.Conv2d(c_in, c_out, k, padding=p), nn.ReLU()]
-        return layers
-    return nn.Sequential(
-        *block((1, 32, 5, 2), (32, 32, 1, 0), (32, 32, 1, 0)), nn.MaxPool2d(3, 2, ceil_mode=True), nn.Dropout(0.5),
-        *block((32, 64, 5, 2), (64, 64, 1, 0), (64, 64, 1, 0)), nn.AvgPool2d(3, 2, ceil_mode=True), nn.Dropout(0.5),
-        *block((64, 128, 3, 1), (128, 128, 1, 0), (128, 10, 1, 0)), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / 'scripts' / 'fixtures'), str(ROOT / 'scripts' / 'fashion')]
+from train_models import nin, squeezenet  # noqa: E402
+from torch_recipe import nin_bn  # noqa: E402
 
 
 def main():
     name = sys.argv[1] if len(sys.argv) > 1 else 'squeezenet'
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
-    model = {'squeezenet': squeezenet, 'nin': nin, 'nin-bn': nin_bn}[name]()
+    model = {'squeezenet': squeezenet, 'nin': lambda: nin(False), 'nin-bn': nin_bn}[name]()
     g = torch.Generator().manual_seed(1)
     x = torch.rand(64, 1, 28, 28, generator=g)
     y = torch.randint(0, 10, (64,), generator=g)

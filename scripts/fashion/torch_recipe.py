@@ -34,6 +34,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures'))
+from train_models import squeezenet  # noqa: E402  (docs/benchmark.md's models, as the fixtures build them)
+
 MEAN, STD = 0.2860, 0.3530
 CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 
@@ -94,31 +97,6 @@ def nin_bn(p=0.5):
             nn.init.normal_(m.weight, 0.0, math.sqrt(2.0 / fan_in))
             nn.init.zeros_(m.bias)
     return model
-
-
-class Fire(nn.Module):
-    """(N, in, H, W) -> (N, e1 + e3, H, W): squeeze 1x1 + ReLU, then expand 1x1 and 3x3 (+ ReLU each), concatenated."""
-
-    def __init__(self, c_in, s, e1, e3):
-        super().__init__()
-        self.squeeze = nn.Conv2d(c_in, s, 1)
-        self.expand1 = nn.Conv2d(s, e1, 1)
-        self.expand3 = nn.Conv2d(s, e3, 3, padding=1)
-
-    def forward(self, x):
-        x = F.relu(self.squeeze(x))
-        return torch.cat([F.relu(self.expand1(x)), F.relu(self.expand3(x))], 1)
-
-
-def squeezenet(p=0.5):
-    """docs/benchmark.md's squeezenet: 121,834 parameters, PyTorch's default initialisation."""
-    pool = lambda: nn.MaxPool2d(3, stride=2, ceil_mode=True)  # noqa: E731
-    return nn.Sequential(
-        nn.Conv2d(1, 64, 3, padding=1), nn.ReLU(), pool(),
-        Fire(64, 16, 64, 64), Fire(128, 16, 64, 64), pool(),
-        Fire(128, 32, 128, 128), Fire(256, 32, 128, 128), nn.Dropout(p),
-        nn.Conv2d(256, 10, 1), nn.ReLU(), nn.AvgPool2d(7), nn.Flatten(),
-    )
 
 
 MODELS = {'nin-bn': nin_bn, 'squeezenet': squeezenet}

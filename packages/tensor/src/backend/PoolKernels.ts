@@ -3,8 +3,9 @@
  * (N * C of them) stored back to back in contiguous arrays. A kernel that computes each output
  * element on its own (every forward but maxUnpool's; globalAvgPool2dBackward, maxUnpoolBackward)
  * writes all of `out` (and `argmax`), which the caller allocates unfilled (via `empty`); one that
- * scatters into its output (maxUnpool, the other backwards) gets it zero-filled (via `alloc`). Indices (`argmax`) are float32 integers, flat within one input plane (PyTorch's
- * convention). 1-d pooling is 2-d pooling with a height of 1.
+ * scatters into its output (maxUnpool, the other backwards) gets it zero-filled (via `alloc`).
+ * Indices (`argmax`) are float32 integers, flat within one input plane (PyTorch's convention). 1-d
+ * pooling is 2-d pooling with a height of 1.
  */
 
 /** A 2-d pooling window geometry, every entry a plain integer (stride >= 1, dilation >= 1). */
