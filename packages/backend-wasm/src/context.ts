@@ -2,6 +2,10 @@ import { SPLIT_KERNELS, type KernelArgs, type SplitKernel } from './exports.js';
 import { compileKernels, relaxedSimdAvailable, WasmMemory } from './memory.js';
 import { ThreadPool } from './threadPool.js';
 import { cores, envVar, nodeWorkerThreads } from './platform.js';
+import { WasmResidency } from './resident.js';
+
+/** Bytes of arrays the backend keeps in its memory at most, by default (`residentBytes`). */
+const RESIDENT_BYTES = 384 * 2 ** 20;
 
 /** Options of the WebAssembly backend. */
 export interface WasmBackendOptions {
@@ -30,6 +34,22 @@ export interface WasmBackendOptions {
    * @default the TAPEGRAD_WASM_RELAXED environment variable (1 or 0), else relaxed where available
    */
   relaxedSimd?: boolean;
+  /**
+   * Keep kernel outputs in WebAssembly memory between the kernels of one step (docs/architecture.md,
+   * "The decision, per backend"): the next kernel reads them in place instead of a copy out and a
+   * copy in, the intermediate gradients of backward() are freed unread, and everything comes back
+   * to the host at each step boundary or when the host reads it. `false` copies every call's
+   * operands in and results out.
+   * @default the TAPEGRAD_WASM_RESIDENT environment variable (1 or 0), else true
+   */
+  resident?: boolean;
+  /**
+   * With `resident`, the most bytes of arrays kept in WebAssembly memory (reached only by a loop with
+   * no step boundary, such as forward passes with the tape on and no backward): past it the arrays
+   * used longest ago come back to the host until three quarters of it are held.
+   * @default 384 MiB
+   */
+  residentBytes?: number;
 }
 
 /** What the wasm kernels share: the compiled module's memory and arena, and the thread pool. */
@@ -41,6 +61,8 @@ export class WasmContext {
   /** True when the relaxed-SIMD build of the kernels runs. */
   readonly relaxedSimd: boolean;
   private readonly pool: ThreadPool | null;
+  /** The arrays kept in memory between calls, or null when every call copies. */
+  readonly residency: WasmResidency | null;
 
   constructor(opts: WasmBackendOptions = {}) {
     this.threads = resolveThreads(opts.threads);
@@ -49,6 +71,10 @@ export class WasmContext {
     const module = compileKernels(this.relaxedSimd ? 'relaxed' : 'plain');
     this.mem = new WasmMemory(module, this.threads);
     this.pool = this.threads > 1 ? new ThreadPool(module, this.mem.memory, this.threads) : null;
+    const cap = opts.residentBytes ?? RESIDENT_BYTES;
+    if (!(cap > 0)) throw new Error(`useWasmBackend: residentBytes ${cap} is not a positive number of bytes; expected e.g. ${RESIDENT_BYTES}`);
+    this.residency = resolveResident(opts.resident) ? new WasmResidency(this.mem, cap, !this.useThresholds) : null;
+    this.mem.kept = this.residency;
   }
 
   /**
@@ -98,6 +124,14 @@ function resolveThreads(threads: number | undefined): number {
     throw new Error(`useWasmBackend: threads ${t} is not a positive integer; expected e.g. 1 or 2`);
   }
   return Math.min(t, 64);
+}
+
+function resolveResident(resident: boolean | undefined): boolean {
+  if (resident !== undefined) return resident;
+  const env = envVar('TAPEGRAD_WASM_RESIDENT');
+  if (env === undefined || env === '' || env === '1') return true;
+  if (env === '0') return false;
+  throw new Error(`useWasmBackend: TAPEGRAD_WASM_RESIDENT ${JSON.stringify(env)} is not a choice; expected 1 (keep arrays in WebAssembly memory between kernels) or 0 (copy every call's operands)`);
 }
 
 function resolveThresholds(t: 'auto' | 'none' | undefined): 'auto' | 'none' {

@@ -1,6 +1,7 @@
-import { cpuBackend as cpuConv, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
+import { hostArray, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
+import { hostCpu as cpuConv } from './cpu.js';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray, sumPartials } from './transfer.js';
+import { copyPart, inputAt, outputAt, placeArray, readArray, sumPartials, type Operand } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 import { placeConvGeometry } from './geometry.js';
 import { makeWinogradKernels, winogradApplies, winogradPays } from './winograd.js';
@@ -50,11 +51,14 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     const mem = ctx.mem;
     mem.reset();
     const geom = placeConvGeometry(mem, g).at;
-    const pgy = mem.take(s.y);
-    const pmask = reluOut !== null ? mem.take(s.y) : 0;
-    const px = gradWeight !== null ? mem.take(s.x) : 0;
+    const none: Operand = { ptr: 0, from: -2 };
+    // masked by reluOut in place (assembly/conv.ts): then gradOut needs a copy of its own
+    const gy = inputAt(mem, gradOut, s.y, reluOut !== null);
+    const mask = reluOut !== null ? inputAt(mem, reluOut, s.y) : none;
+    const xs = gradWeight !== null ? inputAt(mem, x!, s.x) : none;
+    const pgy = gy.ptr, pmask = mask.ptr, px = xs.ptr;
     const pw = gradInput !== null ? placeArray(mem, w!, s.w) : 0;
-    const pgx = gradInput !== null ? mem.take(s.x) : 0;
+    const pgx = gradInput !== null ? outputAt(mem, gradInput, s.x) : 0;
     const n = ctx.parts('conv2dBackward', jobs * s.work, g.N);
     const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
     const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
@@ -67,12 +71,11 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     const outPer = g.O * g.Ho * g.Wo, inPer = g.C * g.H * g.W;
     const copyIn = (): void => {
       try {
-        const heap = mem.f32;
         for (let p = n - 1; p >= 0; p--) {
           const n0 = Math.floor(g.N * p / n), n1 = Math.floor(g.N * (p + 1) / n);
-          heap.set(gradOut.subarray(n0 * outPer, n1 * outPer), (pgy >> 2) + n0 * outPer);
-          if (reluOut !== null) heap.set(reluOut.subarray(n0 * outPer, n1 * outPer), (pmask >> 2) + n0 * outPer);
-          if (gradWeight !== null) heap.set(x!.subarray(n0 * inPer, n1 * inPer), (px >> 2) + n0 * inPer);
+          copyPart(mem, gy, gradOut, n0 * outPer, n1 * outPer);
+          if (reluOut !== null) copyPart(mem, mask, reluOut, n0 * outPer, n1 * outPer);
+          if (gradWeight !== null) copyPart(mem, xs, x!, n0 * inPer, n1 * inPer);
           Atomics.store(counters, ready >> 2, n - p);
           Atomics.notify(counters, ready >> 2);
         }
@@ -101,9 +104,9 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const mem = ctx.mem;
       mem.reset();
       const geom = placeConvGeometry(mem, g).at;
-      const px = mem.take(s.x), pw = placeArray(mem, w, s.w);
+      const xs = inputAt(mem, x, s.x), px = xs.ptr, pw = placeArray(mem, w, s.w);
       const pb = bias === null ? 0 : placeArray(mem, bias, g.O);
-      const py = mem.take(s.y);
+      const py = outputAt(mem, out, s.y);
       const n = ctx.parts('conv2d', s.work, g.N);
       const packed = packWeights(geom, pw, 0);
       const next = mem.take(1), ready = mem.take(1);
@@ -114,10 +117,9 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
       const sample = g.C * g.H * g.W, step = Math.max(1, Math.ceil(g.N / 16));
       const copyIn = (): void => {
         try {
-          const heap = mem.f32;
           for (let i = 0; i < g.N; i += step) {
             const end = Math.min(g.N, i + step);
-            heap.set(x.subarray(i * sample, end * sample), (px >> 2) + i * sample);
+            copyPart(mem, xs, x, i * sample, end * sample);
             Atomics.store(counters, ready >> 2, end);
             Atomics.notify(counters, ready >> 2);
           }
@@ -138,6 +140,8 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
  * chain of dependent adds is what bounds the CPU kernel). Memory-bound, so it stays in TypeScript.
  */
 function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: Float32Array): void {
+  hostArray(gradOut);
+  hostArray(gradBias);
   const L = g.Ho * g.Wo;
   for (let o = 0; o < g.O; o++) {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;

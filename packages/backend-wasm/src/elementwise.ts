@@ -1,8 +1,10 @@
-import { cpuBackend, type BinaryOp, type CoreKernels, type StridedArray } from '@tapegrad/tensor';
+import { hostArgs, hostArray, type BinaryOp, type CoreKernels, type StridedArray } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray } from './transfer.js';
+import type { WasmMemory } from './memory.js';
+import { hostCpu } from './cpu.js';
+import { outputAt, placeArray, readArray } from './transfer.js';
 
-const { binary: cpuBinary, copy: cpuCopy, where: cpuWhere, unary: cpuUnary, reluBackward: cpuReluBackward } = cpuBackend;
+const { binary: cpuBinary, copy: cpuCopy, where: cpuWhere, unary: cpuUnary, reluBackward: cpuReluBackward } = hostCpu;
 
 /**
  * Elementwise kernels of the wasm backend. What makes them fast is walking long rows without
@@ -69,6 +71,7 @@ function binaryRow(op: BinaryOp, a: Float32Array, ia: number, sa: number, b: Flo
 
 /** The common arithmetic and comparison ops on long rows; the rest (pow, maximum, ...) on the CPU kernel. */
 const jsBinary: CoreKernels['binary'] = (op, shape, A, B, out) => {
+  hostArgs([A, B, out]);
   const rows = asRows(shape, [A, B]);
   if (rows === null || !binaryRow(op, A.data, A.offset, rows.si[0]!, B.data, B.offset, rows.si[1]!, out, 0, 0)) {
     cpuBinary(op, shape, A, B, out);
@@ -89,6 +92,7 @@ function bits(x: Float32Array): Int32Array {
  * a random mask costs no mispredictions, and every value (NaN payloads, -0, infinities) is kept exactly.
  */
 const jsWhere: CoreKernels['where'] = (shape, C, A, B, out) => {
+  hostArgs([C, A, B, out]);
   const rows = asRows(shape, [C, A, B]);
   if (rows === null) {
     cpuWhere(shape, C, A, B, out);
@@ -112,6 +116,8 @@ const jsUnary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
     cpuUnary(op, x, xo, n, out, a, b);
     return;
   }
+  hostArray(x);
+  hostArray(out);
   const xi = bits(x), oi = bits(out);
   for (let i = 0; i < n; i++) {
     const v = x[xo + i]!;
@@ -120,22 +126,41 @@ const jsUnary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
   }
 };
 
-/** Strided copy on coalesced rows: a contiguous row is one block copy, a broadcast row one fill. */
-export const copy: CoreKernels['copy'] = (shape, X, O) => {
-  const rows = asRows(shape, [X, O]);
-  if (rows === null) {
-    cpuCopy(shape, X, O);
-    return;
-  }
-  const { outer, inner, so, si } = rows;
-  const x = X.data, out = O.data, sx = si[0]!, sout = si[1]!;
-  for (let o = 0; o < outer; o++) {
-    const ix = X.offset + o * so[0]!, io = O.offset + o * so[1]!;
-    if (sx === 1 && sout === 1) out.set(x.subarray(ix, ix + inner), io);
-    else if (sx === 0 && sout === 1) out.fill(x[ix]!, io, io + inner);
-    else for (let i = 0; i < inner; i++) out[io + i * sout] = x[ix + i * sx]!;
-  }
-};
+/**
+ * Strided copy on coalesced rows: a contiguous row is one block copy, a broadcast row one fill.
+ * When `out` is kept in WebAssembly memory (src/resident.ts), or `x` is and `out` can be, the copy
+ * runs there (a concatenation's parts meet in place); otherwise on the host arrays.
+ */
+function makeCopy(mem: WasmMemory): CoreKernels['copy'] {
+  return (shape, X, O) => {
+    const rows = asRows(shape, [X, O]);
+    if (rows === null) {
+      cpuCopy(shape, X, O);
+      return;
+    }
+    let x = X.data, xBase = 0, out = O.data, oBase = 0;
+    const xAt = mem.addressOf(X.data);
+    const oAt = mem.kept === null || xAt < 0 ? mem.addressOf(O.data) : mem.kept.output(O.data);
+    if (oAt >= 0) {
+      out = mem.f32;
+      oBase = oAt >> 2;
+      if (xAt >= 0) {
+        x = out;
+        xBase = xAt >> 2;
+      } else hostArray(x);
+    } else hostArgs([X, O]);
+    const { outer, inner, so, si } = rows;
+    const sx = si[0]!, sout = si[1]!;
+    for (let o = 0; o < outer; o++) {
+      const ix = xBase + X.offset + o * so[0]!, io = oBase + O.offset + o * so[1]!;
+      if (sx === 1 && sout === 1) {
+        if (x === out) out.copyWithin(io, ix, ix + inner);
+        else out.set(x.subarray(ix, ix + inner), io);
+      } else if (sx === 0 && sout === 1) out.fill(x[ix]!, io, io + inner);
+      else for (let i = 0; i < inner; i++) out[io + i * sout] = x[ix + i * sx]!;
+    }
+  };
+}
 
 const WASM_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, gt: 4, ge: 5, lt: 6, le: 7 };
 
@@ -163,7 +188,7 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
         return;
       }
       mem.reset();
-      const pa = place(A, r.s[0]!, r.n), pb = place(B, r.s[1]!, r.n), po = mem.take(r.n);
+      const pa = place(A, r.s[0]!, r.n), pb = place(B, r.s[1]!, r.n), po = outputAt(mem, out, r.n);
       ctx.run('binaryRow', [code!, pa, r.s[0]!, pb, r.s[1]!, po, r.n], ctx.parts('binaryRow', r.n));
       readOut(po, r.n, out);
     },
@@ -174,7 +199,7 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
         return;
       }
       mem.reset();
-      const pc = place(C, r.s[0]!, r.n), pa = place(A, r.s[1]!, r.n), pb = place(B, r.s[2]!, r.n), po = mem.take(r.n);
+      const pc = place(C, r.s[0]!, r.n), pa = place(A, r.s[1]!, r.n), pb = place(B, r.s[2]!, r.n), po = outputAt(mem, out, r.n);
       ctx.run('whereRow', [pc, r.s[0]!, pa, r.s[1]!, pb, r.s[2]!, po, r.n], ctx.parts('whereRow', r.n));
       readOut(po, r.n, out);
     },
@@ -184,7 +209,7 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
         return;
       }
       mem.reset();
-      const px = placeArray(mem, x.subarray(xo, xo + n)), po = mem.take(n);
+      const px = placeArray(mem, x.subarray(xo, xo + n)), po = outputAt(mem, out, n);
       ctx.run('reluRow', [px, po, n], ctx.parts('reluRow', n));
       readOut(po, n, out);
     },
@@ -194,10 +219,10 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
         return;
       }
       mem.reset();
-      const po = placeArray(mem, out.subarray(oo, oo + n)), pg = placeArray(mem, g.subarray(go, go + n)), px = mem.take(n);
+      const po = placeArray(mem, out.subarray(oo, oo + n)), pg = placeArray(mem, g.subarray(go, go + n)), px = outputAt(mem, gx, n);
       ctx.run('reluBackwardRow', [po, pg, px, n], ctx.parts('reluBackwardRow', n));
       readOut(px, n, gx);
     },
-    copy,
+    copy: makeCopy(mem),
   };
 }

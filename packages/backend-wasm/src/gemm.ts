@@ -1,7 +1,8 @@
-import { cpuBackend, type CoreKernels } from '@tapegrad/tensor';
-
-const cpuGemm = cpuBackend.gemm;
+import { hostArray, type CoreKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
+import { hostCpu } from './cpu.js';
+
+const cpuGemm = hostCpu.gemm;
 import { placeMatrix, readRows } from './transfer.js';
 
 /** The wasm backend's GEMM: operands copied into the arena, the SIMD kernel, C copied out. */
@@ -17,6 +18,7 @@ export function makeGemm(ctx: WasmContext): CoreKernels['gemm'] {
     const B = placeMatrix(mem, b, bOff, bRs, bCs, K, N);
     const C = mem.take(M * N);
     if (accumulate) {
+      hostArray(c);
       const heap = mem.f32, p = C >> 2;
       for (let i = 0; i < M; i++) heap.set(c.subarray(cOff + i * cRs, cOff + i * cRs + N), p + i * N);
     }

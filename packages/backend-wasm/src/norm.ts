@@ -1,6 +1,7 @@
-import { cpuBackend as cpuNorm, type NormKernels } from '@tapegrad/tensor';
+import type { NormKernels } from '@tapegrad/tensor';
+import { hostCpu as cpuNorm } from './cpu.js';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray } from './transfer.js';
+import { outputAt, placeArray, readArray } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 
 /**
@@ -17,6 +18,13 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
   /** A per-channel vector in the arena, or address 0 for null. */
   const placeChannels = (v: Float32Array | null, C: number): number => (v === null ? 0 : placeArray(mem, v, C));
   const read = (p: number, n: number, dst: Float32Array): void => readArray(mem, p, n, dst);
+  /**
+   * Where the result `dst` goes: over its input's arena copy at `p` (no more arena than the inputs
+   * take) when the backend keeps nothing in memory; else into `dst`'s own block (never over an
+   * input read in place where it is kept).
+   */
+  const output = (p: number, dst: Float32Array, n: number): number =>
+    mem.kept === null ? p : outputAt(mem, dst, n);
   return {
     batchNormTrain(x, N, C, S, eps, weight, bias, mean, variance, out, epilogue = 'none') {
       const n = N * C * S;
@@ -29,10 +37,11 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       const px = placeArray(mem, x, n), pm = mem.take(C), pv = mem.take(C);
       const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
       ctx.run('batchNormStats', [px, N, C, S, pm, pv], ctx.parts('batchNormStats', n, C));
-      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
+      const po = output(px, out, n);
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, po, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
       read(pm, C, mean);
       read(pv, C, variance);
-      read(px, n, out);
+      read(po, n, out);
     },
     batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue = 'none') {
       const n = N * C * S;
@@ -43,8 +52,9 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       mem.reset();
       const px = placeArray(mem, x, n), pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C);
       const pw = placeChannels(weight, C), pb = placeChannels(bias, C);
-      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, px, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
-      read(px, n, out);
+      const po = output(px, out, n);
+      ctx.run('batchNormForward', [px, N, C, S, pm, pv, eps, pw, pb, po, epilogueCode(epilogue)], ctx.parts('batchNormForward', n, C));
+      read(po, n, out);
     },
     batchNormBackward(gradOut, x, N, C, S, mean, variance, eps, weight, bias, batchStats, gradInput, gradWeight, gradBias, epilogue = null) {
       const n = N * C * S;
@@ -58,9 +68,10 @@ export function makeNormKernels(ctx: WasmContext): NormKernels {
       const pg = placeArray(mem, gradOut, n), px = placeArray(mem, x, n);
       const pm = placeArray(mem, mean, C), pv = placeArray(mem, variance, C), pw = placeChannels(weight, C), pb = placeChannels(bias, C);
       const pgw = mem.take(C), pgb = mem.take(C);
+      const pgx = gradInput === null ? 0 : output(pg, gradInput, n);
       ctx.run('batchNormBackward', [pg, px, N, C, S, pm, pv, eps, pw, pb, epilogueCode(epilogue?.kind ?? 'none'),
-        batchStats ? 1 : 0, gradInput === null ? 0 : pg, pgw, pgb], ctx.parts('batchNormBackward', 3 * n, C));
-      if (gradInput !== null) read(pg, n, gradInput);
+        batchStats ? 1 : 0, pgx, pgw, pgb], ctx.parts('batchNormBackward', 3 * n, C));
+      if (gradInput !== null) read(pgx, n, gradInput);
       if (gradWeight !== null) read(pgw, C, gradWeight);
       if (gradBias !== null) read(pgb, C, gradBias);
     },

@@ -1,6 +1,7 @@
-import { cpuBackend, type CoreKernels, type PoolKernels } from '@tapegrad/tensor';
+import { hostArgs, type CoreKernels, type PoolKernels } from '@tapegrad/tensor';
+import { hostCpu } from './cpu.js';
 
-const cpuReduce = cpuBackend.reduce;
+const cpuReduce = hostCpu.reduce;
 
 /**
  * Whole-plane averages (global average pooling however it is spelled: globalAvgPool2d,
@@ -26,10 +27,12 @@ function sumRow(x: Float32Array, base: number, n: number): number {
 }
 
 function planeMeans(x: Float32Array, planes: number, size: number, divisor: number, out: Float32Array): void {
+  hostArgs([x, out]);
   for (let p = 0; p < planes; p++) out[p] = sumRow(x, p * size, size) / divisor;
 }
 
 function planeFill(gOut: Float32Array, planes: number, size: number, divisor: number, out: Float32Array): void {
+  hostArgs([gOut, out]);
   for (let p = 0; p < planes; p++) out.fill(gOut[p]! / divisor, p * size, (p + 1) * size);
 }
 
@@ -77,6 +80,7 @@ export function makePlaneKernels(fallback: PoolKernels): PlaneKernels {
         cpuReduce(op, shape, X, mask, out);
         return;
       }
+      hostArgs([X, out]);
       let rows = 1, size = 1;
       for (let d = 0; d < split; d++) rows *= shape[d]!;
       for (let d = split; d < rank; d++) size *= shape[d]!;

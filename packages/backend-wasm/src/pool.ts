@@ -1,6 +1,6 @@
-import type { Pool2dGeometry, PoolKernels } from '@tapegrad/tensor';
+import { hostArray, type Pool2dGeometry, type PoolKernels } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray } from './transfer.js';
+import { outputAt, placeArray, readArray } from './transfer.js';
 import { placePoolGeometry } from './geometry.js';
 
 type WasmPoolKernels = Pick<PoolKernels, 'maxPool2d' | 'maxPoolBackward' | 'avgPool2d' | 'avgPool2dBackward'>;
@@ -28,7 +28,7 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
     if ((forward ? outSize : inSize) === 0 || ctx.declines(kernel, work)) return false;
     mem.reset();
     const geom = placePoolGeometry(mem, g);
-    const ps = placeArray(mem, src, forward ? inSize : outSize), pd = mem.take(forward ? outSize : inSize);
+    const ps = placeArray(mem, src, forward ? inSize : outSize), pd = outputAt(mem, dst, forward ? outSize : inSize);
     ctx.run(kernel, [geom, countIncludePad ? 1 : 0, divisorOverride, ps, pd], ctx.parts(kernel, work, g.planes));
     readArray(mem, pd, forward ? outSize : inSize, dst);
     return true;
@@ -43,10 +43,15 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
       }
       mem.reset();
       const geom = placePoolGeometry(mem, g);
-      const px = placeArray(mem, x, inSize);
       // Slack: groups of windows clipped on the right read (and mask) up to kW * dW + 4 floats past x.
-      mem.take(g.kW * g.dW + 8);
-      const po = mem.take(outSize), pa = mem.take(outSize);
+      const slack = g.kW * g.dW + 8;
+      let px = mem.addressOf(x);
+      if (px >= 0) mem.growTo(px + 4 * (inSize + slack));
+      else {
+        px = mem.take(inSize + slack);
+        mem.f32.set(hostArray(x).subarray(0, inSize), px >> 2);
+      }
+      const po = outputAt(mem, out, outSize), pa = outputAt(mem, argmax, outSize);
       ctx.run('maxPool2d', [geom, px, po, pa], ctx.parts('maxPool2d', work, g.planes));
       readArray(mem, po, outSize, out);
       readArray(mem, pa, outSize, argmax);
@@ -60,7 +65,7 @@ export function makePoolKernels(ctx: WasmContext, cpu: PoolKernels): WasmPoolKer
         return;
       }
       mem.reset();
-      const pg = placeArray(mem, gOut, outSize), pa = placeArray(mem, argmax, outSize), po = mem.take(inSize);
+      const pg = placeArray(mem, gOut, outSize), pa = placeArray(mem, argmax, outSize), po = outputAt(mem, out, inSize);
       ctx.run('maxPoolBackward', [pg, pa, planes, inPlane, outPlane, po], ctx.parts('maxPoolBackward', work, planes));
       readArray(mem, po, inSize, out);
     },

@@ -1,4 +1,10 @@
+import { hostArray } from '@tapegrad/tensor';
 import type { WasmMemory } from './memory.js';
+
+// How operands reach the kernels and results leave them. An array the backend keeps in its memory
+// (src/resident.ts) is passed by address, in place; any other is current on the host (brought back
+// first if another backend holds it) and copied into the arena. A result goes where `outputAt`
+// says: into its array's block of kept memory, or into the arena and from there into the array.
 
 /** A matrix placed in the arena: byte address and (row, col) strides in elements. */
 export interface Placed {
@@ -14,6 +20,9 @@ export interface Placed {
  */
 export function placeMatrix(mem: WasmMemory, src: Float32Array, off: number, rs: number, cs: number,
   rows: number, cols: number): Placed {
+  const at = mem.addressOf(src);
+  if (at >= 0) return { ptr: at + off * 4, rs, cs };
+  hostArray(src);
   const span = (rows - 1) * rs + (cols - 1) * cs + 1;
   if (span <= 2 * rows * cols + 64) {
     const ptr = mem.take(span);
@@ -30,21 +39,74 @@ export function placeMatrix(mem: WasmMemory, src: Float32Array, off: number, rs:
   return { ptr, rs: cols, cs: 1 };
 }
 
-/** Copies a contiguous array into the arena; returns the byte address. */
+/** Copies a contiguous array into the arena (or, kept in memory, passes it in place); returns the byte address. */
 export function placeArray(mem: WasmMemory, src: Float32Array, length = src.length): number {
+  const at = mem.addressOf(src);
+  if (at >= 0) return at;
+  hostArray(src);
   const ptr = mem.take(length);
   mem.f32.set(length === src.length ? src : src.subarray(0, length), ptr >> 2);
   return ptr;
 }
 
-/** Copies `n` floats at byte address `ptr` of the arena into `dst`. */
+/**
+ * Where a kernel writes the first `n` elements of its output `dst`: in `dst`'s own block when the
+ * backend keeps `dst` in its memory (then `readArray` into `dst` has nothing to do), else in the arena.
+ */
+export function outputAt(mem: WasmMemory, dst: Float32Array, n: number): number {
+  const at = mem.kept === null ? -1 : mem.kept.output(dst, n === dst.length);
+  return at >= 0 ? at : mem.take(n);
+}
+
+/** An input's place in memory for a call: `ptr`; `from` what `copyPart` copies there (see `inputAt`). */
+export interface Operand {
+  readonly ptr: number;
+  /** -2: nothing (`ptr` is where the array is kept); -1: the host array; else the byte address it is kept at. */
+  readonly from: number;
+}
+
+/**
+ * Where a kernel reads `n` elements of `src`: in place when kept in memory, else in the arena, to be
+ * filled with `copyPart` (so the copy can overlap the workers' start). With `own`, always a copy of
+ * its own in the arena (a kernel that writes over its input).
+ */
+export function inputAt(mem: WasmMemory, src: Float32Array, n: number, own = false): Operand {
+  const at = mem.addressOf(src);
+  if (at >= 0 && !own) return { ptr: at, from: -2 };
+  if (at < 0) hostArray(src);
+  return { ptr: mem.take(n), from: at };
+}
+
+/** Copies elements [start, end) of `src` to where `op` places them (nothing when it is read in place). */
+export function copyPart(mem: WasmMemory, op: Operand, src: Float32Array, start: number, end: number): void {
+  if (op.from === -2) return;
+  const to = (op.ptr >> 2) + start;
+  if (op.from >= 0) mem.f32.copyWithin(to, (op.from >> 2) + start, (op.from >> 2) + end);
+  else mem.f32.set(src.subarray(start, end), to);
+}
+
+/** Copies `n` floats at byte address `ptr` into `dst` (nothing to do when that is where `dst` is kept). */
 export function readArray(mem: WasmMemory, ptr: number, n: number, dst: Float32Array): void {
+  const at = mem.addressOf(dst);
+  if (at === ptr) return;
+  if (at >= 0) {
+    mem.f32.copyWithin(at >> 2, ptr >> 2, (ptr >> 2) + n);
+    return;
+  }
+  hostArray(dst);
   dst.set(mem.f32.subarray(ptr >> 2, (ptr >> 2) + n));
 }
 
 /** Copies rows x cols from the arena (row stride `cols`) into `dst` at `off` with row stride `rs`. */
 export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: number, dst: Float32Array, off: number, rs: number): void {
   const heap = mem.f32, p = ptr >> 2;
+  const at = mem.addressOf(dst);
+  if (at >= 0) {
+    const d = (at >> 2) + off;
+    for (let r = 0; r < rows; r++) heap.copyWithin(d + r * rs, p + r * cols, p + (r + 1) * cols);
+    return;
+  }
+  hostArray(dst);
   if (rs === cols) {
     dst.set(heap.subarray(p, p + rows * cols), off);
     return;
@@ -57,6 +119,7 @@ export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: numbe
  * q * stride + o), for o < n: the per-thread bias-gradient sums of the convolution kernels.
  */
 export function sumPartials(mem: WasmMemory, ptr: number, parts: number, stride: number, n: number, out: Float32Array): void {
+  hostArray(out);
   const sums = new Float64Array(mem.memory.buffer, ptr, parts * stride);
   for (let o = 0; o < n; o++) {
     let t = 0;

@@ -1,6 +1,6 @@
-import type { Conv2dGeometry, Epilogue, EpilogueOutput } from '@tapegrad/tensor';
+import { hostArray, type Conv2dGeometry, type Epilogue, type EpilogueOutput } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import { placeArray, readArray, sumPartials } from './transfer.js';
+import { copyPart, inputAt, outputAt, placeArray, readArray, sumPartials, type Operand } from './transfer.js';
 import { placeConvGeometry } from './geometry.js';
 import { epilogueCode } from './epilogue.js';
 import * as L from './layout.js';
@@ -137,15 +137,16 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
       const p = winogradPlan(g, variant);
       mem.reset();
       const geom = placeGeometry(ctx, g, p);
-      const px = mem.take(g.N * g.C * g.H * g.W), pw = placeArray(mem, w, g.O * g.C * g.kH * g.kW);
+      const sizeX = g.N * g.C * g.H * g.W;
+      const xs = inputAt(mem, x, sizeX), px = xs.ptr, pw = placeArray(mem, w, g.O * g.C * g.kH * g.kW);
       let pb = 0;
       if (bias !== null) {
         pb = mem.take(p.Op);
         mem.f32.fill(0, pb >> 2, (pb >> 2) + p.Op);
-        mem.f32.set(bias.subarray(0, g.O), pb >> 2);
+        mem.f32.set(hostArray(bias).subarray(0, g.O), pb >> 2);
       }
       const sizeY = g.N * g.O * g.Ho * g.Wo;
-      const py = mem.take(sizeY);
+      const py = outputAt(mem, out, sizeY);
       const u = mem.take(transformedWeightFloats(p));
       const xb = mem.take(g.N * p.Cp * p.Hp * p.Wp);
       const parts = ctx.parts('winogradForward', macs(g), Math.ceil(g.N / p.group));
@@ -157,7 +158,7 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
       counters[flag >> 2] = 0;
       // x goes in while the workers transform the weights (the forward's threads never wait for it:
       // see assembly/winograd.ts)
-      const copyIn = (): void => mem.f32.set(x.subarray(0, g.N * g.C * g.H * g.W), px >> 2);
+      const copyIn = (): void => copyPart(mem, xs, x, 0, sizeX);
       ctx.run('winogradWeights', [geom, pw, u, 0, tmp], wparts, copyIn);
       ctx.run('winogradForward', [geom, px, u, pb, py, xb, pwork, epilogueCode(epilogue), next, flag], parts);
       if (counters[flag >> 2] !== 0) return false;
@@ -171,15 +172,16 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
       mem.reset();
       const geom = placeGeometry(ctx, g, p);
       const sizeY = g.N * g.O * g.Ho * g.Wo, sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
-      const pgy = mem.take(sizeY);
-      const pmask = reluOut !== null ? mem.take(sizeY) : 0;
-      const px = gradWeight !== null ? mem.take(sizeX) : 0;
+      const none: Operand = { ptr: 0, from: -2 };
+      const gy = inputAt(mem, gradOut, sizeY), pgy = gy.ptr;
+      const mask = reluOut !== null ? inputAt(mem, reluOut, sizeY) : none, pmask = mask.ptr;
+      const xs = gradWeight !== null ? inputAt(mem, x!, sizeX) : none, px = xs.ptr;
       const pw = gradInput !== null ? placeArray(mem, w!, g.O * g.C * g.kH * g.kW) : 0;
       const u = gradInput !== null ? mem.take(sizeU) : 0;
       const gyb = mem.take(g.N * p.Op * p.th * p.m * p.tw * p.m);
       const xb = gradWeight !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
       const gxb = gradInput !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
-      const pgx = gradInput !== null ? mem.take(sizeX) : 0;
+      const pgx = gradInput !== null ? outputAt(mem, gradInput, sizeX) : 0;
       const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
       const parts = ctx.parts('winogradBackward', jobs * macs(g), g.N);
       const wparts = ctx.parts('winogradWeights', macs(g));
@@ -192,10 +194,9 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
       counters[flag >> 2] = 0;
       // The inputs go in while the workers transform the weights, if there are weights to transform.
       const copyIn = (): void => {
-        const heap = mem.f32;
-        heap.set(gradOut.subarray(0, sizeY), pgy >> 2);
-        if (reluOut !== null) heap.set(reluOut.subarray(0, sizeY), pmask >> 2);
-        if (gradWeight !== null) heap.set(x!.subarray(0, sizeX), px >> 2);
+        copyPart(mem, gy, gradOut, 0, sizeY);
+        if (reluOut !== null) copyPart(mem, mask, reluOut, 0, sizeY);
+        if (gradWeight !== null) copyPart(mem, xs, x!, 0, sizeX);
       };
       if (gradInput !== null) ctx.run('winogradWeights', [geom, pw, u, 1, tmp], wparts, copyIn);
       else copyIn();

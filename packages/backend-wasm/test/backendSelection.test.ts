@@ -17,7 +17,11 @@ describe('backend selection', () => {
     const backend = useWasmBackend({ threads: 1 });
     expect(getBackend().name).toBe('wasm');
     expect(getBackend().gemm).toBe(backend.gemm);
+    // the CPU kernel, behind the step that brings its arrays back from WebAssembly memory first
+    expect(getBackend().softmax).toBe(backend.softmax);
+    expect(useWasmBackend({ threads: 1, resident: false }).softmax).toBeUndefined();
     expect(getBackend().softmax).toBe(cpuBackend.softmax);
+    useWasmBackend({ threads: 1, resident: true });
     // 40 x 40 @ 40 x 40 is above the size where the wasm gemm hands over to the CPU one.
     const a = tensor(Float32Array.from({ length: 1600 }, (_, i) => (i % 7) - 3), [40, 40]);
     const eye = tensor(Float32Array.from({ length: 1600 }, (_, i) => (i % 41 === 0 ? 1 : 0)), [40, 40]);

@@ -3,10 +3,11 @@ import { setBackend, resetBackend, kernels, randn, Generator } from '@tapegrad/t
 import { createWasmBackend } from '../src/index.js';
 import type { Conv2dGeometry } from '@tapegrad/tensor';
 
-// Nothing lives in WebAssembly memory past a kernel call: a training-like loop over several
-// "epochs" grows the memory during the first one (to the largest call) and never after.
+// Without residency nothing lives in WebAssembly memory past a kernel call: a training-like loop
+// over several "epochs" grows the memory during the first one (to the largest call) and never after.
+// (With residency, test/wasmResident.test.ts.)
 describe('wasm backend memory stays flat across epochs', () => {
-  const backend = createWasmBackend({ threads: 2, thresholds: 'none' });
+  const backend = createWasmBackend({ threads: 2, thresholds: 'none', resident: false });
   afterAll(() => {
     resetBackend();
     backend.close();

@@ -54,8 +54,10 @@ export class Tensor {
   /** This tensor if contiguous, else a contiguous copy. */
   contiguous(): Tensor {
     if (this.isContiguous()) return this;
-    const out = getBackend().alloc(this.size);
-    getBackend().copy(this.shape, this, { data: out, strides: contiguousStrides(this.shape), offset: 0 });
+    // unfilled: the copy writes every element; the operands where they lie (a resident backend's memory)
+    const out = getBackend().empty(this.size);
+    getBackend().copy(this.shape, { data: liveArray(this.storage), strides: this.strides, offset: this.offset },
+      { data: out, strides: contiguousStrides(this.shape), offset: 0 });
     return new Tensor(out, this.shape);
   }
 

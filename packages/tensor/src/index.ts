@@ -13,10 +13,10 @@ export { indexedDim, indexedShape, resolveIndices } from './methods/indexing.js'
 export type { Indices } from './methods/indexing.js';
 export { setBackend, getBackend, resetBackend, recordAllocations, type AllocationRecord } from './backend/registry.js';
 export {
-  registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, hostArrayAsync, liveArray,
+  registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, hostArrayAsync, hostArgs, liveArray,
   stepBoundary, residencyActive, discardArray, type ResidencyOwner,
 } from './backend/residency.js';
-export { recyclePass, takeRecycled, recycledBytes } from './backend/recycle.js';
+export { recyclePass, recycle, takeRecycled, recycledBytes } from './backend/recycle.js';
 export { cpuBackend } from './backend/cpu/index.js';
 export type { Backend, PartialBackend } from './backend/Backend.js';
 export type { CoreKernels, UnaryOp, BinaryOp, ReduceOp, StridedArray } from './backend/CoreKernels.js';

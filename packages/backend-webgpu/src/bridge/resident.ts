@@ -44,6 +44,7 @@ export interface ResidentWire {
 
 export class ResidentArrays implements ResidencyOwner {
   readonly backend: object;
+  readonly slowReads = true;
   private readonly wire: ResidentWire;
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
   private readonly entries = new Map<number, Entry>();

@@ -29,6 +29,12 @@ export interface ResidencyOwner {
   stepBoundary(): void;
   /** Frees the values held for `buffer` without bringing them back (nothing can read them): any later use throws `why`. */
   discard(buffer: ArrayBufferLike, why: string): void;
+  /**
+   * True when bringing values back waits on another device (the GPU: a read over the bus, answered
+   * asynchronously), so `fit` reads each batch's loss a few steps behind; false when it is a copy
+   * within this process (WebAssembly memory).
+   */
+  readonly slowReads: boolean;
 }
 
 const owners = new WeakMap<ArrayBufferLike, ResidencyOwner>();
@@ -105,6 +111,23 @@ export function hostArray(a: Float32Array): Float32Array {
   return a;
 }
 
+/**
+ * Every array among a kernel's arguments current on the host (for a kernel that reads or writes
+ * them there: the CPU kernels under a resident backend): Float32Arrays, StridedArrays' `data`,
+ * EpilogueOutputs' `out`.
+ */
+export function hostArgs(args: readonly unknown[]): void {
+  if (!active && !checking) return;
+  for (const v of args) {
+    if (v instanceof Float32Array) hostArray(v);
+    else if (typeof v === 'object' && v !== null) {
+      const o = v as { data?: unknown; out?: unknown };
+      if (o.data instanceof Float32Array) hostArray(o.data);
+      else if (o.out instanceof Float32Array) hostArray(o.out);
+    }
+  }
+}
+
 /** hostArray without blocking this thread while a resident backend's values travel back. */
 export async function hostArrayAsync(a: Float32Array): Promise<Float32Array> {
   throwIfReleased(a);
@@ -126,9 +149,11 @@ export function backendChanging(next: object): void {
   for (const o of registered) if (o.backend !== next) o.toHostAll();
 }
 
-/** Whether a resident backend has registered (the autograd engine then tracks what it may discard). */
+/** Whether a resident backend with slow reads (`ResidencyOwner.slowReads`: the GPU) has registered. */
 export function residencyActive(): boolean {
-  return active && registered.size > 0;
+  if (!active) return false;
+  for (const o of registered) if (o.slowReads) return true;
+  return false;
 }
 
 /**

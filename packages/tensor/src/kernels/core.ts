@@ -56,7 +56,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 
 /** Copies `src` (broadcast to the region's shape) into `region`, a view of a freshly allocated tensor. */
 export function copyInto(region: Tensor, src: Tensor): void {
-  getBackend().copy(region.shape, view(src, region.shape), region);
+  getBackend().copy(region.shape, view(src, region.shape), { data: liveArray(region.storage), strides: region.strides, offset: region.offset });
 }
 
 /** Reduces over `dims` (all when undefined). */

@@ -202,7 +202,7 @@ function maxUnpool(x: Tensor, indices: Tensor, outSpatial: readonly number[], fn
     fail(fn, `indices shape ${formatShape(indices.shape)} differs from input shape ${formatShape(x.shape)}; expected equal shapes`);
   }
   const outPlane = numel(outSpatial);
-  const idx = indices.contiguousStorage();
+  const idx = indices.values(); // read here, on the host
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
     if (!(v >= 0 && v < outPlane && Number.isInteger(v))) {

@@ -1,0 +1,138 @@
+// The arrays the wasm backend keeps in its WebAssembly memory between kernel calls ("resident",
+// packages/tensor/src/backend/residency.ts), so one kernel's output is the next one's input in
+// place: no copy out of the memory after the first kernel, none into it before the second.
+//
+// The lifetime (docs/architecture.md, "The decision, per backend"):
+// - a kernel output whose array the backend allocated unfilled (`empty`: the storage of a new
+//   tensor) is written into a block of its own, kept for that host array (a whole-buffer block,
+//   keyed by the ArrayBuffer, so views share it); any other output array is written on the host;
+// - the host reads or writes through `Tensor.data` and the like (hostArray), and the CPU kernels
+//   get their arrays through hostArgs: either way the values come back first, once, and stay there;
+// - at every step boundary (end of backward(), of optimizer.step(), of an outermost noGrad with
+//   nothing recorded) every kept array comes back to the host: the memory holds one step's arrays;
+// - the intermediate gradients of a backward pass are freed unread (`discard`), their host buffers
+//   recycled for the next step's tensors;
+// - a loop with no boundary (a forward pass after another with the tape on, never a backward)
+//   holds at most `maxBytes`: past it the arrays used longest ago come back.
+import { isFresh, markHost, markReleased, markResident, recycle, type ResidencyOwner } from '@tapegrad/tensor';
+import type { KeptArrays, WasmMemory } from './memory.js';
+
+interface Entry {
+  readonly ptr: number;
+  readonly bytes: number;
+  /**
+   * Held strongly, for one step at most: a WeakRef made during a synchronous loop would keep its
+   * target alive until the loop ends (WeakRef targets survive the job that made them).
+   */
+  readonly buffer: ArrayBufferLike;
+  /** The number of the kernel call that last used it. */
+  lastCall: number;
+}
+
+/** What the backend holds, for tests and `residentStats()`. */
+export interface ResidentStats {
+  /** Arrays whose values are in WebAssembly memory. */
+  readonly arrays: number;
+  /** Their bytes. */
+  readonly bytes: number;
+}
+
+export class WasmResidency implements ResidencyOwner, KeptArrays {
+  /** The backend object installed with setBackend (set once it exists). */
+  backend: object = {};
+  /** A read is a copy within this process. */
+  readonly slowReads = false;
+  private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
+  private readonly entries = new Set<Entry>();
+  private bytes = 0;
+
+  /**
+   * @param maxBytes most bytes held between boundaries
+   * @param poison fill a new block with NaN (the conformance mode: an element a kernel leaves unwritten shows)
+   */
+  constructor(private readonly mem: WasmMemory, private readonly maxBytes: number, private readonly poison: boolean) {}
+
+  addressOf(a: Float32Array): number {
+    const e = this.byBuffer.get(a.buffer);
+    if (e === undefined) return -1;
+    e.lastCall = this.mem.call;
+    return e.ptr + a.byteOffset;
+  }
+
+  /** Buffers this backend's `alloc` made (zero-filled: a scattering kernel's output). */
+  readonly allocated = new WeakSet<ArrayBufferLike>();
+
+  output(a: Float32Array, whole = false): number {
+    const at = this.addressOf(a);
+    if (at >= 0) return at;
+    const buffer = a.buffer;
+    // only arrays this backend allocated (a tensor's storage) start to be kept: unfilled ones
+    // (`empty`), and zero-filled ones (`alloc`) that the call overwrites `whole`
+    if (!isFresh(buffer) && !(whole && this.allocated.has(buffer) && a.byteOffset === 0 && a.byteLength === buffer.byteLength)) return -1;
+    const bytes = buffer.byteLength;
+    if (this.bytes + bytes > this.maxBytes) this.shrink(bytes);
+    const ptr = this.mem.heap.alloc(bytes);
+    const heap = this.mem.f32;
+    if (this.poison) heap.fill(NaN, ptr >> 2, (ptr + bytes) >> 2);
+    const e: Entry = { ptr, bytes, buffer, lastCall: this.mem.call };
+    this.byBuffer.set(buffer, e);
+    this.entries.add(e);
+    this.bytes += bytes;
+    markResident(buffer, this);
+    return ptr + a.byteOffset;
+  }
+
+  toHost(buffer: ArrayBufferLike): void {
+    const e = this.byBuffer.get(buffer);
+    if (e === undefined) return;
+    new Float32Array(buffer, 0, e.bytes >> 2).set(this.mem.f32.subarray(e.ptr >> 2, (e.ptr + e.bytes) >> 2));
+    this.byBuffer.delete(buffer);
+    markHost(buffer);
+    this.forget(e);
+  }
+
+  toHostAsync(buffer: ArrayBufferLike): Promise<void> {
+    this.toHost(buffer);
+    return Promise.resolve();
+  }
+
+  toHostAll(): void {
+    for (const e of [...this.entries]) this.toHost(e.buffer);
+  }
+
+  /** Every kept array comes back: the memory holds the arrays of one step at most. */
+  stepBoundary(): void {
+    this.toHostAll();
+  }
+
+  discard(buffer: ArrayBufferLike, why: string): void {
+    const e = this.byBuffer.get(buffer);
+    if (e === undefined) return;
+    this.byBuffer.delete(buffer);
+    this.forget(e);
+    markHost(buffer);
+    // the host buffer never held these values: it serves the next tensors of its size
+    if (buffer instanceof ArrayBuffer) recycle(new Float32Array(buffer));
+    markReleased(buffer, why);
+  }
+
+  stats(): ResidentStats {
+    return { arrays: this.entries.size, bytes: this.bytes };
+  }
+
+  /** Brings back the arrays used longest ago (none the current call uses) until `need` more bytes fit in three quarters of the limit. */
+  private shrink(need: number): void {
+    const byAge = [...this.entries].filter((e) => e.lastCall < this.mem.call).sort((a, b) => a.lastCall - b.lastCall);
+    for (const e of byAge) {
+      if (this.bytes + need <= 0.75 * this.maxBytes) break;
+      this.toHost(e.buffer);
+    }
+  }
+
+  /** Drops `e`; its block is freed at the next call's start (this call may still read it). */
+  private forget(e: Entry): void {
+    if (!this.entries.delete(e)) return;
+    this.bytes -= e.bytes;
+    this.mem.freeLater(e.ptr);
+  }
+}

@@ -1,0 +1,141 @@
+// The wasm backend's residency (packages/backend-wasm/src/resident.ts): kernel outputs stay in
+// WebAssembly memory between the kernels of a step. Training with it must give the same bits as
+// training without it (the same kernels run on the same values, only the copies differ), nothing may
+// stay in that memory past a step boundary, and a tensor a program holds keeps its values.
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createWasmBackend, createModel, setBackend, resetBackend, manualSeed, Generator, rand, tensor, Variable, F, SGD, noGrad,
+  type Module, type Tensor, type WasmBackend,
+} from '../src/publicApi.js';
+
+type Thresholds = 'auto' | 'none';
+const backends: WasmBackend[] = [];
+afterAll(() => {
+  resetBackend();
+  for (const b of backends) b.close();
+});
+
+function backend(resident: boolean, thresholds: Thresholds, residentBytes?: number): WasmBackend {
+  const b = createWasmBackend({ threads: 2, thresholds, resident, ...(residentBytes === undefined ? {} : { residentBytes }) });
+  backends.push(b);
+  return b;
+}
+
+interface Run {
+  params: Float32Array[];
+  losses: number[];
+  /** The model's output of the first step, read only after the last one. */
+  firstOutput: Float32Array;
+  /** residentStats() after each step's forward and after each step. */
+  duringStep: number[];
+  afterStep: number[];
+}
+
+/** `steps` SGD steps of `name` (batch 8, dropout and batch norm in training mode) on backend `b`. */
+function train(name: 'squeezenet' | 'nin-bn', b: WasmBackend, steps: number): Run {
+  setBackend(b);
+  manualSeed(7); // dropout's masks
+  const g = new Generator(5);
+  const model: Module = createModel(name, { generator: g });
+  const x = rand([8, 1, 28, 28], { generator: g });
+  const y = tensor(Float32Array.from({ length: 8 }, () => g.randint(10)), [8]);
+  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9, weightDecay: 1e-4 });
+  const run: Run = { params: [], losses: [], firstOutput: new Float32Array(0), duringStep: [], afterStep: [] };
+  let first: Tensor | null = null;
+  model.train();
+  for (let i = 0; i < steps; i++) {
+    opt.zeroGrad();
+    const out = model.forward(new Variable(x));
+    first ??= out.data;
+    const loss = F.crossEntropy(out, y);
+    run.duringStep.push(b.residentStats().bytes);
+    loss.backward();
+    opt.step();
+    run.losses.push(loss.item());
+    run.afterStep.push(b.residentStats().bytes);
+  }
+  run.firstOutput = first!.toArray();
+  run.params = model.parameters().map((p) => p.data.toArray());
+  resetBackend();
+  return run;
+}
+
+describe('wasm residency', () => {
+  for (const name of ['squeezenet', 'nin-bn'] as const) {
+    for (const thresholds of ['auto', 'none'] as const) {
+      it(`${name} trains to the same bits with and without it (thresholds ${thresholds}), holding nothing past a step`, () => {
+        const copied = train(name, backend(false, thresholds), 4);
+        const kept = train(name, backend(true, thresholds), 4);
+        expect(kept.losses).toEqual(copied.losses);
+        expect(kept.params).toEqual(copied.params);
+        expect(kept.firstOutput).toEqual(copied.firstOutput);
+        // outputs were kept during each step, and none after it
+        for (const bytes of kept.duringStep) expect(bytes).toBeGreaterThan(0);
+        expect(kept.afterStep).toEqual([0, 0, 0, 0]);
+        expect(copied.duringStep).toEqual([0, 0, 0, 0]);
+      });
+    }
+  }
+
+  it('memory stays flat over steps: the same WebAssembly memory after 3 and after 12 steps', () => {
+    const b = backend(true, 'auto');
+    train('squeezenet', b, 3);
+    const after3 = b.memoryBytes();
+    train('squeezenet', b, 12);
+    expect(b.memoryBytes()).toBe(after3);
+  });
+
+  it('a loop with no step boundary holds at most residentBytes, and every value comes back intact', () => {
+    const cap = 1 << 20;
+    const kept = backend(true, 'none', cap), copied = backend(false, 'none');
+    const g = new Generator(2);
+    const w = rand([8, 4, 3, 3], { generator: g });
+    const xs = Array.from({ length: 12 }, () => rand([4, 4, 16, 16], { generator: g }));
+    // 12 convolutions (64 KiB outputs) and their ReLUs with the tape on, no backward: ~1.5 MiB made
+    const outputs = (b: WasmBackend): { values: Float32Array[]; peak: number } => {
+      setBackend(b);
+      const ys: Variable[] = [];
+      let peak = 0;
+      const wv = new Variable(w, { requiresGrad: true });
+      for (const x of xs) {
+        ys.push(F.relu(F.conv2d(x, wv, null, { padding: 1 })));
+        peak = Math.max(peak, b.residentStats().bytes);
+      }
+      const values = ys.map((t) => t.data.toArray());
+      resetBackend();
+      return { values, peak };
+    };
+    const a = outputs(kept), c = outputs(copied);
+    expect(a.peak).toBeGreaterThan(0);
+    expect(a.peak).toBeLessThanOrEqual(cap);
+    expect(a.values).toEqual(c.values);
+  });
+
+  it('changing the backend brings kept values back first', () => {
+    const g = new Generator(3);
+    const x = rand([2, 3, 8, 8], { generator: g }), w = rand([5, 3, 3, 3], { generator: g });
+    const conv = (b: WasmBackend): Tensor => {
+      setBackend(b);
+      const y = F.conv2d(x, w, null, { padding: 1 }).data;
+      expect(b.residentStats().arrays).toBe(b.resident ? 1 : 0);
+      resetBackend();
+      expect(b.residentStats()).toEqual({ arrays: 0, bytes: 0 });
+      return y;
+    };
+    const kept = conv(backend(true, 'none')), copied = conv(backend(false, 'none'));
+    expect(kept.toArray()).toEqual(copied.toArray());
+  });
+
+  it('an inference pass inside noGrad after a training step ends with nothing kept', () => {
+    const b = backend(true, 'auto');
+    setBackend(b);
+    const g = new Generator(4);
+    const model = createModel('squeezenet', { generator: g });
+    F.crossEntropy(model.forward(new Variable(rand([4, 1, 28, 28], { generator: g }))), tensor([1, 2, 3, 4], [4])).backward();
+    model.eval();
+    const out = noGrad(() => model.forward(new Variable(rand([16, 1, 28, 28], { generator: g }))));
+    expect(b.residentStats()).toEqual({ arrays: 0, bytes: 0 });
+    expect(out.data.toArray().every(Number.isFinite)).toBe(true);
+    resetBackend();
+  });
+});
