@@ -207,16 +207,16 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
 }
 
 /** g[i] = mask[i] <= 0 ? 0 : g[i] for n floats in place (ReLU's backward from its output `mask`). */
-function maskByRelu(g: usize, mask: usize, n: i32): void {
+function maskByRelu(g: usize, mask: usize, dst: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(g + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(mask + o), zero)));
+    v128.store(dst + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(mask + o), zero)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    if (load<f32>(mask + o) <= 0) store<f32>(g + o, 0);
+    store<f32>(dst + o, load<f32>(mask + o) <= 0 ? 0 : load<f32>(g + o));
   }
 }
 
@@ -242,12 +242,13 @@ export function addInto(dst: usize, src: usize, n: i32): void {
  * floats, gB into gbBase + part * O float64s (the host adds the blocks up); `packedT` is the
  * weight packed by packWeights (transposed), needed only with `gx`. With `reluOut` != 0 the
  * convolution was followed by a ReLU whose output that is: each sample's gOut is first masked by it
- * in place (ReLU's backward), so gOut must be the arena's own copy. The i32 at `ready` counts the
+ * (ReLU's backward) into the part's block of `masked` (O * Ho * Wo floats a part), gOut itself
+ * left as it is. The i32 at `ready` counts the
  * parts whose samples the host has copied in, last part first: part p starts once it reaches
  * parts - p, so the workers start while the host still copies part 0's samples.
  */
 export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx: usize, gwBase: usize, gbBase: usize,
-  colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, ready: usize, part: i32, parts: i32): void {
+  colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, masked: usize, ready: usize, part: i32, parts: i32): void {
   const N = g(geom, CONV_N), C = g(geom, CONV_C), H = g(geom, CONV_H), W = g(geom, CONV_W), O = g(geom, CONV_O);
   const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, CONV_KH) * g(geom, CONV_KW), L = Ho * Wo;
@@ -262,13 +263,15 @@ export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx:
     memory.atomic.wait32(ready, have, 1_000_000); // 1 ms: the host notifies after each part
   }
   const n0 = N * part / parts, n1 = N * (part + 1) / parts;
+  const mk = masked + (<usize>(part * O * L) << 2);
   for (let n = n0; n < n1; n++) {
+    let gn = gOut + (<usize>(n * O * L) << 2);
     if (reluOut != 0) {
-      const at = <usize>(n * O * L) << 2;
-      maskByRelu(gOut + at, reluOut + at, O * L);
+      maskByRelu(gn, reluOut + (<usize>(n * O * L) << 2), mk, O * L);
+      gn = mk;
     }
     for (let gi = 0; gi < groups; gi++) {
-      const gs = gOut + (<usize>((n * O + gi * Og) * L) << 2);
+      const gs = gn + (<usize>(gi * Og * L) << 2);
       if (gwBase != 0) {
         const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
         if (!direct) im2col(xs, Cg, geom, cols);
@@ -290,7 +293,7 @@ export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx:
     if (gbBase != 0) {
       for (let o = 0; o < O; o++) {
         const p = gb + (<usize>o << 3);
-        store<f64>(p, load<f64>(p) + rowSum(gOut + (<usize>((n * O + o) * L) << 2), L));
+        store<f64>(p, load<f64>(p) + rowSum(gn + (<usize>(o * L) << 2), L));
       }
     }
   }

@@ -52,8 +52,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     mem.reset();
     const geom = placeConvGeometry(mem, g).at;
     const none: Operand = { ptr: 0, from: -2 };
-    // masked by reluOut in place (assembly/conv.ts): then gradOut needs a copy of its own
-    const gy = inputAt(mem, gradOut, s.y, reluOut !== null);
+    const gy = inputAt(mem, gradOut, s.y);
     const mask = reluOut !== null ? inputAt(mem, reluOut, s.y) : none;
     const xs = gradWeight !== null ? inputAt(mem, x!, s.x) : none;
     const pgy = gy.ptr, pmask = mask.ptr, px = xs.ptr;
@@ -63,6 +62,8 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     const pgw = gradWeight !== null ? mem.take(n * s.w) : 0;
     const pgb = gradBias !== null ? mem.take(2 * n * g.O) : 0;
     const packed = gradInput !== null ? packWeights(geom, pw, 1) : 0;
+    // each part masks its sample's gradient by reluOut into a block of its own
+    const masked = reluOut !== null ? mem.take(n * g.O * g.Ho * g.Wo) : 0;
     const ready = mem.take(1);
     const counters = new Int32Array(mem.memory.buffer);
     counters[ready >> 2] = 0;
@@ -84,7 +85,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
         Atomics.notify(counters, ready >> 2);
       }
     };
-    ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask, ready], n, copyIn);
+    ctx.run('conv2dBackward', [geom, pgy, px, pw, pgx, pgw, pgb, cols(geom, n), mem.scratch, packed, pmask, masked, ready], n, copyIn);
     if (gradInput !== null) readArray(mem, pgx, s.x, gradInput);
     if (gradWeight !== null) {
       for (let p = 1; p < n; p++) mem.exports.addInto(pgw, pgw + p * s.w * 4, s.w);

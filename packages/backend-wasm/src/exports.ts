@@ -24,7 +24,7 @@ interface KernelSpec {
 export const SPLIT_KERNELS = {
   gemm: { args: ['M', 'N', 'K', 'a', 'aRs', 'aCs', 'b', 'bRs', 'bCs', 'c', 'cRs', 'accumulate', 'scratch'], work: MULTIPLY_ADDS },
   conv2d: { args: ['geom', 'x', 'w', 'bias', 'out', 'cols', 'scratch', 'packed', 'epilogue', 'next', 'ready'], work: MULTIPLY_ADDS },
-  conv2dBackward: { args: ['geom', 'gOut', 'x', 'w', 'gx', 'gwBase', 'gbBase', 'cols', 'scratch', 'packedT', 'reluOut', 'ready'], work: MULTIPLY_ADDS },
+  conv2dBackward: { args: ['geom', 'gOut', 'x', 'w', 'gx', 'gwBase', 'gbBase', 'cols', 'scratch', 'packedT', 'reluOut', 'masked', 'ready'], work: MULTIPLY_ADDS },
   maxPool2d: { args: ['geom', 'x', 'out', 'argmax'], work: PASSES },
   maxPoolBackward: { args: ['gOut', 'argmax', 'planes', 'inPlane', 'outPlane', 'out'], work: PASSES },
   avgPool2d: { args: ['geom', 'countIncludePad', 'divisorOverride', 'x', 'out'], work: PASSES },

@@ -61,28 +61,26 @@ export function outputAt(mem: WasmMemory, dst: Float32Array, n: number): number 
 /** An input's place in memory for a call: `ptr`; `from` what `copyPart` copies there (see `inputAt`). */
 export interface Operand {
   readonly ptr: number;
-  /** -2: nothing (`ptr` is where the array is kept); -1: the host array; else the byte address it is kept at. */
-  readonly from: number;
+  /** -2: nothing (`ptr` is where the array is kept); -1: the host array. */
+  readonly from: -2 | -1;
 }
 
 /**
  * Where a kernel reads `n` elements of `src`: in place when kept in memory, else in the arena, to be
- * filled with `copyPart` (so the copy can overlap the workers' start). With `own`, always a copy of
- * its own in the arena (a kernel that writes over its input).
+ * filled with `copyPart` (so the copy can overlap the workers' start). Kernels never write over an
+ * input they get this way.
  */
-export function inputAt(mem: WasmMemory, src: Float32Array, n: number, own = false): Operand {
+export function inputAt(mem: WasmMemory, src: Float32Array, n: number): Operand {
   const at = mem.addressOf(src);
-  if (at >= 0 && !own) return { ptr: at, from: -2 };
-  if (at < 0) hostArray(src);
-  return { ptr: mem.take(n), from: at };
+  if (at >= 0) return { ptr: at, from: -2 };
+  hostArray(src);
+  return { ptr: mem.take(n), from: -1 };
 }
 
 /** Copies elements [start, end) of `src` to where `op` places them (nothing when it is read in place). */
 export function copyPart(mem: WasmMemory, op: Operand, src: Float32Array, start: number, end: number): void {
   if (op.from === -2) return;
-  const to = (op.ptr >> 2) + start;
-  if (op.from >= 0) mem.f32.copyWithin(to, (op.from >> 2) + start, (op.from >> 2) + end);
-  else mem.f32.set(src.subarray(start, end), to);
+  mem.f32.set(src.subarray(start, end), (op.ptr >> 2) + start);
 }
 
 /** Copies `n` floats at byte address `ptr` into `dst` (nothing to do when that is where `dst` is kept). */
