@@ -1,4 +1,4 @@
-import { stepBoundary } from '@tapegrad/tensor';
+import { stepBoundary, tapeRecording } from '@tapegrad/tensor';
 
 let enabled = true;
 /** Whether an op was recorded on the tape since the last step boundary (a backward pass may still need its saved tensors). */
@@ -27,10 +27,12 @@ export function isGradEnabled(): boolean {
 export function noGrad<T>(fn: () => T): T {
   const prev = enabled;
   enabled = false;
+  if (prev) tapeRecording(false);
   try {
     return fn();
   } finally {
     enabled = prev;
+    if (prev) tapeRecording(true);
     // the end of an inference step (nothing on the tape for a backward to need)
     if (prev && !recorded) stepBoundary();
   }
@@ -40,9 +42,11 @@ export function noGrad<T>(fn: () => T): T {
 export function enableGrad<T>(fn: () => T): T {
   const prev = enabled;
   enabled = true;
+  if (!prev) tapeRecording(true);
   try {
     return fn();
   } finally {
     enabled = prev;
+    if (!prev) tapeRecording(false);
   }
 }

@@ -5,7 +5,7 @@ import { cores, envVar, nodeWorkerThreads } from './platform.js';
 import { WasmResidency } from './resident.js';
 
 /** Bytes of arrays the backend keeps in its memory at most, by default (`residentBytes`). */
-const RESIDENT_BYTES = 384 * 2 ** 20;
+const RESIDENT_BYTES = 128 * 2 ** 20;
 
 /** Options of the WebAssembly backend. */
 export interface WasmBackendOptions {
@@ -44,10 +44,11 @@ export interface WasmBackendOptions {
    */
   resident?: boolean;
   /**
-   * With `resident`, the most bytes of arrays kept in WebAssembly memory (reached only by a loop with
-   * no step boundary, such as forward passes with the tape on and no backward): past it the arrays
-   * used longest ago come back to the host until three quarters of it are held.
-   * @default 384 MiB
+   * With `resident`, the most bytes of arrays kept in WebAssembly memory while the tape records
+   * (inside `noGrad`, at most 32 MiB of it): past it the arrays used longest ago come back to the
+   * host until three quarters of it are held. A batch-64 training step of the bundled models keeps
+   * well under the default; more than a step needs makes the backward read some activations back.
+   * @default 128 MiB
    */
   residentBytes?: number;
 }

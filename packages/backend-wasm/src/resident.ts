@@ -13,9 +13,13 @@
 // - the intermediate gradients of a backward pass are freed unread (`discard`), their host buffers
 //   recycled for the next step's tensors;
 // - a loop with no boundary (a forward pass after another with the tape on, never a backward)
-//   holds at most `maxBytes`: past it the arrays used longest ago come back.
+//   holds at most `maxBytes`, and a pass inside noGrad (nothing saved for a backward) 32 MiB:
+//   past it the arrays used longest ago come back.
 import { isFresh, markHost, markReleased, markResident, recycle, type ResidencyOwner } from '@tapegrad/tensor';
 import type { KeptArrays, WasmMemory } from './memory.js';
+
+/** Bytes held at most inside noGrad (see `recording`). */
+const INFERENCE_BYTES = 32 * 2 ** 20;
 
 interface Entry {
   readonly ptr: number;
@@ -50,7 +54,20 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
    * @param maxBytes most bytes held between boundaries
    * @param poison fill a new block with NaN (the conformance mode: an element a kernel leaves unwritten shows)
    */
-  constructor(private readonly mem: WasmMemory, private readonly maxBytes: number, private readonly poison: boolean) {}
+  /** The bytes held at most now: `maxBytes` while ops record onto the tape, less inside noGrad. */
+  private limit: number;
+
+  constructor(private readonly mem: WasmMemory, private readonly maxBytes: number, private readonly poison: boolean) {
+    this.limit = maxBytes;
+  }
+
+  /**
+   * Inside noGrad nothing is saved for a backward: a pass's arrays are mostly dead once the next
+   * kernels have read them, so the last INFERENCE_BYTES of them are enough to chain the kernels.
+   */
+  recording(on: boolean): void {
+    this.limit = on ? this.maxBytes : Math.min(this.maxBytes, INFERENCE_BYTES);
+  }
 
   addressOf(a: Float32Array): number {
     const e = this.byBuffer.get(a.buffer);
@@ -70,7 +87,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
     // (`empty`), and zero-filled ones (`alloc`) that the call overwrites `whole`
     if (!isFresh(buffer) && !(whole && this.allocated.has(buffer) && a.byteOffset === 0 && a.byteLength === buffer.byteLength)) return -1;
     const bytes = buffer.byteLength;
-    if (this.bytes + bytes > this.maxBytes) this.shrink(bytes);
+    if (this.bytes + bytes > this.limit) this.shrink(bytes);
     const ptr = this.mem.heap.alloc(bytes);
     const heap = this.mem.f32;
     if (this.poison) heap.fill(NaN, ptr >> 2, (ptr + bytes) >> 2);
@@ -124,7 +141,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   private shrink(need: number): void {
     const byAge = [...this.entries].filter((e) => e.lastCall < this.mem.call).sort((a, b) => a.lastCall - b.lastCall);
     for (const e of byAge) {
-      if (this.bytes + need <= 0.75 * this.maxBytes) break;
+      if (this.bytes + need <= 0.75 * this.limit) break;
       this.toHost(e.buffer);
     }
   }

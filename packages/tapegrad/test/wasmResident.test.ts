@@ -111,6 +111,31 @@ describe('wasm residency', () => {
     expect(a.values).toEqual(c.values);
   });
 
+  it('inside noGrad it holds at most 32 MiB; with the tape on, up to residentBytes', () => {
+    const b = backend(true, 'auto', 64 * 2 ** 20);
+    setBackend(b);
+    const g = new Generator(6);
+    const w = rand([16, 4, 3, 3], { generator: g });
+    const x = rand([4, 4, 128, 128], { generator: g });
+    // 12 convolutions of 4 MiB outputs each, kept while nothing reads them
+    const peak = (): number => {
+      let p = 0;
+      const ys: Variable[] = [];
+      for (let i = 0; i < 12; i++) {
+        ys.push(F.conv2d(x, w, null, { padding: 1 }));
+        p = Math.max(p, b.residentStats().bytes);
+      }
+      return p;
+    };
+    const inference = noGrad(peak);
+    const recording = peak();
+    resetBackend();
+    expect(inference).toBeGreaterThan(0);
+    expect(inference).toBeLessThanOrEqual(32 * 2 ** 20);
+    expect(recording).toBeGreaterThan(32 * 2 ** 20);
+    expect(recording).toBeLessThanOrEqual(64 * 2 ** 20);
+  });
+
   it('changing the backend brings kept values back first', () => {
     const g = new Generator(3);
     const x = rand([2, 3, 8, 8], { generator: g }), w = rand([5, 3, 3, 3], { generator: g });

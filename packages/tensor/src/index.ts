@@ -14,7 +14,7 @@ export type { Indices } from './methods/indexing.js';
 export { setBackend, getBackend, resetBackend, recordAllocations, type AllocationRecord } from './backend/registry.js';
 export {
   registerOwner, unregisterOwner, markResident, markHost, markReleased, markFresh, isFresh, ownerOf, hostArray, hostArrayAsync, hostArgs, liveArray,
-  stepBoundary, residencyActive, discardArray, type ResidencyOwner,
+  stepBoundary, tapeRecording, residencyActive, discardArray, type ResidencyOwner,
 } from './backend/residency.js';
 export { recyclePass, recycle, takeRecycled, recycledBytes } from './backend/recycle.js';
 export { cpuBackend } from './backend/cpu/index.js';

@@ -35,6 +35,11 @@ export interface ResidencyOwner {
    * within this process (WebAssembly memory).
    */
   readonly slowReads: boolean;
+  /**
+   * Whether ops record onto the tape (false inside `noGrad`): with nothing saved for a backward, an
+   * array made now is usually dead once the next kernels read it, and an owner may hold fewer.
+   */
+  recording?(on: boolean): void;
 }
 
 const owners = new WeakMap<ArrayBufferLike, ResidencyOwner>();
@@ -169,6 +174,12 @@ export function discardArray(a: Float32Array, why: string): void {
   }
   const buffer = a.buffer;
   if (recycle(a)) markReleased(buffer, why);
+}
+
+/** Ops start or stop recording onto the tape (`noGrad`, `enableGrad`): each owner is told. */
+export function tapeRecording(on: boolean): void {
+  if (!active) return;
+  for (const o of registered) o.recording?.(on);
 }
 
 /** A step ended: each owner applies its rule (docs/architecture.md). */
