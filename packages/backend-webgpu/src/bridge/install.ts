@@ -1,7 +1,7 @@
 // The training thread's side of the bridge, for either platform: start the GPU worker (the
 // platform's `spawn`), wait for its device, and install a Backend whose kernels post each call to
 // it and sleep on the shared flag (Atomics.wait) until the outputs are back in shared memory.
-import { cpuBackend, markFresh, registerOwner, setBackend, unregisterOwner, type Backend } from '@tapegrad/tensor';
+import { cpuBackend, hostArgs, markFresh, registerOwner, setBackend, unregisterOwner, type Backend } from '@tapegrad/tensor';
 import { OUTPUTS, outputArrays, stridedArrayOf } from './calls.js';
 import { ResidentArrays } from './resident.js';
 import { CONTROL_INTS, TEXT_CAPACITY, type ReadyInfo, type ResidentStats } from './protocol.js';
@@ -247,7 +247,7 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
     } else if (opts.fallback === 'cpu') {
       const cpu = v as (...args: unknown[]) => unknown;
       backend[key] = resident === null ? cpu : (...args: unknown[]) => {
-        resident.toHostArgs(args);
+        hostArgs(args);
         return cpu(...args);
       };
     } else {

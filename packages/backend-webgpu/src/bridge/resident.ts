@@ -4,7 +4,7 @@
 // for KEEP_STEPS step boundaries is brought back to its host array (one read for all of them) and
 // freed, so the GPU holds the last few steps' arrays however long a synchronous loop runs, and no
 // tensor a program still holds ever loses its values.
-import { hostArray, isFresh, liveArray, markHost, markReleased, markResident, type ResidencyOwner } from '@tapegrad/tensor';
+import { isFresh, liveArray, markHost, markReleased, markResident, type ResidencyOwner } from '@tapegrad/tensor';
 import { OUTPUTS, isEpilogueOutput, stridedArrayOf } from './calls.js';
 import type { ResidentRef, ResidentStats } from './protocol.js';
 
@@ -137,18 +137,6 @@ export class ResidentArrays implements ResidencyOwner {
     this.collected.register(buffer, e.id, buffer);
     made.push([buffer, e]);
     return fresh ? { $ref: e.id, offset, length: a.length, full } : { $ref: e.id, offset, length: a.length, full, init: new Float32Array(buffer) };
-  }
-
-  /** Arguments for a CPU kernel: every array current on the host first. */
-  toHostArgs(args: unknown[]): void {
-    for (const v of args) {
-      if (v instanceof Float32Array) hostArray(v);
-      else if (isEpilogueOutput(v)) hostArray(v.out);
-      else {
-        const strided = stridedArrayOf(v);
-        if (strided !== null) hostArray(strided);
-      }
-    }
   }
 
   toHost(buffer: ArrayBufferLike): void {
