@@ -49,14 +49,15 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
   private readonly entries = new Set<Entry>();
   private bytes = 0;
-
-  /**
-   * @param maxBytes most bytes held between boundaries
-   * @param poison fill a new block with NaN (the conformance mode: an element a kernel leaves unwritten shows)
-   */
   /** The bytes held at most now: `maxBytes` while ops record onto the tape, less inside noGrad. */
   private limit: number;
+  /** Buffers this backend's `alloc` made (zero-filled: a scattering kernel's output). */
+  readonly allocated = new WeakSet<ArrayBufferLike>();
 
+  /**
+   * @param maxBytes most bytes held while the tape records
+   * @param poison fill a new block with NaN (the conformance mode: an element a kernel leaves unwritten shows)
+   */
   constructor(private readonly mem: WasmMemory, private readonly maxBytes: number, private readonly poison: boolean) {
     this.limit = maxBytes;
   }
@@ -75,9 +76,6 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
     e.lastCall = this.mem.call;
     return e.ptr + a.byteOffset;
   }
-
-  /** Buffers this backend's `alloc` made (zero-filled: a scattering kernel's output). */
-  readonly allocated = new WeakSet<ArrayBufferLike>();
 
   output(a: Float32Array, whole = false): number {
     const at = this.addressOf(a);
