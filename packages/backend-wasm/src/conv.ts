@@ -51,7 +51,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     const mem = ctx.mem;
     mem.reset();
     const geom = placeConvGeometry(mem, g).at;
-    const none: Operand = { ptr: 0, from: -2 };
+    const none: Operand = { ptr: 0, copy: false };
     const gy = inputAt(mem, gradOut, s.y);
     const mask = reluOut !== null ? inputAt(mem, reluOut, s.y) : none;
     const xs = gradWeight !== null ? inputAt(mem, x!, s.x) : none;

@@ -58,11 +58,10 @@ export function outputAt(mem: WasmMemory, dst: Float32Array, n: number): number 
   return at >= 0 ? at : mem.take(n);
 }
 
-/** An input's place in memory for a call: `ptr`; `from` what `copyPart` copies there (see `inputAt`). */
+/** An input's place in memory for a call: `ptr`, and whether `copyPart` copies the host array there (false: it is kept at `ptr`). */
 export interface Operand {
   readonly ptr: number;
-  /** -2: nothing (`ptr` is where the array is kept); -1: the host array. */
-  readonly from: -2 | -1;
+  readonly copy: boolean;
 }
 
 /**
@@ -72,14 +71,14 @@ export interface Operand {
  */
 export function inputAt(mem: WasmMemory, src: Float32Array, n: number): Operand {
   const at = mem.addressOf(src);
-  if (at >= 0) return { ptr: at, from: -2 };
+  if (at >= 0) return { ptr: at, copy: false };
   hostArray(src);
-  return { ptr: mem.take(n), from: -1 };
+  return { ptr: mem.take(n), copy: true };
 }
 
 /** Copies elements [start, end) of `src` to where `op` places them (nothing when it is read in place). */
 export function copyPart(mem: WasmMemory, op: Operand, src: Float32Array, start: number, end: number): void {
-  if (op.from === -2) return;
+  if (!op.copy) return;
   mem.f32.set(src.subarray(start, end), (op.ptr >> 2) + start);
 }
 

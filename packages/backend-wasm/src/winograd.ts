@@ -172,7 +172,7 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
       mem.reset();
       const geom = placeGeometry(ctx, g, p);
       const sizeY = g.N * g.O * g.Ho * g.Wo, sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
-      const none: Operand = { ptr: 0, from: -2 };
+      const none: Operand = { ptr: 0, copy: false };
       const gy = inputAt(mem, gradOut, sizeY), pgy = gy.ptr;
       const mask = reluOut !== null ? inputAt(mem, reluOut, sizeY) : none, pmask = mask.ptr;
       const xs = gradWeight !== null ? inputAt(mem, x!, sizeX) : none, px = xs.ptr;
