@@ -23,16 +23,29 @@ export function isGradEnabled(): boolean {
   return enabled;
 }
 
+/**
+ * Whether the resident backends are told to hold less: inside a `noGrad` entered with nothing on the
+ * tape (an inference pass, whose arrays die once the next kernels read them). A backward pass runs
+ * inside noGrad too, but the forward's arrays it reads are still on the tape: no.
+ */
+let lean = false;
+
+function setLean(on: boolean): void {
+  if (on === lean) return;
+  lean = on;
+  tapeRecording(!on);
+}
+
 /** Runs `fn` without recording: results do not require grad. */
 export function noGrad<T>(fn: () => T): T {
-  const prev = enabled;
+  const prev = enabled, prevLean = lean;
   enabled = false;
-  if (prev) tapeRecording(false);
+  if (prev) setLean(!recorded);
   try {
     return fn();
   } finally {
     enabled = prev;
-    if (prev) tapeRecording(true);
+    setLean(prevLean);
     // the end of an inference step (nothing on the tape for a backward to need)
     if (prev && !recorded) stepBoundary();
   }
@@ -40,13 +53,13 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Runs `fn` with recording on (inside a `noGrad`, for example). */
 export function enableGrad<T>(fn: () => T): T {
-  const prev = enabled;
+  const prev = enabled, prevLean = lean;
   enabled = true;
-  if (!prev) tapeRecording(true);
+  setLean(false);
   try {
     return fn();
   } finally {
     enabled = prev;
-    if (!prev) tapeRecording(false);
+    setLean(prevLean);
   }
 }

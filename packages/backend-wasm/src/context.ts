@@ -44,8 +44,8 @@ export interface WasmBackendOptions {
    */
   resident?: boolean;
   /**
-   * With `resident`, the most bytes of arrays kept in WebAssembly memory while the tape records
-   * (inside `noGrad`, at most 32 MiB of it): past it the arrays used longest ago come back to the
+   * With `resident`, the most bytes of arrays kept in WebAssembly memory (in an inference pass,
+   * `noGrad` with nothing on the tape, at most 32 MiB of it): past it the arrays used longest ago come back to the
    * host until three quarters of it are held. A batch-64 training step of the bundled models keeps
    * well under the default; more than a step needs makes the backward read some activations back.
    * @default 128 MiB

@@ -13,12 +13,12 @@
 // - the intermediate gradients of a backward pass are freed unread (`discard`), their host buffers
 //   recycled for the next step's tensors;
 // - a loop with no boundary (a forward pass after another with the tape on, never a backward)
-//   holds at most `maxBytes`, and a pass inside noGrad (nothing saved for a backward) 32 MiB:
+//   holds at most `maxBytes`, and an inference pass (noGrad with nothing on the tape) 32 MiB:
 //   past it the arrays used longest ago come back.
 import { isFresh, markHost, markReleased, markResident, recycle, type ResidencyOwner } from '@tapegrad/tensor';
 import type { KeptArrays, WasmMemory } from './memory.js';
 
-/** Bytes held at most inside noGrad (see `recording`). */
+/** Bytes held at most in an inference pass (see `recording`). */
 const INFERENCE_BYTES = 32 * 2 ** 20;
 
 interface Entry {
@@ -49,7 +49,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
   private readonly entries = new Set<Entry>();
   private bytes = 0;
-  /** The bytes held at most now: `maxBytes` while ops record onto the tape, less inside noGrad. */
+  /** The bytes held at most now: `maxBytes`, less in an inference pass. */
   private limit: number;
   /** Buffers this backend's `alloc` made (zero-filled: a scattering kernel's output). */
   readonly allocated = new WeakSet<ArrayBufferLike>();
@@ -63,8 +63,9 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   }
 
   /**
-   * Inside noGrad nothing is saved for a backward: a pass's arrays are mostly dead once the next
-   * kernels have read them, so the last INFERENCE_BYTES of them are enough to chain the kernels.
+   * In an inference pass (noGrad with nothing on the tape) nothing is saved for a backward: its
+   * arrays are mostly dead once the next kernels have read them, so the last INFERENCE_BYTES of them
+   * are enough to chain the kernels. A backward pass keeps the whole limit: it reads the forward's.
    */
   recording(on: boolean): void {
     this.limit = on ? this.maxBytes : Math.min(this.maxBytes, INFERENCE_BYTES);

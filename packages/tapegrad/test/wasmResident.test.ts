@@ -4,7 +4,7 @@
 // stay in that memory past a step boundary, and a tensor a program holds keeps its values.
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  createWasmBackend, createModel, setBackend, resetBackend, manualSeed, Generator, rand, tensor, Variable, F, SGD, noGrad,
+  createWasmBackend, createModel, setBackend, resetBackend, manualSeed, Generator, rand, tensor, Variable, F, SGD, noGrad, defineOp,
   type Module, type Tensor, type WasmBackend,
 } from '../src/publicApi.js';
 
@@ -115,6 +115,9 @@ describe('wasm residency', () => {
     const b = backend(true, 'auto', 64 * 2 ** 20);
     setBackend(b);
     const g = new Generator(6);
+    // a step the test before left open (a forward recorded, no backward) ends with a backward: only a
+    // noGrad entered with nothing on the tape is an inference pass
+    new Variable(tensor([1]), { requiresGrad: true }).sum().backward();
     const w = rand([16, 4, 3, 3], { generator: g });
     const x = rand([4, 4, 128, 128], { generator: g });
     // 12 convolutions of 4 MiB outputs each, kept while nothing reads them
@@ -134,6 +137,28 @@ describe('wasm residency', () => {
     expect(inference).toBeLessThanOrEqual(32 * 2 ** 20);
     expect(recording).toBeGreaterThan(32 * 2 ** 20);
     expect(recording).toBeLessThanOrEqual(64 * 2 ** 20);
+  });
+
+  it('a backward pass keeps the whole limit although it runs inside noGrad', () => {
+    const b = backend(true, 'auto', 64 * 2 ** 20);
+    setBackend(b);
+    const g = new Generator(8);
+    const w = rand([16, 16, 3, 3], { generator: g });
+    // the identity, noting how many bytes are kept when its backward runs: last, after every convolution's
+    let atEnd = -1;
+    const probe = defineOp({
+      name: 'probe',
+      forward(_ctx, x: Tensor) { return x; },
+      backward(_ctx, grad: Tensor) { atEnd = b.residentStats().bytes; return [grad]; },
+    });
+    let h = probe(new Variable(rand([4, 16, 128, 128], { generator: g }), { requiresGrad: true }));
+    // 10 outputs of 4 MiB: 40 MiB kept after the forward, past the 32 MiB of an inference pass
+    for (let i = 0; i < 10; i++) h = F.conv2d(h, w, null, { padding: 1 });
+    const forward = b.residentStats().bytes;
+    h.sum().backward();
+    resetBackend();
+    expect(forward).toBeGreaterThan(32 * 2 ** 20);
+    expect(atEnd).toBeGreaterThanOrEqual(forward);
   });
 
   it('changing the backend brings kept values back first', () => {

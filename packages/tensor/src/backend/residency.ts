@@ -36,8 +36,10 @@ export interface ResidencyOwner {
    */
   readonly slowReads: boolean;
   /**
-   * Whether ops record onto the tape (false inside `noGrad`): with nothing saved for a backward, an
-   * array made now is usually dead once the next kernels read it, and an owner may hold fewer.
+   * Whether a backward may still read the arrays made now: false inside a `noGrad` entered with
+   * nothing on the tape (an inference pass: an array made now is usually dead once the next kernels
+   * read it, and an owner may hold fewer); true elsewhere, a backward pass (which runs inside noGrad)
+   * included.
    */
   recording?(on: boolean): void;
 }
@@ -176,7 +178,10 @@ export function discardArray(a: Float32Array, why: string): void {
   if (recycle(a)) markReleased(buffer, why);
 }
 
-/** Ops start or stop recording onto the tape (`noGrad`, `enableGrad`): each owner is told. */
+/**
+ * Whether a backward may still read the arrays the kernels make now: false inside a `noGrad` entered
+ * with nothing on the tape (an inference pass), true again when it ends; each owner is told.
+ */
 export function tapeRecording(on: boolean): void {
   if (!active) return;
   for (const o of registered) o.recording?.(on);
