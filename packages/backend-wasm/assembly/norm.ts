@@ -139,8 +139,9 @@ export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, 
  * sum(g * (x - mean)) * invStd, and unless gradInput is 0, gradInput = k g + a x + b (batch
  * statistics: k (g - mean(g) - xhat mean(g xhat)) rewritten) or k g (constant statistics), k =
  * weight * invStd. With epilogue EPILOGUE_RELU, g is gradOut through the forward's ReLU (maskedG;
- * `bias` is the forward's), written over gradOut by the first pass for the second. gradInput may be
- * gradOut itself: each element is read before it is written.
+ * `bias` is the forward's), written into gradInput by the first pass for the second (never over
+ * gradOut: it may be a tensor the host still holds). gradInput may be gradOut itself: each element
+ * is read before it is written.
  */
 export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
   weight: usize, bias: usize, epilogue: i32, batchStats: i32, gradInput: usize, gradWeight: usize, gradBias: usize, part: i32, parts: i32): void {
@@ -155,15 +156,17 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
     const sc = f64x2.splat(scale), sh = f64x2.splat(shift);
     // sum(g) and sum(g * (x - mean)), four partial sums each
     let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
+    // where the masked g goes for the second pass (nowhere without one)
+    const keep = relu && gradInput != 0;
     for (let n = 0; n < N; n++) {
-      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S);
+      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S), pm = runStart(gradInput, n, C, c, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
         const xv = v128.load(px + (<usize>i << 2));
         let gv = v128.load(pg + (<usize>i << 2));
         if (relu) {
           gv = maskedG(gv, xv, sc, sh);
-          v128.store(pg + (<usize>i << 2), gv);
+          if (keep) v128.store(pm + (<usize>i << 2), gv);
         }
         const gl = lowF64(gv), gh = highF64(gv);
         g01 = f64x2.add(g01, gl);
@@ -174,7 +177,7 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
       for (; i < S; i++) {
         const xs = f32At(px, i);
         const a = maskedG1(f32At(pg, i), xs, relu, scale, shift);
-        if (relu) store<f32>(pg + (<usize>i << 2), <f32>a);
+        if (keep) store<f32>(pm + (<usize>i << 2), <f32>a);
         g01 = addLane0(g01, a);
         h01 = addLane0(h01, a * (xs - m));
       }
@@ -191,8 +194,9 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
       b = k * (m * proj - meanG);
     }
     const k2 = f64x2.splat(k), a2 = f64x2.splat(a), b2 = f64x2.splat(b);
+    const g = relu ? gradInput : gradOut;
     for (let n = 0; n < N; n++) {
-      const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S), po = runStart(gradInput, n, C, c, S);
+      const pg = runStart(g, n, C, c, S), px = runStart(x, n, C, c, S), po = runStart(gradInput, n, C, c, S);
       let i = 0;
       if (batchStats != 0) {
         for (; i + 4 <= S; i += 4) {

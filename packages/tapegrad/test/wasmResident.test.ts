@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createWasmBackend, createModel, setBackend, resetBackend, manualSeed, Generator, rand, tensor, Variable, F, SGD, noGrad, defineOp,
+  Sequential, Conv2d, BatchNorm2d, ReLU,
   type Module, type Tensor, type WasmBackend,
 } from '../src/publicApi.js';
 
@@ -159,6 +160,25 @@ describe('wasm residency', () => {
     resetBackend();
     expect(forward).toBeGreaterThan(32 * 2 ** 20);
     expect(atEnd).toBeGreaterThanOrEqual(forward);
+  });
+
+  it('a retained gradient into a fused batch norm and ReLU keeps its values', () => {
+    // the batch-norm backward masks its incoming gradient by the ReLU: never over that gradient itself
+    const grads = (b: WasmBackend): Float32Array[] => {
+      setBackend(b);
+      const g = new Generator(9);
+      const net = new Sequential(new Conv2d(3, 8, 3, { padding: 1, generator: g }), new BatchNorm2d(8), new ReLU());
+      const y = net.forward(new Variable(rand([4, 3, 16, 16], { generator: g })));
+      y.retainGrad();
+      const up = rand(y.shape, { generator: g });
+      y.mul(up).sum().backward();
+      const r = [y.grad!.toArray(), up.toArray(), ...net.parameters().map((p) => p.grad!.toArray())];
+      resetBackend();
+      return r;
+    };
+    const [kept, upstream] = grads(backend(true, 'none'));
+    expect(kept).toEqual(upstream);
+    expect(grads(backend(true, 'none'))).toEqual(grads(backend(false, 'none')));
   });
 
   it('changing the backend brings kept values back first', () => {
