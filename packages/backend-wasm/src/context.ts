@@ -93,6 +93,19 @@ export class WasmContext {
     this.pool.run(this.mem.exports, kernel, list, parts, meanwhile);
   }
 
+  /**
+   * Copies arrays due back to the host (src/resident.ts, `drain`) while a kernel's threads still
+   * have items to take from the shared counter at byte address `counter` (`total` items in all):
+   * what a kernel that hands out its work from a counter runs in its `meanwhile`, so this thread
+   * copies while the workers compute, and joins them for the rest.
+   */
+  drainWhile(counter: number, total: number): void {
+    const r = this.residency;
+    if (r === null || !r.draining()) return;
+    const counters = new Int32Array(this.mem.memory.buffer);
+    r.drain(() => Atomics.load(counters, counter >> 2) < total);
+  }
+
   /** True when `kernel` should leave `work` (in its registered units) to the CPU kernel: below its `work.min`. */
   declines(kernel: SplitKernel, work: number): boolean {
     return this.useThresholds && work < SPLIT_KERNELS[kernel].work.min;

@@ -130,7 +130,12 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
           Atomics.notify(counters, ready >> 2);
         }
       };
-      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, epilogueCode(epilogue), next, ready], n, copyIn);
+      // then, while samples are left for the workers, arrays due back to the host go back
+      const meanwhile = (): void => {
+        copyIn();
+        ctx.drainWhile(next, g.N);
+      };
+      ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, epilogueCode(epilogue), next, ready], n, meanwhile);
       readArray(mem, py, s.y, out);
     },
   };

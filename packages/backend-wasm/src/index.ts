@@ -49,7 +49,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     relaxedSimd: ctx.relaxedSimd,
     resident: residency !== null,
     memoryBytes: () => ctx.mem.memory.buffer.byteLength,
-    residentStats: () => residency?.stats() ?? { arrays: 0, bytes: 0 },
+    residentStats: () => residency?.stats() ?? { arrays: 0, bytes: 0, dueBytes: 0 },
     close: () => {
       if (residency !== null) unregisterOwner(residency);
       ctx.close();

@@ -9,7 +9,10 @@
 // - the host reads or writes through `Tensor.data` and the like (hostArray), and the CPU kernels
 //   get their arrays through hostArgs: either way the values come back first, once, and stay there;
 // - at every step boundary (end of backward(), of optimizer.step(), of an outermost noGrad with
-//   nothing recorded) every kept array comes back to the host: the memory holds one step's arrays;
+//   nothing recorded) every kept array is due back to the host: the next step's forward convolutions
+//   copy them back on this thread while the workers convolve (`drain`), and whatever is still due at
+//   the boundary after is copied back there: the memory holds one step's arrays and the last few of
+//   the step before;
 // - the intermediate gradients of a backward pass are freed unread (`discard`), their host buffers
 //   recycled for the next step's tensors;
 // - a loop with no boundary (a forward pass after another with the tape on, never a backward)
@@ -20,6 +23,8 @@ import type { KeptArrays, WasmMemory } from './memory.js';
 
 /** Bytes held at most in an inference pass (see `recording`). */
 const INFERENCE_BYTES = 32 * 2 ** 20;
+/** Bytes `drain` copies back between two looks at whether the workers still have work. */
+const DRAIN_CHUNK = 2 ** 20;
 
 interface Entry {
   readonly ptr: number;
@@ -33,12 +38,22 @@ interface Entry {
   lastCall: number;
 }
 
+/** An entry due back to the host since a step boundary, and how far `drain` has copied it. */
+interface Due {
+  readonly e: Entry;
+  /** Bytes copied so far, all while the entry was last used by kernel call `since`. */
+  done: number;
+  since: number;
+}
+
 /** What the backend holds, for tests and `residentStats()`. */
 export interface ResidentStats {
   /** Arrays whose values are in WebAssembly memory. */
   readonly arrays: number;
   /** Their bytes. */
   readonly bytes: number;
+  /** The bytes of those due back to the host (kept when the last step boundary came). */
+  readonly dueBytes: number;
 }
 
 export class WasmResidency implements ResidencyOwner, KeptArrays {
@@ -48,6 +63,10 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   readonly slowReads = false;
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
   private readonly entries = new Set<Entry>();
+  /** Entries due back to the host (kept when the last step boundary came), oldest first. */
+  private due: Due[] = [];
+  /** Whether an array was first kept since the last step boundary. */
+  private keptSince = false;
   private bytes = 0;
   /** The bytes held at most now: `maxBytes`, less in an inference pass. */
   private limit: number;
@@ -94,6 +113,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
     this.byBuffer.set(buffer, e);
     this.entries.add(e);
     this.bytes += bytes;
+    this.keptSince = true;
     markResident(buffer, this);
     return ptr + a.byteOffset;
   }
@@ -114,11 +134,50 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
 
   toHostAll(): void {
     for (const e of [...this.entries]) this.toHost(e.buffer);
+    this.due = [];
   }
 
-  /** Every kept array comes back: the memory holds the arrays of one step at most. */
+  /**
+   * Every kept array is due back: those still due from the boundary before come back now (so the
+   * memory holds one step's arrays and what the next step has not copied yet), the others are left
+   * for `drain` to copy while the next step's workers compute. A boundary with nothing kept since
+   * the one before (an optimiser step after backward) changes nothing.
+   */
   stepBoundary(): void {
-    this.toHostAll();
+    if (!this.keptSince) return;
+    this.keptSince = false;
+    for (const d of this.due) this.toHost(d.e.buffer);
+    this.due = [...this.entries].map((e) => ({ e, done: 0, since: e.lastCall }));
+  }
+
+  /** Whether arrays are due back to the host (`drain` has work). */
+  draining(): boolean {
+    return this.due.length > 0;
+  }
+
+  /**
+   * Copies arrays due back to the host, a chunk at a time, while `more()` says the workers are still
+   * busy (called on this thread during a kernel call: from its `meanwhile`). An array the current
+   * call uses is left for later; one used again since its copy began starts over (a kernel may have
+   * written it); one brought back or freed meanwhile is dropped from the list.
+   */
+  drain(more: () => boolean): void {
+    const call = this.mem.call;
+    let i = 0;
+    while (i < this.due.length && more()) {
+      const d = this.due[i]!, e = d.e;
+      if (!this.entries.has(e)) { this.due.splice(i, 1); continue; }
+      if (e.lastCall === call) { i++; continue; }
+      if (e.lastCall !== d.since) { d.done = 0; d.since = e.lastCall; }
+      const end = Math.min(e.bytes, d.done + DRAIN_CHUNK);
+      new Float32Array(e.buffer, d.done, (end - d.done) >> 2).set(this.mem.f32.subarray((e.ptr + d.done) >> 2, (e.ptr + end) >> 2));
+      d.done = end;
+      if (end < e.bytes) continue;
+      this.due.splice(i, 1);
+      this.byBuffer.delete(e.buffer);
+      markHost(e.buffer);
+      this.forget(e);
+    }
   }
 
   discard(buffer: ArrayBufferLike, why: string): void {
@@ -133,7 +192,9 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   }
 
   stats(): ResidentStats {
-    return { arrays: this.entries.size, bytes: this.bytes };
+    let dueBytes = 0;
+    for (const d of this.due) if (this.entries.has(d.e)) dueBytes += d.e.bytes;
+    return { arrays: this.entries.size, bytes: this.bytes, dueBytes };
   }
 
   /** Brings back the arrays used longest ago (none the current call uses) until `need` more bytes fit in three quarters of the limit. */

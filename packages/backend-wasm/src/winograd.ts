@@ -160,7 +160,9 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
       // see assembly/winograd.ts)
       const copyIn = (): void => copyPart(mem, xs, x, 0, sizeX);
       ctx.run('winogradWeights', [geom, pw, u, 0, tmp], wparts, copyIn);
-      ctx.run('winogradForward', [geom, px, u, pb, py, xb, pwork, epilogueCode(epilogue), next, flag], parts);
+      // while groups are left for the workers, arrays due back to the host go back
+      ctx.run('winogradForward', [geom, px, u, pb, py, xb, pwork, epilogueCode(epilogue), next, flag], parts,
+        () => ctx.drainWhile(next, Math.ceil(g.N / p.group)));
       if (counters[flag >> 2] !== 0) return false;
       readArray(mem, py, sizeY, out);
       return true;
