@@ -16,8 +16,9 @@
 // - the intermediate gradients of a backward pass are freed unread (`discard`), their host buffers
 //   recycled for the next step's tensors;
 // - a loop with no boundary (a forward pass after another with the tape on, never a backward)
-//   holds at most `maxBytes`, and an inference pass (noGrad with nothing on the tape) 32 MiB:
-//   past it the arrays used longest ago come back.
+//   holds at most `maxBytes` not due back, and an inference pass (noGrad with nothing on the tape)
+//   32 MiB: past it the arrays used longest ago become due back (the next convolutions copy them),
+//   and past twice the limit due arrays come back at once.
 import { isFresh, markHost, markReleased, markResident, recycle, type ResidencyOwner } from '@tapegrad/tensor';
 import type { KeptArrays, WasmMemory } from './memory.js';
 
@@ -36,13 +37,10 @@ interface Entry {
   readonly buffer: ArrayBufferLike;
   /** The number of the kernel call that last used it. */
   lastCall: number;
-}
-
-/** An entry due back to the host since a step boundary, and how far `drain` has copied it. */
-interface Due {
-  readonly e: Entry;
-  /** Bytes copied so far, all while the entry was last used by kernel call `since`. */
-  done: number;
+  /** Whether it is due back to the host (on the `due` list). */
+  due: boolean;
+  /** Bytes `drain` has copied back so far, all while `lastCall` was `since`. */
+  copied: number;
   since: number;
 }
 
@@ -52,7 +50,7 @@ export interface ResidentStats {
   readonly arrays: number;
   /** Their bytes. */
   readonly bytes: number;
-  /** The bytes of those due back to the host (kept when the last step boundary came). */
+  /** The bytes of those due back to the host (kept at the last step boundary, or past the limit). */
   readonly dueBytes: number;
 }
 
@@ -63,8 +61,10 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   readonly slowReads = false;
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Entry>();
   private readonly entries = new Set<Entry>();
-  /** Entries due back to the host (kept when the last step boundary came), oldest first. */
-  private due: Due[] = [];
+  /** Entries due back to the host (kept at the last step boundary, or past the limit), oldest first. */
+  private due: Entry[] = [];
+  /** Their bytes (those still kept). */
+  private dueBytes = 0;
   /** Whether an array was first kept since the last step boundary. */
   private keptSince = false;
   private bytes = 0;
@@ -109,7 +109,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
     const ptr = this.mem.heap.alloc(bytes);
     const heap = this.mem.f32;
     if (this.poison) heap.fill(NaN, ptr >> 2, (ptr + bytes) >> 2);
-    const e: Entry = { ptr, bytes, buffer, lastCall: this.mem.call };
+    const e: Entry = { ptr, bytes, buffer, lastCall: this.mem.call, due: false, copied: 0, since: 0 };
     this.byBuffer.set(buffer, e);
     this.entries.add(e);
     this.bytes += bytes;
@@ -135,6 +135,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   toHostAll(): void {
     for (const e of [...this.entries]) this.toHost(e.buffer);
     this.due = [];
+    this.dueBytes = 0;
   }
 
   /**
@@ -146,8 +147,17 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   stepBoundary(): void {
     if (!this.keptSince) return;
     this.keptSince = false;
-    for (const d of this.due) this.toHost(d.e.buffer);
-    this.due = [...this.entries].map((e) => ({ e, done: 0, since: e.lastCall }));
+    for (const e of this.due) this.toHost(e.buffer);
+    this.due = [];
+    for (const e of this.entries) this.makeDue(e);
+  }
+
+  private makeDue(e: Entry): void {
+    e.due = true;
+    e.copied = 0;
+    e.since = e.lastCall;
+    this.due.push(e);
+    this.dueBytes += e.bytes;
   }
 
   /** Whether arrays are due back to the host (`drain` has work). */
@@ -165,13 +175,13 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
     const call = this.mem.call;
     let i = 0;
     while (i < this.due.length && more()) {
-      const d = this.due[i]!, e = d.e;
+      const e = this.due[i]!;
       if (!this.entries.has(e)) { this.due.splice(i, 1); continue; }
       if (e.lastCall === call) { i++; continue; }
-      if (e.lastCall !== d.since) { d.done = 0; d.since = e.lastCall; }
-      const end = Math.min(e.bytes, d.done + DRAIN_CHUNK);
-      new Float32Array(e.buffer, d.done, (end - d.done) >> 2).set(this.mem.f32.subarray((e.ptr + d.done) >> 2, (e.ptr + end) >> 2));
-      d.done = end;
+      if (e.lastCall !== e.since) { e.copied = 0; e.since = e.lastCall; }
+      const end = Math.min(e.bytes, e.copied + DRAIN_CHUNK);
+      new Float32Array(e.buffer, e.copied, (end - e.copied) >> 2).set(this.mem.f32.subarray((e.ptr + e.copied) >> 2, (e.ptr + end) >> 2));
+      e.copied = end;
       if (end < e.bytes) continue;
       this.due.splice(i, 1);
       this.byBuffer.delete(e.buffer);
@@ -192,17 +202,24 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   }
 
   stats(): ResidentStats {
-    let dueBytes = 0;
-    for (const d of this.due) if (this.entries.has(d.e)) dueBytes += d.e.bytes;
-    return { arrays: this.entries.size, bytes: this.bytes, dueBytes };
+    return { arrays: this.entries.size, bytes: this.bytes, dueBytes: this.dueBytes };
   }
 
-  /** Brings back the arrays used longest ago (none the current call uses) until `need` more bytes fit in three quarters of the limit. */
+  /**
+   * Past the limit: the arrays used longest ago (none the current call uses) become due back (the
+   * next convolutions copy them while their workers compute) until `need` more bytes fit in three
+   * quarters of the limit beside those not due; past twice the limit, due arrays come back now,
+   * oldest first, until `need` fits there.
+   */
   private shrink(need: number): void {
-    const byAge = [...this.entries].filter((e) => e.lastCall < this.mem.call).sort((a, b) => a.lastCall - b.lastCall);
+    const byAge = [...this.entries].filter((e) => !e.due && e.lastCall < this.mem.call).sort((a, b) => a.lastCall - b.lastCall);
     for (const e of byAge) {
-      if (this.bytes + need <= 0.75 * this.limit) break;
-      this.toHost(e.buffer);
+      if (this.bytes - this.dueBytes + need <= 0.75 * this.limit) break;
+      this.makeDue(e);
+    }
+    for (const e of [...this.due]) {
+      if (this.bytes + need <= 2 * this.limit) break;
+      if (e.lastCall < this.mem.call) this.toHost(e.buffer);
     }
   }
 
@@ -210,6 +227,7 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   private forget(e: Entry): void {
     if (!this.entries.delete(e)) return;
     this.bytes -= e.bytes;
+    if (e.due) this.dueBytes -= e.bytes;
     this.mem.freeLater(e.ptr);
   }
 }
