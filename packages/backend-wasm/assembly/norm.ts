@@ -1,11 +1,12 @@
 // Batch normalisation over contiguous x viewed as (N, C, S): channel c is N runs of S floats, run n
 // starting at element (n * C + c) * S. Split over threads by ranges of channels.
 //
-// Sums and maps are taken in float64 (f64x2: an f32x4 load's low and high halves promoted), in the
-// order of the CPU kernel (src/backend/cpu/norm.ts): four partial sums, lane j of each 4-block of a
-// run into sum j, a run's tail into sum 0, total (s0 + s1) + (s2 + s3); per-channel constants by the
-// same f64 expressions. So every result equals the CPU kernel's bit for bit (NaN travels the same).
-// A null weight or bias is address 0.
+// Sums are taken in float64 (f64x2: an f32x4 load's low and high halves promoted), in the order of
+// the CPU kernel (src/backend/cpu/norm.ts): four partial sums, lane j of each 4-block of a run into
+// sum j, a run's tail into sum 0, total (s0 + s1) + (s2 + s3); per-channel constants by the same
+// f64 expressions, rounded to float32; the per-element maps in float32, as the CPU kernel's
+// (y = (x - mean) * scale + bias; no fused multiply-add). So every result equals the CPU kernel's
+// bit for bit (NaN travels the same). A null weight or bias is address 0.
 import { EPILOGUE_RELU } from '../src/layout';
 
 // @ts-ignore: decorator
@@ -16,13 +17,6 @@ import { EPILOGUE_RELU } from '../src/layout';
 // @ts-ignore: decorator
 @inline function highF64(v: v128): v128 {
   return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-/** Four f32 lanes from two f64x2 (lanes 0, 1 of `a`, then of `b`), each rounded to nearest. */
-// @ts-ignore: decorator
-@inline function packF32(a: v128, b: v128): v128 {
-  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b),
-    0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
 }
 
 /** Lane 0 of `v` plus `d` (lane 1 unchanged): a run's tail goes into partial sum 0. */
@@ -84,8 +78,8 @@ export function batchNormStats(x: usize, N: i32, C: i32, S: i32, mean: usize, va
 }
 
 /**
- * out = epilogue(x * scale + shift) per channel, scale = weight / sqrt(variance + eps), shift = bias -
- * mean * scale; the epilogue codes are in src/layout.ts (EPILOGUE_RELU: max(., 0), NaN kept).
+ * out = epilogue((x - mean) * scale + bias) per channel in float32, scale = f32(weight / sqrt(variance
+ * + eps)); the epilogue codes are in src/layout.ts (EPILOGUE_RELU: max(., 0), NaN kept).
  */
 export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, variance: usize, eps: f64,
   weight: usize, bias: usize, out: usize, epilogue: i32, part: i32, parts: i32): void {
@@ -93,52 +87,60 @@ export function batchNormForward(x: usize, N: i32, C: i32, S: i32, mean: usize, 
   const zero = f32x4.splat(0);
   const c0 = C * part / parts, c1 = C * (part + 1) / parts;
   for (let c = c0; c < c1; c++) {
-    const invStd = 1 / sqrt<f64>(f32At(variance, c) + eps);
-    const scale = (weight != 0 ? f32At(weight, c) : 1) * invStd;
-    const shift = (bias != 0 ? f32At(bias, c) : 0) - f32At(mean, c) * scale;
-    const sc = f64x2.splat(scale), sh = f64x2.splat(shift);
+    const m = f32Of(mean, c), scale = channelScale(weight, variance, eps, c), b = bias != 0 ? f32Of(bias, c) : <f32>0;
+    const mm = f32x4.splat(m), sc = f32x4.splat(scale), bb = f32x4.splat(b);
     for (let n = 0; n < N; n++) {
       const p = runStart(x, n, C, c, S), o = runStart(out, n, C, c, S);
       let i = 0;
       for (; i + 4 <= S; i += 4) {
-        const v = v128.load(p + (<usize>i << 2));
-        const a = f64x2.add(f64x2.mul(lowF64(v), sc), sh), b = f64x2.add(f64x2.mul(highF64(v), sc), sh);
-        const y = packF32(a, b);
+        const y = f32x4.add(f32x4.mul(f32x4.sub(v128.load(p + (<usize>i << 2)), mm), sc), bb);
         // ReLU keeps y's bits where y > 0 or y is NaN, else +0
         v128.store(o + (<usize>i << 2), relu ? v128.and(y, v128.or(f32x4.gt(y, zero), f32x4.ne(y, y))) : y);
       }
       for (; i < S; i++) {
-        const y = <f32>(f32At(p, i) * scale + shift);
+        const y: f32 = (f32Of(p, i) - m) * scale + b;
         store<f32>(o + (<usize>i << 2), relu && !(y > 0) && y == y ? 0 : y);
       }
     }
   }
 }
 
+// @ts-ignore: decorator
+@inline function f32Of(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+
+/** The forward's f32(weight / sqrt(variance + eps)) of channel c (weight 1 when absent). */
+// @ts-ignore: decorator
+@inline function channelScale(weight: usize, variance: usize, eps: f64, c: i32): f32 {
+  return <f32>((weight != 0 ? f32At(weight, c) : 1) * (1 / sqrt<f64>(f32At(variance, c) + eps)));
+}
+
 /**
- * g where the forward's ReLU kept its output, else +0: the output y = f32(x * scale + shift) is
- * recomputed exactly as batchNormForward computed it (same f64 expressions, same rounding), and g
- * passes where y > 0 or y is NaN (reluBackward's rule: zero where the output is <= 0).
+ * g where the forward's ReLU kept its output, else +0: the output y = (x - mean) * scale + bias is
+ * recomputed exactly as batchNormForward computed it (the same float32 operations), and g passes
+ * where y > 0 or y is NaN (reluBackward's rule: zero where the output is <= 0).
  */
 // @ts-ignore: decorator
-@inline function maskedG(gv: v128, xv: v128, sc: v128, sh: v128): v128 {
-  const y = packF32(f64x2.add(f64x2.mul(lowF64(xv), sc), sh), f64x2.add(f64x2.mul(highF64(xv), sc), sh));
+@inline function maskedG(gv: v128, xv: v128, mm: v128, sc: v128, bb: v128): v128 {
+  const y = f32x4.add(f32x4.mul(f32x4.sub(xv, mm), sc), bb);
   return v128.and(gv, v128.or(f32x4.gt(y, f32x4.splat(0)), f32x4.ne(y, y)));
 }
 
 /** maskedG for one element, or g itself without `relu`. */
 // @ts-ignore: decorator
-@inline function maskedG1(g: f64, x: f64, relu: bool, scale: f64, shift: f64): f64 {
+@inline function maskedG1(g: f32, x: f32, relu: bool, m: f32, scale: f32, b: f32): f32 {
   if (!relu) return g;
-  const y = <f32>(x * scale + shift);
+  const y: f32 = (x - m) * scale + b;
   return y > 0 || y != y ? g : 0;
 }
 
 /**
  * Gradients of batchNormForward for this part's channels: gradBias[c] = sum(g), gradWeight[c] =
- * sum(g * (x - mean)) * invStd, and unless gradInput is 0, gradInput = k g + a x + b (batch
- * statistics: k (g - mean(g) - xhat mean(g xhat)) rewritten) or k g (constant statistics), k =
- * weight * invStd. With epilogue EPILOGUE_RELU, g is gradOut through the forward's ReLU (maskedG;
+ * sum(g * (x - mean)) * invStd, and unless gradInput is 0, gradInput = k (g - mean(g) - xhat
+ * mean(g xhat)) with batch statistics, as (g - mean(g)) k - (x - mean) kp in float32, or k g with
+ * constant statistics; k = weight * invStd. With epilogue EPILOGUE_RELU, g is gradOut through the
+ * forward's ReLU (maskedG;
  * `bias` is the forward's), written into gradInput by the first pass for the second (never over
  * gradOut: it may be a tensor the host still holds). gradInput may be gradOut itself: each element
  * is read before it is written.
@@ -151,9 +153,9 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
   for (let c = c0; c < c1; c++) {
     const m = f32At(mean, c), invStd = 1 / sqrt<f64>(f32At(variance, c) + eps), m2 = f64x2.splat(m);
     const w = weight != 0 ? f32At(weight, c) : 1;
-    // the forward's affine map, for the epilogue's mask (batchNormForward's expressions)
-    const scale = w * invStd, shift = (bias != 0 ? f32At(bias, c) : 0) - m * scale;
-    const sc = f64x2.splat(scale), sh = f64x2.splat(shift);
+    // the forward's map, for the epilogue's mask (batchNormForward's float32 operations)
+    const m32 = <f32>m, scale = channelScale(weight, variance, eps, c), b32 = bias != 0 ? f32Of(bias, c) : <f32>0;
+    const mm = f32x4.splat(m32), sc = f32x4.splat(scale), bb = f32x4.splat(b32);
     // sum(g) and sum(g * (x - mean)), four partial sums each
     let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
     // where the masked g goes for the second pass (nowhere without one)
@@ -165,7 +167,7 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
         const xv = v128.load(px + (<usize>i << 2));
         let gv = v128.load(pg + (<usize>i << 2));
         if (relu) {
-          gv = maskedG(gv, xv, sc, sh);
+          gv = maskedG(gv, xv, mm, sc, bb);
           if (keep) v128.store(pm + (<usize>i << 2), gv);
         }
         const gl = lowF64(gv), gh = highF64(gv);
@@ -175,25 +177,27 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
         h23 = f64x2.add(h23, f64x2.mul(gh, f64x2.sub(highF64(xv), m2)));
       }
       for (; i < S; i++) {
-        const xs = f32At(px, i);
-        const a = maskedG1(f32At(pg, i), xs, relu, scale, shift);
-        if (keep) store<f32>(pm + (<usize>i << 2), <f32>a);
-        g01 = addLane0(g01, a);
-        h01 = addLane0(h01, a * (xs - m));
+        const xs = f32Of(px, i);
+        const a = maskedG1(f32Of(pg, i), xs, relu, m32, scale, b32);
+        if (keep) store<f32>(pm + (<usize>i << 2), a);
+        g01 = addLane0(g01, <f64>a);
+        h01 = addLane0(h01, <f64>a * (<f64>xs - m));
       }
     }
     const sumG = total(g01, g23), sumGX = total(h01, h23);
     store<f32>(gradWeight + (<usize>c << 2), <f32>(sumGX * invStd));
     store<f32>(gradBias + (<usize>c << 2), <f32>sumG);
     if (gradInput == 0) continue;
+    // gradInput = (g - mean(g)) * k - (x - mean) * kp in float32 (k = weight * invStd, kp = k *
+    // mean(g * xhat) * invStd), or g * k with constant statistics
     const k = w * invStd;
-    let a = 0.0, b = 0.0;
+    let meanG = 0.0, kp = 0.0;
     if (batchStats != 0) {
-      const meanG = sumG / M, proj = (sumGX / M) * invStd * invStd; // mean(g * xhat) * invStd
-      a = -k * proj;
-      b = k * (m * proj - meanG);
+      meanG = sumG / M;
+      kp = k * ((sumGX / M) * invStd * invStd);
     }
-    const k2 = f64x2.splat(k), a2 = f64x2.splat(a), b2 = f64x2.splat(b);
+    const k32 = <f32>k, mg32 = <f32>meanG, kp32 = <f32>kp;
+    const k4 = f32x4.splat(k32), mg4 = f32x4.splat(mg32), kp4 = f32x4.splat(kp32);
     const g = relu ? gradInput : gradOut;
     for (let n = 0; n < N; n++) {
       const pg = runStart(g, n, C, c, S), px = runStart(x, n, C, c, S), po = runStart(gradInput, n, C, c, S);
@@ -201,17 +205,12 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
       if (batchStats != 0) {
         for (; i + 4 <= S; i += 4) {
           const gv = v128.load(pg + (<usize>i << 2)), xv = v128.load(px + (<usize>i << 2));
-          const lo = f64x2.add(f64x2.add(f64x2.mul(k2, lowF64(gv)), f64x2.mul(a2, lowF64(xv))), b2);
-          const hi = f64x2.add(f64x2.add(f64x2.mul(k2, highF64(gv)), f64x2.mul(a2, highF64(xv))), b2);
-          v128.store(po + (<usize>i << 2), packF32(lo, hi));
+          v128.store(po + (<usize>i << 2), f32x4.sub(f32x4.mul(f32x4.sub(gv, mg4), k4), f32x4.mul(f32x4.sub(xv, mm), kp4)));
         }
-        for (; i < S; i++) store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i) + a * f32At(px, i) + b));
+        for (; i < S; i++) store<f32>(po + (<usize>i << 2), (f32Of(pg, i) - mg32) * k32 - (f32Of(px, i) - m32) * kp32);
       } else {
-        for (; i + 4 <= S; i += 4) {
-          const gv = v128.load(pg + (<usize>i << 2));
-          v128.store(po + (<usize>i << 2), packF32(f64x2.mul(k2, lowF64(gv)), f64x2.mul(k2, highF64(gv))));
-        }
-        for (; i < S; i++) store<f32>(po + (<usize>i << 2), <f32>(k * f32At(pg, i)));
+        for (; i + 4 <= S; i += 4) v128.store(po + (<usize>i << 2), f32x4.mul(v128.load(pg + (<usize>i << 2)), k4));
+        for (; i < S; i++) store<f32>(po + (<usize>i << 2), f32Of(pg, i) * k32);
       }
     }
   }

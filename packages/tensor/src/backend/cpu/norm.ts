@@ -30,15 +30,20 @@ function batchNormStats(x: Float32Array, N: number, C: number, S: number, mean: 
   }
 }
 
+/** f32(weight / sqrt(variance + eps)) of channel c: the forward's scale. */
+function channelScale(weight: Float32Array | null, variance: Float32Array, eps: number, c: number): number {
+  return Math.fround((weight ? weight[c]! : 1) * (1 / Math.sqrt(variance[c]! + eps)));
+}
+
+// The per-element maps run in float32 (each operation rounded: Math.fround, and the store), in the
+// order the wasm kernels use: y = (x - mean) * scale + bias.
 function batchNormForward(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array, eps: number,
   weight: Float32Array | null, bias: Float32Array | null, out: Float32Array, epilogue: Epilogue = 'none'): void {
   for (let c = 0; c < C; c++) {
-    const invStd = 1 / Math.sqrt(variance[c]! + eps);
-    const scale = (weight ? weight[c]! : 1) * invStd;
-    const shift = (bias ? bias[c]! : 0) - mean[c]! * scale;
+    const scale = channelScale(weight, variance, eps, c), m = mean[c]!, b = bias ? bias[c]! : 0;
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * S;
-      for (let i = 0; i < S; i++) out[base + i] = x[base + i]! * scale + shift;
+      for (let i = 0; i < S; i++) out[base + i] = Math.fround(Math.fround(x[base + i]! - m) * scale) + b;
     }
   }
   applyEpilogue(epilogue, out, N * C * S);
@@ -50,7 +55,8 @@ function batchNormTrain(x: Float32Array, N: number, C: number, S: number, eps: n
   batchNormForward(x, N, C, S, mean, variance, eps, weight, bias, out, epilogue);
 }
 
-// With batch statistics: dx = w * invStd * (g - mean(g) - xhat * mean(g * xhat)); else dx = w * invStd * g.
+// With batch statistics: dx = w * invStd * (g - mean(g) - xhat * mean(g * xhat)), in float32 as
+// (g - mean(g)) * k - (x - mean) * kp (k = w * invStd, kp = k * mean(g * xhat) * invStd); else dx = k * g.
 function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C: number, S: number,
   mean: Float32Array, variance: Float32Array, eps: number, weight: Float32Array | null, _bias: Float32Array | null, batchStats: boolean,
   gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
@@ -75,19 +81,17 @@ function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C:
     if (gradWeight) gradWeight[c] = sumGX * invStd;
     if (gradBias) gradBias[c] = sumG;
     if (!gradInput) continue;
-    const k = (weight ? weight[c]! : 1) * invStd;
+    const k = (weight ? weight[c]! : 1) * invStd, k32 = Math.fround(k);
     if (batchStats) {
-      const meanG = sumG / M, proj = (sumGX / M) * invStd * invStd; // mean(g * xhat) * invStd
-      // k (g - meanG - (x - m) proj) = k g + a x + b
-      const a = -k * proj, b = k * (m * proj - meanG);
+      const mg = Math.fround(sumG / M), kp = Math.fround(k * ((sumGX / M) * invStd * invStd));
       for (let n = 0; n < N; n++) {
         const base = (n * C + c) * S, end = base + S;
-        for (let i = base; i < end; i++) gradInput[i] = k * gradOut[i]! + a * x[i]! + b;
+        for (let i = base; i < end; i++) gradInput[i] = Math.fround(Math.fround(gradOut[i]! - mg) * k32) - Math.fround(Math.fround(x[i]! - m) * kp);
       }
     } else {
       for (let n = 0; n < N; n++) {
         const base = (n * C + c) * S;
-        for (let i = 0; i < S; i++) gradInput[base + i] = k * gradOut[base + i]!;
+        for (let i = 0; i < S; i++) gradInput[base + i] = gradOut[base + i]! * k32;
       }
     }
   }
