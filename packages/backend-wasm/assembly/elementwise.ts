@@ -91,3 +91,22 @@ export function reluBackwardRow(out: usize, g: usize, gx: usize, n: i32, part: i
     store<f32>(gx + o, load<f32>(out + o) <= 0 ? 0 : load<f32>(g + o));
   }
 }
+
+/**
+ * Row r of dst = row r of src for r < rows: rows of n floats, `srcStride` and `dstStride` floats
+ * apart (src and dst do not overlap). Split over threads by rows, or within the rows when there
+ * are fewer rows than parts.
+ */
+export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32, n: i32, rows: i32, part: i32, parts: i32): void {
+  if (rows >= parts) {
+    const r0 = rows * part / parts, r1 = rows * (part + 1) / parts;
+    for (let r = r0; r < r1; r++) {
+      memory.copy(dst + (<usize>r * <usize>dstStride << 2), src + (<usize>r * <usize>srcStride << 2), <usize>n << 2);
+    }
+    return;
+  }
+  const i0 = <i32>(<i64>n * part / parts), i1 = <i32>(<i64>n * (part + 1) / parts);
+  for (let r = 0; r < rows; r++) {
+    memory.copy(dst + ((<usize>r * <usize>dstStride + <usize>i0) << 2), src + ((<usize>r * <usize>srcStride + <usize>i0) << 2), <usize>(i1 - i0) << 2);
+  }
+}

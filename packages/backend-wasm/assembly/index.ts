@@ -12,6 +12,6 @@ export { conv2d, conv2dBackward, convColsBytes, addInto, packWeights, packedWeig
 export { maxPool2d } from './pool';
 export { avgPool2d, avgPool2dBackward } from './poolAvg';
 export { maxPoolBackward } from './poolIndexed';
-export { binaryRow, whereRow, reluRow, reluBackwardRow } from './elementwise';
+export { binaryRow, whereRow, reluRow, reluBackwardRow, copyRows } from './elementwise';
 export { batchNormStats, batchNormForward, batchNormBackward } from './norm';
 export { winogradWeights, winogradWeightGrad, winogradForward, winogradBackward, winogradWorkBytes } from './winograd';

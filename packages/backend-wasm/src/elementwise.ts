@@ -1,6 +1,5 @@
 import { hostArgs, hostArray, type BinaryOp, type CoreKernels, type StridedArray } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import type { WasmMemory } from './memory.js';
 import { hostCpu } from './cpu.js';
 import { outputAt, placeArray, readArray } from './transfer.js';
 
@@ -129,9 +128,11 @@ const jsUnary: CoreKernels['unary'] = (op, x, xo, n, out, a, b) => {
 /**
  * Strided copy on coalesced rows: a contiguous row is one block copy, a broadcast row one fill.
  * When `out` is kept in WebAssembly memory (src/resident.ts), or `x` is and `out` can be, the copy
- * runs there (a concatenation's parts meet in place); otherwise on the host arrays.
+ * runs there (a concatenation's parts meet in place), split over the threads when both are there
+ * in blocks of their own and large enough (copyRows); otherwise on the host arrays.
  */
-function makeCopy(mem: WasmMemory): CoreKernels['copy'] {
+function makeCopy(ctx: WasmContext): CoreKernels['copy'] {
+  const mem = ctx.mem;
   return (shape, X, O) => {
     const rows = asRows(shape, [X, O]);
     if (rows === null) {
@@ -151,6 +152,10 @@ function makeCopy(mem: WasmMemory): CoreKernels['copy'] {
     } else hostArgs([X, O]);
     const { outer, inner, so, si } = rows;
     const sx = si[0]!, sout = si[1]!;
+    if (x === out && xAt >= 0 && X.data.buffer !== O.data.buffer && sx === 1 && sout === 1 && !ctx.declines('copyRows', outer * inner)) {
+      ctx.run('copyRows', [xAt + 4 * X.offset, so[0]!, oAt + 4 * O.offset, so[1]!, inner, outer], ctx.parts('copyRows', outer * inner));
+      return;
+    }
     for (let o = 0; o < outer; o++) {
       const ix = xBase + X.offset + o * so[0]!, io = oBase + O.offset + o * so[1]!;
       if (sx === 1 && sout === 1) {
@@ -223,6 +228,6 @@ export function makeElementwise(ctx: WasmContext): Pick<CoreKernels, 'binary' | 
       ctx.run('reluBackwardRow', [po, pg, px, n], ctx.parts('reluBackwardRow', n));
       readOut(px, n, gx);
     },
-    copy: makeCopy(mem),
+    copy: makeCopy(ctx),
   };
 }

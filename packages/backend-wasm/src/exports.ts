@@ -15,6 +15,8 @@
 const MULTIPLY_ADDS = { min: 32 * 32 * 32, split: 1 << 20 } as const;
 const ELEMENTS = { min: 1 << 14, split: 1 << 20 } as const;
 const PASSES = { min: 1 << 14, split: 1 << 18 } as const;
+/** A block copy within the memory: worth a second thread from ~0.5 MB (it is bound by memory bandwidth, which one thread does not fill). */
+const COPIES = { min: 1 << 14, split: 1 << 17 } as const;
 
 interface KernelSpec {
   readonly args: readonly string[];
@@ -33,6 +35,7 @@ export const SPLIT_KERNELS = {
   whereRow: { args: ['c', 'sc', 'a', 'sa', 'b', 'sb', 'out', 'n'], work: ELEMENTS },
   reluRow: { args: ['x', 'out', 'n'], work: ELEMENTS },
   reluBackwardRow: { args: ['out', 'g', 'gx', 'n'], work: ELEMENTS },
+  copyRows: { args: ['src', 'srcStride', 'dst', 'dstStride', 'n', 'rows'], work: COPIES },
   batchNormStats: { args: ['x', 'N', 'C', 'S', 'mean', 'variance'], work: PASSES },
   batchNormForward: { args: ['x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'bias', 'out', 'epilogue'], work: PASSES },
   batchNormBackward: {
