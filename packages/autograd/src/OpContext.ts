@@ -1,3 +1,5 @@
+import { discardArray, type Tensor } from '@tapegrad/tensor';
+
 /**
  * What an op's forward hands its backward. `save` keeps only what backward reads; the engine drops it
  * after backward (unless the graph is retained), so saved activations do not outlive the step.
@@ -5,6 +7,8 @@
 export class OpContext<S = Record<string, unknown>> {
   private stash: S | undefined;
   private released = false;
+  /** Tensors only this op holds (see `freeOnRelease`). */
+  private owned: Tensor[] | null = null;
   /** For each tensor input, in order: whether its gradient is needed. */
   readonly needsInputGrad: readonly boolean[];
   readonly name: string;
@@ -26,10 +30,22 @@ export class OpContext<S = Record<string, unknown>> {
     return this.stash;
   }
 
-  /** @internal Drops what forward saved. */
+  /**
+   * @internal `t` (made by forward, saved, and held by nothing outside this op) is freed without
+   * being read when the saved state is released: after backward, or at once when nothing is
+   * recorded. A resident backend then never copies it back to the host.
+   */
+  freeOnRelease(t: Tensor): void {
+    (this.owned ??= []).push(t);
+  }
+
+  /** @internal Drops what forward saved (and frees what `freeOnRelease` named). */
   release(): void {
     this.stash = undefined;
     this.released = true;
+    if (this.owned === null) return;
+    for (const t of this.owned) discardArray(t.storage, `${this.name}: this tensor was internal to the op and freed once its backward no longer needed it`);
+    this.owned = null;
   }
 
   get isReleased(): boolean {

@@ -62,7 +62,7 @@ export function defineOp<A extends readonly unknown[], S, R extends OpOutput>(
       out.gradFn = new Node(name, inputs, ctx, (g) => def.backward(ctx, g), main.shape);
       noteRecorded();
       out.requiresGrad = true;
-    }
+    } else ctx.release(); // no backward will read what forward saved
     if (result instanceof Tensor) return out as OpResult<R>;
     return [out, ...result.slice(1)] as OpResult<R>;
   };

@@ -224,6 +224,24 @@ describe('wasm residency', () => {
     expect(grads(backend(true, 'none'))).toEqual(grads(backend(false, 'none')));
   });
 
+  it('max pooling frees its indices unread when no backward will read them, and keeps them when it returns them', () => {
+    const g = new Generator(12);
+    const x = rand([2, 3, 16, 16], { generator: g });
+    const pool = (b: WasmBackend, returnIndices: boolean): { arrays: number; values: Float32Array[] } => {
+      setBackend(b);
+      const r = noGrad(() => (returnIndices ? F.maxPool2d(x, 2, { returnIndices: true }) : [F.maxPool2d(x, 2)]));
+      const arrays = b.residentStats().arrays;
+      const values = r.map((t) => (t instanceof Variable ? t.data : t).toArray());
+      resetBackend();
+      return { arrays, values };
+    };
+    const dropped = pool(backend(true, 'none'), false), returned = pool(backend(true, 'none'), true);
+    expect(dropped.arrays).toBe(1);
+    expect(returned.arrays).toBe(2);
+    expect(returned.values).toEqual(pool(backend(false, 'none'), true).values);
+    expect(dropped.values[0]).toEqual(returned.values[0]);
+  });
+
   it('changing the backend brings kept values back first', () => {
     const g = new Generator(3);
     const x = rand([2, 3, 8, 8], { generator: g }), w = rand([5, 3, 3, 3], { generator: g });

@@ -31,6 +31,6 @@ export function crossChannelPool(x: Input, kernelSize: number, opts: CrossChanne
   // (N, C, *) viewed as N planes of (C, S): a (k, 1) window with stride (s, 1) pools channels.
   const planes = reshape(x, [n, c, size]);
   const p = { kH: k, kW: 1, sH: s, sW: 1, pH: 0, pW: 0, dH: 1, dW: 1, outH: co, outW: size };
-  const y = mode === 'max' ? maxPool2dOp(planes, p)[0] : avgPool2dOp(planes, { p, countIncludePad: true, divisorOverride: 0 });
+  const y = mode === 'max' ? maxPool2dOp(planes, p, false)[0] : avgPool2dOp(planes, { p, countIncludePad: true, divisorOverride: 0 });
   return reshape(y, [n, co, ...rest]);
 }

@@ -26,7 +26,7 @@ export function maxPool1d(x: Input, kernelSize: Size1, opts?: MaxPool1dOptions):
 export function maxPool1d(x: Input, kernelSize: Size1, opts: MaxPool1dOptions = {}): Variable | [Variable, Tensor] {
   const w = resolveWindow('maxPool1d', expectPoolInput('maxPool1d', x.shape, 1), kernelSize, opts);
   const lead = x.shape.slice(0, -1);
-  const [out, indices] = maxPool2dOp(reshape(x, [...lead, 1, x.shape[x.shape.length - 1]!]), toPool2dParams(w));
+  const [out, indices] = maxPool2dOp(reshape(x, [...lead, 1, x.shape[x.shape.length - 1]!]), toPool2dParams(w), opts.returnIndices === true);
   const y = reshape(out, [...lead, w.out[0]!]);
   return opts.returnIndices ? [y, indices!.reshape([...lead, w.out[0]!])] : y;
 }

@@ -23,9 +23,11 @@ type Saved = { indices: Tensor; inputShape: readonly number[] };
 /** The differentiable max-pool over the last two dims (shared by maxPool1d). @internal */
 export const maxPool2dOp = defineOp({
   name: 'maxPool2d',
-  forward(ctx: OpContext<Saved>, x: Tensor, p: Pool2dParams): [Tensor, Tensor] {
+  // `keepIndices` false: the caller drops the indices, so only the backward reads them
+  forward(ctx: OpContext<Saved>, x: Tensor, p: Pool2dParams, keepIndices: boolean): [Tensor, Tensor] {
     const { output, indices } = kernels.maxPool2d(x, p);
     ctx.save({ indices, inputShape: x.shape });
+    if (!keepIndices) ctx.freeOnRelease(indices);
     return [output, indices];
   },
   // The whole gradient of a window goes to its argmax (the first maximum on ties).
@@ -46,6 +48,6 @@ export function maxPool2d(x: Input, kernelSize: Size2, opts: MaxPool2dOptions & 
 export function maxPool2d(x: Input, kernelSize: Size2, opts?: MaxPool2dOptions): Variable | [Variable, Tensor];
 export function maxPool2d(x: Input, kernelSize: Size2, opts: MaxPool2dOptions = {}): Variable | [Variable, Tensor] {
   const w = resolveWindow('maxPool2d', expectPoolInput('maxPool2d', x.shape, 2), kernelSize, opts);
-  const [out, indices] = maxPool2dOp(x, toPool2dParams(w));
+  const [out, indices] = maxPool2dOp(x, toPool2dParams(w), opts.returnIndices === true);
   return opts.returnIndices ? [out, indices!] : out;
 }
