@@ -38,15 +38,17 @@ export interface WasmBackendOptions {
    * Keep kernel outputs in WebAssembly memory between the kernels of one step (docs/architecture.md,
    * "The decision, per backend"): the next kernel reads them in place instead of a copy out and a
    * copy in, the intermediate gradients of backward() are freed unread, and everything comes back
-   * to the host at each step boundary or when the host reads it. `false` copies every call's
-   * operands in and results out.
+   * to the host when the host reads it, or after a step boundary (during the next step's
+   * convolutions, at the latest at the boundary after). `false` copies every call's operands in and
+   * results out.
    * @default the TAPEGRAD_WASM_RESIDENT environment variable (1 or 0), else true
    */
   resident?: boolean;
   /**
-   * With `resident`, the most bytes of arrays kept in WebAssembly memory (in an inference pass,
-   * `noGrad` with nothing on the tape, at most 32 MiB of it): past it the arrays used longest ago come back to the
-   * host until three quarters of it are held. A batch-64 training step of the bundled models keeps
+   * With `resident`, the most bytes of arrays kept in WebAssembly memory and not due back to the
+   * host (in an inference pass, `noGrad` with nothing on the tape, at most 32 MiB of it): past it
+   * the arrays used longest ago become due back until three quarters of it are held, and past twice
+   * it due arrays come back at once. A batch-64 training step of the bundled models keeps
    * well under the default; more than a step needs makes the backward read some activations back.
    * @default 128 MiB
    */

@@ -121,10 +121,8 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   toHost(buffer: ArrayBufferLike): void {
     const e = this.byBuffer.get(buffer);
     if (e === undefined) return;
-    new Float32Array(buffer, 0, e.bytes >> 2).set(this.mem.f32.subarray(e.ptr >> 2, (e.ptr + e.bytes) >> 2));
-    this.byBuffer.delete(buffer);
-    markHost(buffer);
-    this.forget(e);
+    this.copyOut(e, 0, e.bytes);
+    this.settle(e);
   }
 
   toHostAsync(buffer: ArrayBufferLike): Promise<void> {
@@ -135,7 +133,6 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
   toHostAll(): void {
     for (const e of [...this.entries]) this.toHost(e.buffer);
     this.due = [];
-    this.dueBytes = 0;
   }
 
   /**
@@ -180,22 +177,18 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
       if (e.lastCall === call) { i++; continue; }
       if (e.lastCall !== e.since) { e.copied = 0; e.since = e.lastCall; }
       const end = Math.min(e.bytes, e.copied + DRAIN_CHUNK);
-      new Float32Array(e.buffer, e.copied, (end - e.copied) >> 2).set(this.mem.f32.subarray((e.ptr + e.copied) >> 2, (e.ptr + end) >> 2));
+      this.copyOut(e, e.copied, end);
       e.copied = end;
       if (end < e.bytes) continue;
       this.due.splice(i, 1);
-      this.byBuffer.delete(e.buffer);
-      markHost(e.buffer);
-      this.forget(e);
+      this.settle(e);
     }
   }
 
   discard(buffer: ArrayBufferLike, why: string): void {
     const e = this.byBuffer.get(buffer);
     if (e === undefined) return;
-    this.byBuffer.delete(buffer);
-    this.forget(e);
-    markHost(buffer);
+    this.settle(e);
     // the host buffer never held these values: it serves the next tensors of its size
     if (buffer instanceof ArrayBuffer) recycle(new Float32Array(buffer));
     markReleased(buffer, why);
@@ -221,6 +214,18 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
       if (this.bytes + need <= 2 * this.limit) break;
       if (e.lastCall < this.mem.call) this.toHost(e.buffer);
     }
+  }
+
+  /** Copies bytes [start, end) of `e` to its host array. */
+  private copyOut(e: Entry, start: number, end: number): void {
+    new Float32Array(e.buffer, start, (end - start) >> 2).set(this.mem.f32.subarray((e.ptr + start) >> 2, (e.ptr + end) >> 2));
+  }
+
+  /** `e`'s host array is current again (its values came back, or nothing will read them): it is kept no more. */
+  private settle(e: Entry): void {
+    this.byBuffer.delete(e.buffer);
+    markHost(e.buffer);
+    this.forget(e);
   }
 
   /** Drops `e`; its block is freed at the next call's start (this call may still read it). */
