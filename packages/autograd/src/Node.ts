@@ -13,7 +13,7 @@ export class Node {
     readonly name: string,
     /** The op's tensor inputs that were Variables (null for constants). */
     readonly inputs: readonly (Variable | null)[],
-    readonly ctx: { release(): void; readonly isReleased: boolean },
+    readonly ctx: { release(): void; readonly isReleased: boolean; freeOnRelease(t: Tensor, why?: string): void },
     readonly backwardFn: (gradOutput: Tensor) => readonly (Tensor | null)[],
     /** Shape of the op's differentiable output, to check incoming gradients. */
     readonly outputShape: readonly number[],

@@ -8,7 +8,7 @@ export class OpContext<S = Record<string, unknown>> {
   private stash: S | undefined;
   private released = false;
   /** Tensors only this op holds (see `freeOnRelease`). */
-  private owned: Tensor[] | null = null;
+  private owned: [Tensor, string][] | null = null;
   /** For each tensor input, in order: whether its gradient is needed. */
   readonly needsInputGrad: readonly boolean[];
   readonly name: string;
@@ -31,12 +31,13 @@ export class OpContext<S = Record<string, unknown>> {
   }
 
   /**
-   * @internal `t` (made by forward, saved, and held by nothing outside this op) is freed without
-   * being read when the saved state is released: after backward, or at once when nothing is
-   * recorded. A resident backend then never copies it back to the host.
+   * @internal `t` (made by forward, and held by nothing outside this op, or by nothing but the ops
+   * that read it after: `freeActivation`) is freed without being read when the saved state is
+   * released: after backward, or at once when nothing is recorded. A resident backend then never
+   * copies it back to the host; reading it afterwards is an error that says `why`.
    */
-  freeOnRelease(t: Tensor): void {
-    (this.owned ??= []).push(t);
+  freeOnRelease(t: Tensor, why = `${this.name}: this tensor was internal to the op and freed once its backward no longer needed it`): void {
+    (this.owned ??= []).push([t, why]);
   }
 
   /** @internal Drops what forward saved (and frees what `freeOnRelease` named). */
@@ -44,7 +45,7 @@ export class OpContext<S = Record<string, unknown>> {
     this.stash = undefined;
     this.released = true;
     if (this.owned === null) return;
-    for (const t of this.owned) discardArray(t.storage, `${this.name}: this tensor was internal to the op and freed once its backward no longer needed it`);
+    for (const [t, why] of this.owned) discardArray(t.storage, why);
     this.owned = null;
   }
 

@@ -15,3 +15,4 @@ export {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, narrow, slice, cat, stack, pad,
   softmax, logSoftmax, where, matmul, select, index, eq, ne, lt, le, gt, ge,
 } from './ops/index.js';
+export { freeActivation } from './freeActivation.js';

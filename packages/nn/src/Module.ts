@@ -13,6 +13,18 @@ export interface LoadStateDictOptions {
   strict?: boolean;
 }
 
+/** The forward functions that keep no reference to what they are given or return (`forgetsActivations`). */
+const forgetful = new WeakSet<Module['forward']>();
+
+/**
+ * @internal Declares that `cls`'s own forward keeps no reference to its input or its output once it
+ * returns (beyond what its ops save for their backward): the library's layers, each in a static
+ * block. A subclass that replaces forward, or an instance whose forward is replaced, is not covered.
+ */
+export function declareForgetful(cls: { prototype: Module }): void {
+  forgetful.add(cls.prototype.forward);
+}
+
 /**
  * Base class of layers and models. Parameters, buffers and children are found by walking the
  * module's own fields on every call (no registry to go stale), in field order: own parameters,
@@ -30,6 +42,16 @@ export abstract class Module {
    */
   fusionRole(): FusionRole | null {
     return null;
+  }
+
+  /**
+   * Whether forward keeps no reference to its input or its output once it returns, so that a
+   * container that passes an activation between two such layers may free it once backward has read
+   * it (or at once in a `noGrad` pass): the library's layers while their forward is their own
+   * (`declareForgetful`); false, the default, for any other (a custom layer may keep what it sees).
+   */
+  forgetsActivations(): boolean {
+    return forgetful.has(this.forward);
   }
 
   /** Direct children with their keys. Containers override this (Sequential uses "0", "1", ...). */

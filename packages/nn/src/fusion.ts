@@ -1,4 +1,4 @@
-import type { Variable, Input } from '@tapegrad/autograd';
+import { freeActivation, type Variable, type Input } from '@tapegrad/autograd';
 import type { Epilogue } from '@tapegrad/tensor';
 import type { Module } from './Module.js';
 
@@ -45,7 +45,9 @@ export function planFusion(layers: readonly Module[]): FusedStep[] {
 /**
  * A sequence of layers run through its fusion plan. The plan is made once and made again only when
  * a layer has been replaced or a module's role has changed (checked per call: one comparison per
- * layer).
+ * layer). The activations it passes between steps are its own: one whose every producer and reader
+ * keeps nothing (`Module.forgetsActivations`) is freed once nothing can read it (`freeActivation`),
+ * unless it is the sequence's input or output (or a view of either).
  */
 export class FusedSequence {
   private layers: readonly Module[] = [];
@@ -60,7 +62,23 @@ export class FusedSequence {
       this.plan = planFusion(layers);
     }
     let y: Input = x;
-    for (const step of this.plan) y = step.run === null ? step.module.forward(y) : step.run(y, step.epilogue);
+    // the activation passed on now: the first Variable with its buffer (null while it is x's), and
+    // whether every step that made or read that buffer keeps nothing
+    let held: Variable | null = null, heldFrom: Module | null = null, forgotten = false;
+    for (const step of this.plan) {
+      const out: Variable = step.run === null ? step.module.forward(y) : step.run(y, step.epilogue);
+      const forgets = step.module.forgetsActivations();
+      if (bufferOf(out) === bufferOf(y)) {
+        // the step passed its input on (a view, or itself): the same activation, one more reader
+        forgotten &&= forgets;
+      } else {
+        if (held !== null && forgotten && forgets) freeActivation(held, freedMessage(heldFrom!));
+        held = out;
+        heldFrom = step.module;
+        forgotten = forgets;
+      }
+      y = out;
+    }
     return y as Variable;
   }
 
@@ -76,4 +94,12 @@ export class FusedSequence {
 function sameRole(a: FusionRole | null, b: FusionRole | null): boolean {
   if (a === null || b === null) return a === b;
   return a.kind === b.kind && (a.kind === 'host' ? b.kind === 'host' && a.epilogues === b.epilogues : b.kind === 'epilogue' && a.epilogue === b.epilogue);
+}
+
+function bufferOf(x: Input): ArrayBufferLike {
+  return ('storage' in x ? x : x.data).storage.buffer;
+}
+
+function freedMessage(from: Module): string {
+  return `Sequential: this ${from.constructor.name} output was passed to the next layer and freed once nothing could read it; to read a layer's output, run the layers one by one`;
 }

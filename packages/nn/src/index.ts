@@ -1,4 +1,4 @@
-export { Module, toKey } from './Module.js';
+export { Module, toKey, declareForgetful } from './Module.js';
 export type { LoadStateDictOptions } from './Module.js';
 export { planFusion, FusedSequence } from './fusion.js';
 export type { FusionRole, FusedStep } from './fusion.js';

@@ -1,13 +1,14 @@
 // The wasm backend's residency (packages/backend-wasm/src/resident.ts): kernel outputs stay in
 // WebAssembly memory between the kernels of a step. Training with it must give the same bits as
-// training without it (the same kernels run on the same values, only the copies differ), what a step
-// kept is due back to the host at its boundary and nothing stays past the next one, and a tensor a
-// program holds keeps its values.
+// training without it (the same kernels run on the same values, only the copies differ), the
+// activations a Sequential passes between its layers are freed unread, what a step kept is due back
+// to the host at its boundary and nothing stays past the next one, and a tensor a program holds
+// keeps its values.
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createWasmBackend, createModel, setBackend, resetBackend, manualSeed, Generator, rand, tensor, Variable, F, SGD, noGrad, defineOp,
-  Sequential, Conv2d, BatchNorm2d, ReLU, Linear,
-  type Module, type Tensor, type WasmBackend,
+  Module, Sequential, Conv2d, BatchNorm2d, ReLU, Linear,
+  type Input, type Tensor, type WasmBackend,
 } from '../src/publicApi.js';
 
 type Thresholds = 'auto' | 'none';
@@ -24,6 +25,26 @@ function backend(resident: boolean, thresholds: Thresholds, residentBytes?: numb
   return b;
 }
 
+/**
+ * A Sequential's layers run one by one by a custom module: the activations stay reachable to it, so
+ * they stay (kept, then due back to the host) where a Sequential frees them.
+ */
+class Chain extends Module {
+  constructor(readonly parts: Module[]) {
+    super();
+  }
+
+  forward(x: Input): Variable {
+    let y = x;
+    for (const m of this.parts) y = m.forward(y);
+    return y as Variable;
+  }
+}
+
+function chained(m: Sequential): Chain {
+  return new Chain(m.layers);
+}
+
 interface Run {
   params: Float32Array[];
   losses: number[];
@@ -34,18 +55,22 @@ interface Run {
   afterStep: number[];
   /** The bytes due back to the host after each step. */
   dueAfterStep: number[];
+  /** The bytes of the model's buffers (batch norm's running statistics: replaced by kernel outputs every step). */
+  bufferBytes: number;
 }
 
-/** `steps` SGD steps of `name` (batch 8, dropout and batch norm in training mode) on backend `b`. */
-function train(name: 'squeezenet' | 'nin-bn', b: WasmBackend, steps: number): Run {
+/** `steps` SGD steps of `name` (batch 8, dropout and batch norm in training mode) on backend `b`, as a Sequential or through a Chain. */
+function train(name: 'squeezenet' | 'nin-bn', b: WasmBackend, steps: number, chain = false): Run {
   setBackend(b);
   manualSeed(7); // dropout's masks
   const g = new Generator(5);
-  const model: Module = createModel(name, { generator: g });
+  const built = createModel(name, { generator: g });
+  const model: Module = chain ? chained(built) : built;
   const x = rand([8, 1, 28, 28], { generator: g });
   const y = tensor(Float32Array.from({ length: 8 }, () => g.randint(10)), [8]);
   const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9, weightDecay: 1e-4 });
-  const run: Run = { params: [], losses: [], firstOutput: new Float32Array(0), duringStep: [], afterStep: [], dueAfterStep: [] };
+  const bufferBytes = 4 * model.namedBuffers().reduce((n, [, b]) => n + b.value.size, 0);
+  const run: Run = { params: [], losses: [], firstOutput: new Float32Array(0), duringStep: [], afterStep: [], dueAfterStep: [], bufferBytes };
   let first: Tensor | null = null;
   model.train();
   for (let i = 0; i < steps; i++) {
@@ -69,19 +94,26 @@ function train(name: 'squeezenet' | 'nin-bn', b: WasmBackend, steps: number): Ru
 describe('wasm residency', () => {
   for (const name of ['squeezenet', 'nin-bn'] as const) {
     for (const thresholds of ['auto', 'none'] as const) {
-      it(`${name} trains to the same bits with and without it (thresholds ${thresholds}), holding one step's arrays past its boundary`, () => {
+      it(`${name} trains to the same bits with and without it (thresholds ${thresholds}); a Sequential's activations are freed, a chain's held past the boundary`, () => {
         const copied = train(name, backend(false, thresholds), 4);
         const kept = train(name, backend(true, thresholds), 4);
-        expect(kept.losses).toEqual(copied.losses);
-        expect(kept.params).toEqual(copied.params);
-        expect(kept.firstOutput).toEqual(copied.firstOutput);
-        // outputs were kept during each step; after it, what that step kept, all due back to the host
-        // (the same every step: nothing from the step before stays past a boundary)
-        for (const bytes of kept.duringStep) expect(bytes).toBeGreaterThan(0);
-        expect(kept.afterStep[0]).toBeGreaterThan(0);
-        expect(kept.afterStep).toEqual(kept.afterStep.map(() => kept.afterStep[0]));
-        expect(kept.dueAfterStep).toEqual(kept.afterStep);
+        const chain = train(name, backend(true, thresholds), 4, true);
+        for (const r of [kept, chain]) {
+          expect(r.losses).toEqual(copied.losses);
+          expect(r.params).toEqual(copied.params);
+          expect(r.firstOutput).toEqual(copied.firstOutput);
+          // outputs were kept during each step
+          for (const bytes of r.duringStep) expect(bytes).toBeGreaterThan(0);
+        }
         expect(copied.duringStep).toEqual([0, 0, 0, 0]);
+        // the Sequential's activations were freed unread once backward had read them: nothing is left
+        // but the running statistics the model holds (where the kernels that update them run in wasm)
+        for (const bytes of kept.afterStep) expect(bytes).toBeLessThanOrEqual(kept.bufferBytes);
+        // a custom module may still read its activations: after each step what that step kept, all due
+        // back to the host (the same every step: nothing from the step before stays past a boundary)
+        expect(chain.afterStep[0]).toBeGreaterThan(kept.bufferBytes);
+        expect(chain.afterStep).toEqual(chain.afterStep.map(() => chain.afterStep[0]));
+        expect(chain.dueAfterStep).toEqual(chain.afterStep);
       });
     }
   }
@@ -91,10 +123,10 @@ describe('wasm residency', () => {
     // timing, so the memory may grow once or twice; arrays held past their second boundary would
     // add a step's worth every step
     const b = backend(true, 'auto');
-    const first = train('squeezenet', b, 3);
+    const first = train('squeezenet', b, 3, true);
     const after3 = b.memoryBytes();
     const stepBytes = Math.max(...first.duringStep);
-    train('squeezenet', b, 30);
+    train('squeezenet', b, 30, true);
     expect(b.memoryBytes()).toBeLessThanOrEqual(after3 + 2 * stepBytes);
   });
 
@@ -102,7 +134,7 @@ describe('wasm residency', () => {
     const b = backend(true, 'none');
     setBackend(b);
     const g = new Generator(11);
-    const net = new Sequential(new Linear(64, 256, { generator: g }), new ReLU(), new Linear(256, 10, { generator: g }));
+    const net = chained(new Sequential(new Linear(64, 256, { generator: g }), new ReLU(), new Linear(256, 10, { generator: g })));
     const opt = new SGD(net.parameters(), { lr: 0.01 });
     const x = rand([32, 64], { generator: g }), y = tensor(Float32Array.from({ length: 32 }, (_, i) => i % 10), [32]);
     const after: number[] = [];
@@ -181,6 +213,27 @@ describe('wasm residency', () => {
     expect(recording.held).toBeGreaterThan(32 * MiB);
     expect(recording.held).toBeLessThanOrEqual(64 * MiB);
     expect(recording.all).toBeLessThanOrEqual(128 * MiB);
+  });
+
+  it('an inference pass through a Sequential frees each activation once the next layer has read it; through a chain they stay kept', () => {
+    const g = new Generator(13);
+    const model = createModel('squeezenet', { generator: g }).eval();
+    const x = rand([32, 1, 28, 28], { generator: g });
+    const pass = (b: WasmBackend, net: Module): { bytes: number; out: Float32Array } => {
+      setBackend(b);
+      const y = noGrad(() => net.forward(x));
+      const { bytes } = b.residentStats();
+      const out = y.toArray();
+      resetBackend();
+      return { bytes, out };
+    };
+    const seq = pass(backend(true, 'auto'), model), chain = pass(backend(true, 'auto'), chained(model));
+    const copied = pass(backend(false, 'auto'), model);
+    expect(seq.out).toEqual(copied.out);
+    expect(chain.out).toEqual(copied.out);
+    // nothing but (at most) the output: 32 x 10 logits
+    expect(seq.bytes).toBeLessThanOrEqual(32 * 10 * 4);
+    expect(chain.bytes).toBeGreaterThan(2 ** 20);
   });
 
   it('a backward pass keeps the whole limit although it runs inside noGrad', () => {
@@ -262,7 +315,7 @@ describe('wasm residency', () => {
     const passes = (b: WasmBackend): { outputs: Float32Array[]; stats: Stats[] } => {
       setBackend(b);
       const g = new Generator(4);
-      const model = createModel('squeezenet', { generator: g });
+      const model = chained(createModel('squeezenet', { generator: g }));
       F.crossEntropy(model.forward(new Variable(rand([4, 1, 28, 28], { generator: g }))), tensor([1, 2, 3, 4], [4])).backward();
       const stats = [b.residentStats()];
       model.eval();

@@ -1,6 +1,6 @@
 import { Tensor, zeros, ones, scalar, expectPositiveInt, expectFinite, fail, formatShape, type Epilogue } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { Parameter, Buffer } from '../Parameter.js';
 import { batchNormWith } from '../functional/batchNorm.js';
 import type { FusionRole } from '../fusion.js';
@@ -28,6 +28,10 @@ function pyNumber(v: number): string {
  * `running_mean`, `running_var`, `num_batches_tracked`; the running variance is the unbiased one.
  */
 export abstract class BatchNormBase extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   weight: Parameter | null;
   bias: Parameter | null;
   runningMean: Buffer | null;

@@ -1,6 +1,6 @@
 import { defaultGenerator } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import type { Parameter } from '../Parameter.js';
 import { conv1d, type Conv1dOptions } from '../functional/conv1d.js';
 import { resolveConvLayer, initConvParameters, convRepr, type Conv2dModuleOptions } from './Conv2d.js';
@@ -17,6 +17,10 @@ export interface Conv1dModuleOptions extends Conv1dOptions {
  * Weight (outC, inC / groups, k), bias (outC), PyTorch's default init.
  */
 export class Conv1d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   weight: Parameter;
   bias: Parameter | null;
   readonly inChannels: number;

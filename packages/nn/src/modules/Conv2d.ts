@@ -1,6 +1,6 @@
 import { zeros, defaultGenerator, expectPositiveInt, fail, type Generator } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { Parameter } from '../Parameter.js';
 import { conv2d, conv2dWith, type Conv2dOptions } from '../functional/conv2d.js';
 import type { FusionRole } from '../fusion.js';
@@ -74,6 +74,10 @@ export function convRepr(inC: number, outC: number, kernel: readonly number[], s
  * fanIn = inC / groups * kH * kW, as PyTorch's default.
  */
 export class Conv2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   weight: Parameter;
   bias: Parameter | null;
   readonly inChannels: number;

@@ -1,6 +1,6 @@
 import type { Generator } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { dropout, expectProbability } from '../functional/dropout.js';
 
 export interface DropoutModuleOptions {
@@ -10,6 +10,10 @@ export interface DropoutModuleOptions {
 
 /** (*) -> (*): in training, zeroes each element with probability p and scales the rest by 1 / (1 - p); identity in eval. */
 export class Dropout extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly p: number;
   readonly generator: Generator | undefined;
 

@@ -1,10 +1,14 @@
 import { expectFinite } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { elu } from '../functional/elu.js';
 
 /** (*) -> (*): x for x > 0, alpha * (exp(x) - 1) otherwise. */
 export class ELU extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly alpha: number;
 
   /** @param alpha @default 1 */

@@ -1,5 +1,5 @@
 import { flatten, type Variable, type Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 
 export interface FlattenOptions {
   /** @default 1 */
@@ -10,6 +10,10 @@ export interface FlattenOptions {
 
 /** (N, *rest) -> (N, prod(rest)) with the defaults (startDim 1, endDim -1). */
 export class Flatten extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly startDim: number;
   readonly endDim: number;
 

@@ -1,10 +1,14 @@
 import { fail } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { gelu } from '../functional/gelu.js';
 
 /** (*) -> (*): x * Phi(x) (exact, or PyTorch's tanh approximation). */
 export class GELU extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly approximate: 'none' | 'tanh';
 
   /** @param approximate @default 'none' */

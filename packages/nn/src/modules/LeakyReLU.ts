@@ -1,10 +1,14 @@
 import { expectFinite } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { leakyRelu } from '../functional/leakyRelu.js';
 
 /** (*) -> (*): max(0, x) + negativeSlope * min(0, x). */
 export class LeakyReLU extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly negativeSlope: number;
 
   /** @param negativeSlope @default 0.01 */

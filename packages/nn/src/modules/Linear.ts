@@ -1,6 +1,6 @@
 import { defaultGenerator, zeros, type Generator } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { Parameter } from '../Parameter.js';
 import { linear } from '../functional/linear.js';
 import { uniformTensor } from '../init/uniform.js';
@@ -18,6 +18,10 @@ export interface LinearOptions {
  * PyTorch's default (kaiming_uniform with a = sqrt(5)).
  */
 export class Linear extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   weight: Parameter;
   bias: Parameter | null;
   readonly inFeatures: number;

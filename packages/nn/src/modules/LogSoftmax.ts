@@ -1,6 +1,6 @@
 import { isInt, fail } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { logSoftmax } from '../functional/activations.js';
 
 /**
@@ -8,6 +8,10 @@ import { logSoftmax } from '../functional/activations.js';
  * NOTE: `dim` is required; PyTorch's implicit-dim fallback is deprecated there.
  */
 export class LogSoftmax extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly dim: number;
 
   constructor(dim: number) {

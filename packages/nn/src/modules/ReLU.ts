@@ -1,5 +1,5 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { relu } from '../functional/activations.js';
 import type { FusionRole } from '../fusion.js';
 
@@ -7,6 +7,10 @@ const RELU_ROLE: FusionRole = { kind: 'epilogue', epilogue: 'relu' };
 
 /** (*) -> (*): max(x, 0) */
 export class ReLU extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   forward(x: Input): Variable {
     return relu(x);
   }

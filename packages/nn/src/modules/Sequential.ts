@@ -30,10 +30,17 @@ export class Sequential extends Module {
     return m;
   }
 
+  /** Its own forward over layers that all forget what they see keeps nothing either. */
+  override forgetsActivations(): boolean {
+    return this.forward === Sequential.prototype.forward && this.layers.every((m) => m.forgetsActivations());
+  }
+
   /**
    * (input of the first layer) -> (output of the last layer). Runs through the fusion plan
    * (fusion.ts): a Conv2d or batch norm layer directly followed by a ReLU runs as one op (the ReLU
-   * in the same kernel pass; the same values and gradients).
+   * in the same kernel pass; the same values and gradients). An activation passed between two
+   * layers that keep nothing (`forgetsActivations`) is freed once backward has read it, or at once
+   * in a `noGrad` pass, never copied back from a resident backend; nothing outside can reach it.
    */
   forward(x: Input): Variable {
     if (this.layers.length === 0) throw new Error('Sequential.forward: the Sequential has no layers; expected at least one');

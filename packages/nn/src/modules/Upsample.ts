@@ -1,6 +1,6 @@
 import { fail, type ResampleMode } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../Module.js';
+import { Module, declareForgetful } from '../Module.js';
 import { interpolate, type InterpolateOptions } from '../functional/interpolate.js';
 
 /**
@@ -8,6 +8,10 @@ import { interpolate, type InterpolateOptions } from '../functional/interpolate.
  * with fixed options; give `size` or `scaleFactor`.
  */
 export class Upsample extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly options: Readonly<InterpolateOptions>;
 
   constructor(opts: InterpolateOptions) {

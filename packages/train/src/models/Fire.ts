@@ -1,5 +1,5 @@
 import { defaultGenerator, type Generator } from '@tapegrad/tensor';
-import { cat, type Variable, type Input } from '@tapegrad/autograd';
+import { cat, freeActivation, type Variable, type Input } from '@tapegrad/autograd';
 import { Module, Conv2d, ReLU, FusedSequence } from '@tapegrad/nn';
 
 /** The part of @tapegrad/onnx's OnnxExportContext that Fire's export uses (structural: train does not depend on onnx). */
@@ -14,6 +14,8 @@ interface OnnxGraph {
  * each followed by ReLU, concatenated on channels. State-dict keys `squeeze.weight`,
  * `expand1.weight`, `expand3.weight` (and biases); the ReLUs are children as in torchvision's Fire
  * (no parameters). Each convolution and its ReLU run through a fusion plan, so each pair is one op.
+ * The squeeze and expand outputs are freed once nothing can read them (`freeActivation`), while
+ * every child keeps nothing it sees.
  */
 export class Fire extends Module {
   squeeze: Conv2d;
@@ -35,7 +37,23 @@ export class Fire extends Module {
   forward(x: Input): Variable {
     const [squeeze, expand1, expand3] = this.paths;
     const s = squeeze.run([this.squeeze, this.squeezeActivation], x);
-    return cat([expand1.run([this.expand1, this.expand1Activation], s), expand3.run([this.expand3, this.expand3Activation], s)], 1);
+    const e1 = expand1.run([this.expand1, this.expand1Activation], s), e3 = expand3.run([this.expand3, this.expand3Activation], s);
+    const out = cat([e1, e3], 1);
+    if (this.childrenForget()) {
+      for (const [v, what] of [[s, 'squeeze'], [e1, 'expand1'], [e3, 'expand3']] as const) {
+        freeActivation(v, `Fire: the ${what} output was freed once nothing could read it; to read it, run the Fire module's layers one by one`);
+      }
+    }
+    return out;
+  }
+
+  /** Its own forward over children that keep nothing keeps nothing either. */
+  override forgetsActivations(): boolean {
+    return this.forward === Fire.prototype.forward && this.childrenForget();
+  }
+
+  private childrenForget(): boolean {
+    return this.children().every((m) => m.forgetsActivations());
   }
 
   /** exportOnnx's hook: the three Conv + Relu pairs and a Concat on channels. */

@@ -1,10 +1,14 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { adaptiveAvgPool1d } from '../../functional/pooling/adaptiveAvgPool1d.js';
 import { reprSize } from './reprSize.js';
 
 /** (N, C, L) -> (N, C, Lo) with Lo = outputSize: adaptive average pooling. */
 export class AdaptiveAvgPool1d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly outputSize: number | readonly [number];
 
   constructor(outputSize: number | readonly [number]) {

@@ -1,10 +1,14 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { adaptiveAvgPool2d, type AdaptiveSize2 } from '../../functional/pooling/adaptiveAvgPool2d.js';
 import { reprSize } from './reprSize.js';
 
 /** (N, C, H, W) -> (N, C, Ho, Wo) with (Ho, Wo) = outputSize (null keeps that input size). */
 export class AdaptiveAvgPool2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly outputSize: AdaptiveSize2;
 
   constructor(outputSize: AdaptiveSize2) {

@@ -1,10 +1,14 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { adaptiveAvgPool3d, type AdaptiveSize3 } from '../../functional/pooling/adaptiveAvgPool3d.js';
 import { reprSize } from './reprSize.js';
 
 /** (N, C, D, H, W) -> (N, C, Do, Ho, Wo) with (Do, Ho, Wo) = outputSize (null keeps that input size). */
 export class AdaptiveAvgPool3d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly outputSize: AdaptiveSize3;
 
   constructor(outputSize: AdaptiveSize3) {

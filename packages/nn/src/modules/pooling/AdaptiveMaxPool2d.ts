@@ -1,12 +1,16 @@
 import type { Tensor } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { adaptiveMaxPool2d } from '../../functional/pooling/adaptiveMaxPool2d.js';
 import type { AdaptiveSize2 } from '../../functional/pooling/adaptiveAvgPool2d.js';
 import { reprSize } from './reprSize.js';
 
 /** (N, C, H, W) -> (N, C, Ho, Wo) with (Ho, Wo) = outputSize: the maximum of each adaptive bin. */
 export class AdaptiveMaxPool2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly outputSize: AdaptiveSize2;
 
   constructor(outputSize: AdaptiveSize2) {

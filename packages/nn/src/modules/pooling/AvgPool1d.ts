@@ -1,5 +1,5 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { avgPool1d, type AvgPool1dOptions } from '../../functional/pooling/avgPool1d.js';
 import { resolveCountIncludePad } from '../../functional/pooling/avgPool2d.js';
 import { checkWindow, type Size1 } from '../../functional/pooling/poolArgs.js';
@@ -7,6 +7,10 @@ import { reprSize } from './reprSize.js';
 
 /** (N, C, L) -> (N, C, Lo): average pooling, see `F.avgPool1d`. */
 export class AvgPool1d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size1;
   readonly options: Readonly<AvgPool1dOptions>;
 

@@ -1,11 +1,15 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { avgPool2d, resolveCountIncludePad, resolveDivisor, type AvgPool2dOptions } from '../../functional/pooling/avgPool2d.js';
 import { checkWindow, type Size2 } from '../../functional/pooling/poolArgs.js';
 import { reprSize } from './reprSize.js';
 
 /** (N, C, H, W) -> (N, C, Ho, Wo): average pooling, see `F.avgPool2d` for the output size and divisor. */
 export class AvgPool2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size2;
   readonly options: Readonly<AvgPool2dOptions>;
 

@@ -1,5 +1,5 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { avgPool3d, type AvgPool3dOptions } from '../../functional/pooling/avgPool3d.js';
 import { resolveCountIncludePad, resolveDivisor } from '../../functional/pooling/avgPool2d.js';
 import { checkWindow, type Size3 } from '../../functional/pooling/poolArgs.js';
@@ -7,6 +7,10 @@ import { reprSize } from './reprSize.js';
 
 /** (N, C, D, H, W) -> (N, C, Do, Ho, Wo): average pooling, see `F.avgPool3d`. */
 export class AvgPool3d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size3;
   readonly options: Readonly<AvgPool3dOptions>;
 

@@ -1,9 +1,13 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { crossChannelPool, type CrossChannelPoolOptions } from '../../functional/pooling/crossChannelPool.js';
 
 /** (N, C, *) -> (N, Co, *), Co = floor((C - k) / s) + 1: max or mean over windows of adjacent channels. */
 export class CrossChannelPool extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: number;
   readonly options: Readonly<CrossChannelPoolOptions>;
 

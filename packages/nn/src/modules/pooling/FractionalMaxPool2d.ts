@@ -1,6 +1,6 @@
 import { defaultGenerator, fail, type Tensor, type Generator } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { fractionalMaxPool2d, type FractionalMaxPool2dOptions } from '../../functional/pooling/fractionalMaxPool2d.js';
 import { toTuple, type Size2 } from '../../functional/pooling/poolArgs.js';
 import { reprSize } from './reprSize.js';
@@ -12,6 +12,10 @@ type Options = Omit<FractionalMaxPool2dOptions, 'returnIndices' | 'randomSamples
  * every call (a fresh draw per forward, as PyTorch); see `F.fractionalMaxPool2d`.
  */
 export class FractionalMaxPool2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size2;
   readonly outputSize: Size2 | null;
   readonly outputRatio: number | readonly [number, number] | null;

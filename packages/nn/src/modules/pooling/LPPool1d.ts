@@ -1,5 +1,5 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { lpPool1d, type LPPool1dOptions } from '../../functional/pooling/lpPool1d.js';
 import { resolveNormType } from '../../functional/pooling/lpPool2d.js';
 import { checkWindow, type Size1 } from '../../functional/pooling/poolArgs.js';
@@ -7,6 +7,10 @@ import { reprBool, reprSize } from './reprSize.js';
 
 /** (N, C, L) -> (N, C, Lo): power-average pooling `(sum x^p)^(1/p)`, see `F.lpPool1d`. */
 export class LPPool1d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly normType: number;
   readonly kernelSize: Size1;
   readonly options: Readonly<LPPool1dOptions>;

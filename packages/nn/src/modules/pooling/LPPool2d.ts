@@ -1,11 +1,15 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { lpPool2d, resolveNormType, type LPPool2dOptions } from '../../functional/pooling/lpPool2d.js';
 import { checkWindow, type Size2 } from '../../functional/pooling/poolArgs.js';
 import { reprBool, reprSize } from './reprSize.js';
 
 /** (N, C, H, W) -> (N, C, Ho, Wo): power-average pooling `(sum x^p)^(1/p)`, see `F.lpPool2d`. */
 export class LPPool2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly normType: number;
   readonly kernelSize: Size2;
   readonly options: Readonly<LPPool2dOptions>;

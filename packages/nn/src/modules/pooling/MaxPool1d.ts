@@ -1,12 +1,16 @@
 import type { Tensor } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { maxPool1d, type MaxPool1dOptions } from '../../functional/pooling/maxPool1d.js';
 import { checkWindow, type Size1 } from '../../functional/pooling/poolArgs.js';
 import { reprBool, reprSize } from './reprSize.js';
 
 /** (N, C, L) -> (N, C, Lo): max pooling, see `F.maxPool1d`. */
 export class MaxPool1d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size1;
   readonly options: Readonly<Omit<MaxPool1dOptions, 'returnIndices'>>;
 

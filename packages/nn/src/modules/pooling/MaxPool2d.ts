@@ -1,6 +1,6 @@
 import type { Tensor } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { maxPool2d, type MaxPool2dOptions } from '../../functional/pooling/maxPool2d.js';
 import { checkWindow, type Size2 } from '../../functional/pooling/poolArgs.js';
 import { reprBool, reprSize } from './reprSize.js';
@@ -10,6 +10,10 @@ import { reprBool, reprSize } from './reprSize.js';
  * `forwardWithIndices` also returns the argmax indices (for `MaxUnpool2d`).
  */
 export class MaxPool2d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size2;
   readonly options: Readonly<Omit<MaxPool2dOptions, 'returnIndices'>>;
 

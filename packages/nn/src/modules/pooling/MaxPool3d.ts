@@ -1,12 +1,16 @@
 import type { Tensor } from '@tapegrad/tensor';
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { maxPool3d, type MaxPool3dOptions } from '../../functional/pooling/maxPool3d.js';
 import { checkWindow, type Size3 } from '../../functional/pooling/poolArgs.js';
 import { reprBool, reprSize } from './reprSize.js';
 
 /** (N, C, D, H, W) -> (N, C, Do, Ho, Wo): max pooling, see `F.maxPool3d`. */
 export class MaxPool3d extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly kernelSize: Size3;
   readonly options: Readonly<Omit<MaxPool3dOptions, 'returnIndices'>>;
 

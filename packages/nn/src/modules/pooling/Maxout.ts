@@ -1,10 +1,14 @@
 import type { Variable, Input } from '@tapegrad/autograd';
-import { Module } from '../../Module.js';
+import { Module, declareForgetful } from '../../Module.js';
 import { maxout } from '../../functional/pooling/maxout.js';
 import { toTuple } from '../../functional/pooling/poolArgs.js';
 
 /** (N, C, *) -> (N, C / groupSize, *): the maximum over groups of `groupSize` contiguous channels. */
 export class Maxout extends Module {
+  static {
+    declareForgetful(this);
+  }
+
   readonly groupSize: number;
 
   constructor(groupSize: number) {
