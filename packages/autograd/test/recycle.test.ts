@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Tensor, getBackend, rand, Generator, recycledBytes, takeRecycled, cpuBackend, setBackend, resetBackend } from '@tapegrad/tensor';
+import { Tensor, getBackend, rand, Generator, recycledBytes, recyclePass, takeRecycled, cpuBackend, setBackend, resetBackend } from '@tapegrad/tensor';
 import { Variable, defineOp, mul, sum, relu, matmul, type OpContext } from '../src/index.js';
 
 const DISCARDED = /^backward: this gradient was computed inside backward\(\) and was not kept as a \.grad \(nor retained with retainGrad\(\)\); its memory was freed for reuse when backward\(\) ended$/;
@@ -33,9 +33,24 @@ describe('recycled gradient buffers', () => {
     // the next step's tensors take them: its results equal the first step's exactly
     expect(step(x, w, w2)).toBe(first);
     expect(Array.from(w.grad!.toArray())).toEqual(gw);
-    // the pool holds one pass's buffers, not every pass's
+    // the pool holds the last two passes' buffers, not every pass's
     for (let i = 0; i < 5; i++) step(x, w, w2);
     expect(recycledBytes()).toBeLessThanOrEqual(given);
+  });
+
+  it('what a backward gave back and the next forward left waits for the next backward, and is dropped at the one after', () => {
+    resetBackend();
+    const g = new Generator(4);
+    const x = new Variable(rand([8, 32], { generator: g }));
+    const w = new Variable(rand([32, 16], { generator: g }), { requiresGrad: true });
+    const w2 = new Variable(rand([16, 4], { generator: g }), { requiresGrad: true });
+    step(x, w, w2);
+    const given = recycledBytes();
+    expect(given).toBeGreaterThan(0);
+    recyclePass(); // a backward starts: its gradients can take these
+    expect(recycledBytes()).toBe(given);
+    recyclePass(); // the one after: nothing took them
+    expect(recycledBytes()).toBe(0);
   });
 
   it("alloc's recycled buffers are zeros; empty's come from the pool as they are", () => {

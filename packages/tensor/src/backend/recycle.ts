@@ -8,8 +8,10 @@
 // the next tensor's values; and residency.ts marks the old buffer released, so a tensor over it
 // throws a one-line message when used.
 //
-// The pool holds what one backward pass gave back: buffers not taken again by the end of the next
-// pass are dropped (for the garbage collector), so it never grows past one step's gradients.
+// The pool holds what the last two backward passes gave back: buffers not taken again by the end of
+// the pass after next are dropped (for the garbage collector), so it never grows past two steps'
+// worth. (A backward gives back its gradients and the activations freed after it; the next forward
+// takes the activations' worth, and the gradients' worth waits for the next backward.)
 
 /** Bytes the pool may hold at most. */
 const MAX_BYTES = 1 << 30;
@@ -35,11 +37,11 @@ function detach(buffer: ArrayBuffer): ArrayBuffer | null {
   }
 }
 
-/** Starts a pass of giving back: the buffers of the pass before, not taken again since, are dropped. */
+/** Starts a pass of giving back: the buffers of the pass before the last, not taken again since, are dropped. */
 export function recyclePass(): void {
   pass++;
   for (const [bytes, list] of free) {
-    const keep = list.filter((e) => e.pass >= pass);
+    const keep = list.filter((e) => e.pass >= pass - 1);
     held -= (list.length - keep.length) * bytes;
     if (keep.length === 0) free.delete(bytes);
     else free.set(bytes, keep);
