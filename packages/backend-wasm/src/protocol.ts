@@ -21,3 +21,26 @@ export interface PoolData {
   readonly args: SharedArrayBuffer;
   readonly slot: number;
 }
+
+/**
+ * How long a thread keeps looking at a control field before it sleeps in Atomics.wait: waking a
+ * sleeping thread costs ~50 us on a VM, twice per job (the worker's wake, then the main thread's),
+ * and a training step posts dozens of jobs with a little JavaScript between them.
+ */
+export const WORKER_SPIN_MS = 2;
+export const MAIN_SPIN_MS = 1;
+
+/**
+ * Looks at ctrl[i] until it is no longer `value` or `ms` have passed (without sleeping: the
+ * other thread writes it within microseconds when it is about to), and returns what it saw last.
+ */
+export function spinWhile(ctrl: Int32Array, i: number, value: number, ms: number): number {
+  const t0 = performance.now();
+  for (;;) {
+    for (let k = 0; k < 512; k++) {
+      const v = Atomics.load(ctrl, i);
+      if (v !== value) return v;
+    }
+    if (performance.now() - t0 > ms) return value;
+  }
+}

@@ -1,7 +1,7 @@
 import { splitKernels, type SplitKernel, type WasmExports } from './exports.js';
 import type { WasmMemoryObject, WasmModuleObject } from './wasmApi.js';
 import { nodeWorkerThreads, onBrowserMainThread, webWorkers } from './platform.js';
-import { SLOT, ARGS, OP, SEQ, DONE, STATUS, READY, type PoolData } from './protocol.js';
+import { SLOT, ARGS, OP, SEQ, DONE, STATUS, READY, MAIN_SPIN_MS, spinWhile, type PoolData } from './protocol.js';
 import { WORKER_SOURCE } from './worker.generated.js';
 
 /** How long the main thread sleeps in one Atomics.wait before looking again, and when it gives up. */
@@ -203,6 +203,11 @@ export class ThreadPool {
 
   private waitFor(w: number, field: number, want: number, what: string): void {
     const i = w * SLOT + field, t0 = Date.now();
+    // a job's parts end close together: look a while before sleeping
+    if (field === DONE) {
+      const v = Atomics.load(this.ctrl, i);
+      if (v === want || spinWhile(this.ctrl, i, v, MAIN_SPIN_MS) === want) return;
+    }
     for (;;) {
       const v = Atomics.load(this.ctrl, i);
       if (v === want) return;

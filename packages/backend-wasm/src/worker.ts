@@ -7,7 +7,7 @@ import { splitKernels } from './exports.js';
 import type { WasmExports } from './exports.js';
 import { wasmApi } from './wasmApi.js';
 import { nodeWorkerThreads } from './platform.js';
-import { SLOT, ARGS, OP, SEQ, DONE, STATUS, READY, type PoolData } from './protocol.js';
+import { SLOT, ARGS, OP, SEQ, DONE, STATUS, READY, WORKER_SPIN_MS, spinWhile, type PoolData } from './protocol.js';
 
 /** The start data, and the kernel list of the code that started this thread (see threadPool.ts). */
 type StartData = PoolData & { readonly kernels?: string };
@@ -35,7 +35,8 @@ function serve(data: StartData): void {
   Atomics.notify(ctrl, base + READY);
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, base + SEQ, seen);
+    // the next job usually follows within a millisecond: look before sleeping
+    if (spinWhile(ctrl, base + SEQ, seen, WORKER_SPIN_MS) === seen) Atomics.wait(ctrl, base + SEQ, seen);
     const seq = Atomics.load(ctrl, base + SEQ);
     if (seq === seen) continue;
     seen = seq;
