@@ -13,8 +13,10 @@
 //   copy them back on this thread while the workers convolve (`drain`), and whatever is still due at
 //   the boundary after is copied back there: the memory holds one step's arrays and the last few of
 //   the step before;
-// - the intermediate gradients of a backward pass are freed unread (`discard`), their host buffers
-//   recycled for the next step's tensors;
+// - the intermediate gradients of a backward pass, and the activations a container passed between
+//   layers that keep nothing (packages/nn/src/fusion.ts), are freed unread (`discard`): the
+//   gradients when backward ends, the activations once their producer's backward has run (or at
+//   once in a noGrad pass); their host buffers are recycled for the next step's tensors;
 // - a loop with no boundary (a forward pass after another with the tape on, never a backward)
 //   holds at most `maxBytes` not due back, and an inference pass (noGrad with nothing on the tape)
 //   32 MiB: past it the arrays used longest ago become due back (the next convolutions copy them),
