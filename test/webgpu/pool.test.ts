@@ -70,9 +70,9 @@ describe('webgpu maxPool2d', () => {
       expectSame(await kernels.read(arg), wantArg, `${c.name} argmax`);
       expect(want.some(Number.isNaN)).toBe(true);
 
-      // backward: both forms, into a non-zero out; the sums are the CPU's order, so float32 alike
-      const gOut = uniform(rnd, outLen), out0 = uniform(rnd, inLen);
-      const wantG = out0.slice();
+      // backward: both forms, into an out full of NaN (overwritten); the sums are the CPU's order, so float32 alike
+      const gOut = uniform(rnd, outLen), out0 = new Float32Array(inLen).fill(NaN);
+      const wantG = new Float32Array(inLen);
       cpuBackend.maxPoolBackward(gOut, wantArg, g.planes, g.inH * g.inW, g.outH * g.outW, wantG);
       const gb = kernels.upload(gOut), argB = kernels.upload(wantArg);
       const scan = kernels.upload(out0), geo = kernels.upload(out0);
@@ -91,8 +91,8 @@ describe('webgpu maxPool2d', () => {
     const planes = 3, inPlane = 300, outPlane = 517;
     const arg = new Float32Array(planes * outPlane).map(() => Math.floor(rnd.random() * inPlane));
     for (let o = 0; o < outPlane; o += 3) arg[outPlane + o] = 150; // many repeats in plane 1
-    const gOut = uniform(rnd, planes * outPlane), out0 = uniform(rnd, planes * inPlane);
-    const want = out0.slice();
+    const gOut = uniform(rnd, planes * outPlane), out0 = new Float32Array(planes * inPlane).fill(NaN);
+    const want = new Float32Array(planes * inPlane);
     cpuBackend.maxPoolBackward(gOut, arg, planes, inPlane, outPlane, want);
     const out = kernels.upload(out0);
     k.maxPoolBackward(kernels.upload(gOut), kernels.upload(arg), planes, inPlane, outPlane, out);
@@ -138,8 +138,8 @@ describe('webgpu avgPool2d', () => {
         k.avgPool2d(kernels.upload(x), g, countIncludePad, divisorOverride, out);
         expectClose(await kernels.read(out), want, { rtol: 1e-6, atol: 1e-7, scale }, `${c.name} forward`);
 
-        const gOut = uniform(rnd, outLen), out0 = uniform(rnd, inLen);
-        const wantG = out0.slice(), scaleG = out0.map(Math.abs);
+        const gOut = uniform(rnd, outLen), out0 = new Float32Array(inLen).fill(NaN);
+        const wantG = new Float32Array(inLen), scaleG = new Float32Array(inLen);
         cpuBackend.avgPool2dBackward(gOut, g, countIncludePad, divisorOverride, wantG);
         cpuBackend.avgPool2dBackward(gOut.map(Math.abs), g, countIncludePad, divisorOverride, scaleG);
         const gx = kernels.upload(out0);

@@ -63,3 +63,21 @@ describe('backend registry', () => {
     expect(second).toBe(1);
   });
 });
+
+describe('pooling backward kernels overwrite their output', () => {
+  // kernels/pool.ts hands them an unfilled buffer (`empty`): whatever it held must not show
+  it('maxPoolBackward: the scattered sums, 0 where no index points', () => {
+    const gOut = new Float32Array([1, 2, 4, 8, 16, 32]), argmax = new Float32Array([0, 0, 3, 1, 1, 2]);
+    const out = new Float32Array(8).fill(NaN);
+    cpuBackend.maxPoolBackward(gOut, argmax, 2, 4, 3, out);
+    expect(Array.from(out)).toEqual([3, 0, 0, 4, 0, 24, 32, 0]);
+  });
+
+  it('avgPool2dBackward: each window shares its gradient, 0 where no window reaches', () => {
+    // 1 plane of 3x3, 2x2 windows with stride 2, no padding: one window over the top-left 2x2
+    const g = { planes: 1, inH: 3, inW: 3, outH: 1, outW: 1, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1 };
+    const out = new Float32Array(9).fill(NaN);
+    cpuBackend.avgPool2dBackward(new Float32Array([8]), g, true, 0, out);
+    expect(Array.from(out)).toEqual([2, 2, 0, 2, 2, 0, 0, 0, 0]);
+  });
+});

@@ -5,8 +5,9 @@
 // WGSL has no float atomics, so each invocation owns one input element and gathers the gradients
 // of the windows that reach it, in increasing output order: the CPU backend scatters in that same
 // order, so where it adds float32 to float32 (the max-pool backward) the sums are the CPU's bit for
-// bit. Like the CPU kernels, these add into `out` (the caller passes it zero-filled), except
-// globalAvgPool2dBackward, which overwrites it.
+// bit. maxPoolBackward, maxPool2dBackward, avgPool2dBackward and globalAvgPool2dBackward overwrite
+// `out` (each sum starts from 0, as the CPU kernels', which zero `out` first); adaptiveAvgPool2dBackward
+// adds into it (the caller passes it zero-filled).
 import type { Pool2dGeometry } from '@tapegrad/tensor';
 import type { KernelRunner, KernelSpec } from '../runner.js';
 import { WG, main1d, paramsDecl, pi, storage } from '../wgsl.js';
@@ -49,7 +50,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = i0 + i32(lid);
   let at = plane * inPlane + i;
   var acc = 0.0;
-  if (i < inPlane) { acc = out[at]; }
   for (var s = 0; s < slabs; s++) {
     let lo = bounds[2 * (plane * slabs + s)]; let hi = bounds[2 * (plane * slabs + s) + 1];
     if (hi < i0 || lo >= i0 + ${WG}) { continue; }
@@ -67,8 +67,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 };
 
 /**
- * Backward of every max-type pooling: out[p, argmax[p, o]] += gOut[p, o], for `planes` planes of
- * `outPlane` outputs and `inPlane` inputs.
+ * Backward of every max-type pooling: out[p, i] = the sum of gOut[p, o] over the o with argmax[p, o]
+ * = i (0 where none), for `planes` planes of `outPlane` outputs and `inPlane` inputs; out is overwritten.
  */
 export function maxPoolBackward(r: KernelRunner, gOut: GPUBuffer, argmax: GPUBuffer, planes: number, inPlane: number, outPlane: number, out: GPUBuffer): void {
   const groups = planes * Math.ceil(inPlane / WG), slabs = planes * Math.ceil(outPlane / WG);
@@ -94,7 +94,7 @@ ${main1d()}${POOL_LETS}  if (p >= planes * inH * inW) { return; }
   let ob = plane * outH * outW;
   let ohEnd = min(outH, (ih + pH) / sH + 1); let owEnd = min(outW, (iw + pW) / sW + 1);
   let ow0 = first_window(iw, pW, (kW - 1) * dW, sW);
-  var acc = out[p];
+  var acc = 0.0;
   for (var oh = first_window(ih, pH, (kH - 1) * dH, sH); oh < ohEnd; oh++) {
     for (var ow = ow0; ow < owEnd; ow++) {
       let o = ob + oh * outW + ow;
@@ -109,7 +109,7 @@ ${main1d()}${POOL_LETS}  if (p >= planes * inH * inW) { return; }
 /**
  * maxPoolBackward for maxPool2d's indices, given its geometry: each input element checks only the
  * windows that span it. The same result as maxPoolBackward whenever every window holds an input
- * element (PyTorch's padding <= half the kernel guarantees that); out (planes, inH, inW) is added to.
+ * element (PyTorch's padding <= half the kernel guarantees that); out (planes, inH, inW) is overwritten.
  */
 export function maxPool2dBackward(r: KernelRunner, gOut: GPUBuffer, argmax: GPUBuffer, g: Pool2dGeometry, out: GPUBuffer): void {
   const total = g.planes * g.inH * g.inW;
@@ -131,7 +131,7 @@ ${main1d()}${POOL_LETS}  if (p >= planes * inH * inW) { return; }
   let ob = plane * outH * outW;
   let ohEnd = min(outH, (ih + pH) / sH + 1); let owEnd = min(outW, (iw + pW) / sW + 1);
   let ow0 = first_window(iw, pW, kW, sW);
-  var acc = out[p];
+  var acc = 0.0;
   for (var oh = first_window(ih, pH, kH, sH); oh < ohEnd; oh++) {
     for (var ow = ow0; ow < owEnd; ow++) {
 ${AVG_WINDOW}      acc += g[ob + oh * outW + ow] / div;
@@ -142,7 +142,7 @@ ${AVG_WINDOW}      acc += g[ob + oh * outW + ow] / div;
 `,
 };
 
-/** Backward of avgPool2d: spreads gOut / divisor over each window (the divisor rules of avgPool2d); out is added to. */
+/** Backward of avgPool2d: spreads gOut / divisor over each window (the divisor rules of avgPool2d); out is overwritten. */
 export function avgPool2dBackward(r: KernelRunner, gOut: GPUBuffer, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number, out: GPUBuffer): void {
   const total = g.planes * g.inH * g.inW;
   if (total === 0 || g.outH * g.outW === 0) return;

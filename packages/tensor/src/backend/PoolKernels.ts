@@ -45,8 +45,9 @@ export interface PoolKernels {
   /** Max pooling over (D, H, W) windows; indices flat within the D*H*W volume. */
   maxPool3d(x: Float32Array, g: Pool3dGeometry, out: Float32Array, argmax: Float32Array): void;
   /**
-   * Backward of every max-type pooling (1-d/2-d/3-d, adaptive, fractional): adds gOut[p, o] into
-   * out[p, argmax[p, o]]. `inPlane`, `outPlane` are the element counts of one plane.
+   * Backward of every max-type pooling (1-d/2-d/3-d, adaptive, fractional): out[p, i] = the sum of
+   * gOut[p, o] over the o with argmax[p, o] = i, in increasing o (0 where none); `out` is
+   * overwritten. `inPlane`, `outPlane` are the element counts of one plane.
    */
   maxPoolBackward(gOut: Float32Array, argmax: Float32Array, planes: number, inPlane: number, outPlane: number, out: Float32Array): void;
   /**
@@ -55,7 +56,7 @@ export interface PoolKernels {
    * Windows without input elements give 0. Dilation entries of `g` are ignored (always 1).
    */
   avgPool2d(x: Float32Array, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number, out: Float32Array): void;
-  /** Backward of avgPool2d: spreads gOut / divisor over each window. */
+  /** Backward of avgPool2d: spreads gOut / divisor over each window; `out` is overwritten (0 where no window reaches). */
   avgPool2dBackward(gOut: Float32Array, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number, out: Float32Array): void;
   /** Average pooling over (D, H, W) windows, divisor rules as avgPool2d. */
   avgPool3d(x: Float32Array, g: Pool3dGeometry, countIncludePad: boolean, divisorOverride: number, out: Float32Array): void;

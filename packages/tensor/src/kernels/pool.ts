@@ -64,7 +64,8 @@ function maxPoolBackward(gOut: Tensor, indices: Tensor, inputShape: readonly num
     fail('maxPoolBackward', `gradient shape ${formatShape(gOut.shape)} differs from indices shape ${formatShape(indices.shape)}; expected equal shapes`);
   }
   const planes = numel(lead(inputShape, spatial));
-  const out = be.alloc(numel(inputShape));
+  // the kernel overwrites all of it (0 where no index points)
+  const out = be.empty(numel(inputShape));
   const outPlane = numel(indices.shape.slice(indices.ndim - spatial));
   be.maxPoolBackward(gOut.contiguousStorage(), indices.contiguousStorage(), planes, numel(inputShape.slice(inputShape.length - spatial)), outPlane, out);
   return new Tensor(out, inputShape);
@@ -84,7 +85,7 @@ function avgPool2dBackward(gOut: Tensor, inputShape: readonly number[], p: Pool2
   const be = getBackend();
   const r = inputShape.length;
   const g: Pool2dGeometry = { ...p, planes: numel(lead(inputShape, 2)), inH: inputShape[r - 2]!, inW: inputShape[r - 1]! };
-  const out = be.alloc(numel(inputShape));
+  const out = be.empty(numel(inputShape)); // overwritten by the kernel
   be.avgPool2dBackward(gOut.contiguousStorage(), g, countIncludePad, divisorOverride, out);
   return new Tensor(out, inputShape);
 }

@@ -70,6 +70,7 @@ function avgPool2d(x: Float32Array, g: Pool2dGeometry, countIncludePad: boolean,
 function avgPool2dBackward(gOut: Float32Array, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride: number, out: Float32Array): void {
   const { planes, inH, inW, outH, outW, kH, kW, sH, sW, pH, pW } = g;
   const inPlane = inH * inW;
+  out.fill(0, 0, planes * inPlane);
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * inPlane;

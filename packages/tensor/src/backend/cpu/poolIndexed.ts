@@ -2,6 +2,7 @@
 // pooling, max unpooling. Indices are float32 integers, flat within one plane.
 
 export function maxPoolBackward(gOut: Float32Array, argmax: Float32Array, planes: number, inPlane: number, outPlane: number, out: Float32Array): void {
+  out.fill(0, 0, planes * inPlane);
   for (let p = 0; p < planes; p++) {
     const ib = p * inPlane, ob = p * outPlane;
     for (let o = 0; o < outPlane; o++) out[ib + argmax[ob + o]!] += gOut[ob + o]!;
