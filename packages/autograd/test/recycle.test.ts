@@ -19,13 +19,19 @@ function step(x: Variable, w: Variable, w2: Variable): number {
   return loss.data.item();
 }
 
+/** The input and the two weights of `step`, drawn from a generator of `seed`. */
+function operands(seed: number): [Variable, Variable, Variable] {
+  const g = new Generator(seed);
+  const x = new Variable(rand([8, 32], { generator: g }));
+  const w = new Variable(rand([32, 16], { generator: g }), { requiresGrad: true });
+  const w2 = new Variable(rand([16, 4], { generator: g }), { requiresGrad: true });
+  return [x, w, w2];
+}
+
 describe('recycled gradient buffers', () => {
   it('backward gives its intermediate gradients back; the next tensors of those sizes reuse them; results do not change', () => {
     resetBackend();
-    const g = new Generator(3);
-    const x = new Variable(rand([8, 32], { generator: g }));
-    const w = new Variable(rand([32, 16], { generator: g }), { requiresGrad: true });
-    const w2 = new Variable(rand([16, 4], { generator: g }), { requiresGrad: true });
+    const [x, w, w2] = operands(3);
     const first = step(x, w, w2);
     const gw = Array.from(w.grad!.toArray());
     const given = recycledBytes();
@@ -40,10 +46,7 @@ describe('recycled gradient buffers', () => {
 
   it('what a backward gave back and the next forward left waits for the next backward, and is dropped at the one after', () => {
     resetBackend();
-    const g = new Generator(4);
-    const x = new Variable(rand([8, 32], { generator: g }));
-    const w = new Variable(rand([32, 16], { generator: g }), { requiresGrad: true });
-    const w2 = new Variable(rand([16, 4], { generator: g }), { requiresGrad: true });
+    const [x, w, w2] = operands(4);
     step(x, w, w2);
     const given = recycledBytes();
     expect(given).toBeGreaterThan(0);
