@@ -1,11 +1,12 @@
 // Buffers of backward's own intermediate gradients are reused: when backward() ends, those no .grad
 // holds go to the pool the host backends allocate from (packages/tensor/src/backend/recycle.ts),
-// detached from their old arrays; a tensor that still points at one (a custom op's backward that
-// kept its gradient) throws one line instead of showing the next tensor's values.
+// with their ArrayBuffers; a tensor that still points at one (a custom op's backward that kept its
+// gradient) throws one line instead of showing the next tensor's values, and a stale second give-back
+// never hands out a buffer a live tensor holds.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Tensor, getBackend, rand, Generator, recycledBytes, recyclePass, takeRecycled, cpuBackend, setBackend, resetBackend } from '@tapegrad/tensor';
+import { Tensor, getBackend, rand, Generator, recycledBytes, recyclePass, takeRecycled, cpuBackend, setBackend, resetBackend, discardArray, liveArray, hostArray } from '@tapegrad/tensor';
 import { Variable, defineOp, mul, sum, relu, matmul, type OpContext } from '../src/index.js';
 
 const DISCARDED = /^backward: this gradient was computed inside backward\(\) and was not kept as a \.grad \(nor retained with retainGrad\(\)\); its memory was freed for reuse when backward\(\) ended$/;
@@ -88,6 +89,57 @@ describe('recycled gradient buffers', () => {
     expect(stashed).not.toBeNull();
     expect(() => stashed!.toArray()).toThrow(DISCARDED);
     expect(() => stashed!.data).toThrow(DISCARDED);
+  });
+
+  it('the stashed gradient keeps throwing after its buffer serves the next tensor of its size, which reads its own values', () => {
+    resetBackend();
+    let stashed: Tensor | null = null;
+    const keep = defineOp({
+      name: 'keep',
+      forward: (_ctx: OpContext, a: Tensor) => a,
+      backward: (_ctx: OpContext, gOut: Tensor) => {
+        stashed = gOut;
+        return [gOut];
+      },
+    });
+    const x = new Variable(rand([3, 5], { generator: new Generator(7) }), { requiresGrad: true });
+    sum(mul(keep(relu(x)), 2)).backward();
+    const old = stashed!.storage;
+    // while the buffer waits in the pool, any array over it is dead
+    expect(() => liveArray(new Float32Array(old.buffer))).toThrow(DISCARDED);
+    // the next (3, 5) allocations take the pool's buffers; one of them is the stashed gradient's
+    const next = [getBackend().empty(15), getBackend().empty(15), getBackend().empty(15)];
+    const reused = next.find((a) => a.buffer === old.buffer);
+    expect(reused).toBeDefined();
+    reused!.fill(4);
+    expect(Array.from(hostArray(reused!))).toEqual(new Array(15).fill(4));
+    expect(() => stashed!.toArray()).toThrow(DISCARDED);
+    expect(() => liveArray(old)).toThrow(DISCARDED);
+  });
+
+  it('a second give-back of an array whose buffer another tensor now holds is refused', () => {
+    resetBackend();
+    const n = 1_009; // a size no other test leaves in the pool
+    const a = getBackend().empty(n);
+    discardArray(a, 'test: a was discarded');
+    expect(recycledBytes()).toBeGreaterThanOrEqual(n * 4);
+    const b = takeRecycled(n)!;
+    expect(b.buffer).toBe(a.buffer);
+    const held = recycledBytes();
+    // a again, and another array spanning the same buffer: neither gives b's buffer back
+    discardArray(a, 'test: a was discarded');
+    discardArray(new Float32Array(b.buffer), 'test: a stale view');
+    expect(recycledBytes()).toBe(held);
+    expect(takeRecycled(n)).toBeNull();
+    b.fill(2);
+    expect(Array.from(liveArray(b))).toEqual(new Array(n).fill(2));
+    expect(() => liveArray(a)).toThrow('test: a was discarded');
+    // b itself may give it back, once
+    discardArray(b, 'test: b was discarded');
+    discardArray(b, 'test: b was discarded');
+    expect(recycledBytes()).toBe(held + n * 4);
+    expect(takeRecycled(n)!.buffer).toBe(a.buffer);
+    expect(takeRecycled(n)).toBeNull();
   });
 
   it('a .grad and a retained gradient are never given back', () => {

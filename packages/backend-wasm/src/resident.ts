@@ -21,7 +21,7 @@
 //   holds at most `maxBytes` not due back, and an inference pass (noGrad with nothing on the tape)
 //   32 MiB: past it the arrays used longest ago become due back (the next convolutions copy them),
 //   and past twice the limit due arrays come back at once.
-import { isFresh, markHost, markReleased, markResident, recycle, type ResidencyOwner } from '@tapegrad/tensor';
+import { isFresh, markHost, markResident, type ResidencyOwner } from '@tapegrad/tensor';
 import type { KeptArrays, WasmMemory } from './memory.js';
 
 /** Bytes held at most in an inference pass (see `recording`). */
@@ -187,13 +187,11 @@ export class WasmResidency implements ResidencyOwner, KeptArrays {
     }
   }
 
-  discard(buffer: ArrayBufferLike, why: string): void {
+  /** The host buffer never held these values: it can serve the next tensors of its size. */
+  discard(buffer: ArrayBufferLike): boolean {
     const e = this.byBuffer.get(buffer);
-    if (e === undefined) return;
-    this.settle(e);
-    // the host buffer never held these values: it serves the next tensors of its size
-    if (buffer instanceof ArrayBuffer) recycle(new Float32Array(buffer));
-    markReleased(buffer, why);
+    if (e !== undefined) this.settle(e);
+    return true;
   }
 
   stats(): ResidentStats {

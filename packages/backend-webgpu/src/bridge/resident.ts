@@ -229,11 +229,13 @@ export class ResidentArrays implements ResidencyOwner {
     this.wire.free(entries.map((e) => e.id));
   }
 
-  discard(buffer: ArrayBufferLike, why: string): void {
+  /** The GPU copy is freed and the host array marked released (false: not for the host pool). */
+  discard(buffer: ArrayBufferLike, why: string): boolean {
     const e = this.byBuffer.get(buffer);
-    if (e === undefined) return;
+    if (e === undefined) return true;
     this.release(buffer, e, why);
     this.wire.free([e.id]);
+    return false;
   }
 
   /** Marks every array still held as lost (the worker stopped without bringing them back). */

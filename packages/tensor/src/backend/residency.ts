@@ -13,7 +13,7 @@
 // An array whose values were lost (the GPU worker stopped or failed) is marked released: any use
 // throws a one-line message instead of reading stale values.
 
-import { recycle } from './recycle.js';
+import { pooledWhy, recycle } from './recycle.js';
 
 /** A backend that holds the values of some host arrays. */
 export interface ResidencyOwner {
@@ -27,8 +27,12 @@ export interface ResidencyOwner {
   toHostAll(): void;
   /** A training or inference step ended. */
   stepBoundary(): void;
-  /** Frees the values held for `buffer` without bringing them back (nothing can read them): any later use throws `why`. */
-  discard(buffer: ArrayBufferLike, why: string): void;
+  /**
+   * Frees the values held for `buffer` without bringing them back (nothing can read them): true when
+   * its host buffer may then serve other tensors (the caller gives it to the pool, or marks it
+   * released), false when the owner marked it released itself (any later use throws `why`).
+   */
+  discard(buffer: ArrayBufferLike, why: string): boolean;
   /**
    * True when bringing values back waits on another device (the GPU: a read over the bus, answered
    * asynchronously), so `fit` reads each batch's loss a few steps behind; false when it is a copy
@@ -46,6 +50,8 @@ export interface ResidencyOwner {
 
 const owners = new WeakMap<ArrayBufferLike, ResidencyOwner>();
 const released = new WeakMap<ArrayBufferLike, string>();
+/** Arrays whose buffers went to the pool (recycle.ts): the buffer serves other tensors now, these stay dead. */
+const retired = new WeakMap<Float32Array, string>();
 const fresh = new WeakSet<ArrayBufferLike>();
 const registered = new Set<ResidencyOwner>();
 /** False until an owner registers: the common case pays one branch per access. */
@@ -101,7 +107,7 @@ export function isFresh(buffer: ArrayBufferLike): boolean {
 
 function throwIfReleased(a: Float32Array): void {
   if (!checking) return;
-  const why = released.get(a.buffer);
+  const why = released.get(a.buffer) ?? retired.get(a) ?? pooledWhy(a.buffer);
   if (why !== undefined) throw new Error(why);
 }
 
@@ -164,18 +170,18 @@ export function residencyActive(): boolean {
 }
 
 /**
- * `a`'s values are dead (an engine-internal gradient after backward): its owner frees them unread;
- * a host array's buffer goes to the host backends' pool (recycle.ts). Either way a later use of
- * `a` throws `why`.
+ * `a`'s values are dead (an engine-internal gradient after backward): its owner frees them unread,
+ * and its host buffer goes to the host backends' pool (recycle.ts) where it can. Once either
+ * happened, a later use of `a` throws `why` (a second discard of `a` does nothing).
  */
 export function discardArray(a: Float32Array, why: string): void {
+  if (retired.has(a) || released.has(a.buffer)) return;
   const owner = active ? owners.get(a.buffer) : undefined;
-  if (owner !== undefined) {
-    owner.discard(a.buffer, why);
-    return;
-  }
-  const buffer = a.buffer;
-  if (recycle(a)) markReleased(buffer, why);
+  if (owner !== undefined && !owner.discard(a.buffer, why)) return;
+  if (recycle(a, why)) {
+    retired.set(a, why);
+    checking = true;
+  } else if (owner !== undefined) markReleased(a.buffer, why);
 }
 
 /**
