@@ -177,33 +177,11 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
       const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
       if (!direct) im2col(xs, Cg, geom, cols);
       const o = out + (<usize>((n * O + gi * Og) * L) << 2);
+      // bias and ReLU applied as the products are stored (gemmBlock's epilogue), not in a pass after
       gemmBlock(Og, L, K, w + (<usize>(gi * Og * K) << 2), K, 1, direct ? xs : cols, L, 1, o, L, false, scr,
-        packed + <usize>gi * (<usize>packedGroupFloats(geom, false) << 2));
-      if (bias != 0 || relu) {
-        for (let oc = 0; oc < Og; oc++) {
-          const b = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>(gi * Og + oc) << 2)) : 0);
-          const row = o + (<usize>(oc * L) << 2);
-          let p = 0;
-          for (; p + 4 <= L; p += 4) {
-            const q = row + (<usize>p << 2);
-            const v = f32x4.add(v128.load(q), b);
-            v128.store(q, relu ? reluLanes(v) : v);
-          }
-          for (; p < L; p++) {
-            const q = row + (<usize>p << 2);
-            const v = f32x4.add(v128.load32_splat(q), b);
-            store<f32>(q, f32x4.extract_lane(relu ? reluLanes(v) : v, 0));
-          }
-        }
-      }
+        packed + <usize>gi * (<usize>packedGroupFloats(geom, false) << 2), bias != 0 ? bias + (<usize>(gi * Og) << 2) : 0, relu);
     }
   }
-}
-
-/** max(v, 0) per lane with NaN kept: v's bits where v > 0 or v is NaN, else +0. */
-// @ts-ignore: decorator
-@inline function reluLanes(v: v128): v128 {
-  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
 }
 
 /** g[i] = mask[i] <= 0 ? 0 : g[i] for n floats in place (ReLU's backward from its output `mask`). */

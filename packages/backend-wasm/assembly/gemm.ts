@@ -138,16 +138,25 @@ function packB(dst: usize, b: usize, bRs: i32, bCs: i32, kc: i32, nc: i32): void
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
+/** max(v, 0) per lane with NaN kept: v's bits where v > 0 or v is NaN, else +0. */
+// @ts-ignore: decorator
+@inline export function reluLanes(v: v128): v128 {
+  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
+}
+
 /**
  * The 4x8 micro-kernel: c[i][0 .. 8) = (or +=, without `overwrite`) sum over k < kc of a[k][i] *
  * b[k][0 .. 8) for i < 4, with a's four values of one k contiguous and aRs bytes from the next k's,
  * b's rows bRs bytes apart (packed panels: 16 and 32), c's rows cRsBytes. Unrolled by hand so the
  * eight accumulators stay in registers; inlined, so `overwrite` is a constant at each call. Also
- * the micro-kernel of the Winograd GEMMs (winograd.ts).
+ * the micro-kernel of the Winograd GEMMs (winograd.ts). The epilogue, for the last depths of a
+ * product: plus bias[i] (the floats at `bias`, unless 0) on row i, then `relu` (reluLanes), on the
+ * sum as it is stored (the same float operations as a pass over c afterwards).
  */
 // @ts-ignore: decorator
 @inline
-export function kernel4x8(kc: i32, pa: usize, aRs: usize, pb: usize, bRs: usize, c: usize, cRsBytes: usize, overwrite: bool): void {
+export function kernel4x8(kc: i32, pa: usize, aRs: usize, pb: usize, bRs: usize, c: usize, cRsBytes: usize, overwrite: bool,
+  bias: usize = 0, relu: bool = false): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
@@ -168,6 +177,20 @@ export function kernel4x8(kc: i32, pa: usize, aRs: usize, pb: usize, bRs: usize,
     c10 = f32x4.add(c10, v128.load(c + cRsBytes)); c11 = f32x4.add(c11, v128.load(c + cRsBytes, 16));
     c20 = f32x4.add(c20, v128.load(c + 2 * cRsBytes)); c21 = f32x4.add(c21, v128.load(c + 2 * cRsBytes, 16));
     c30 = f32x4.add(c30, v128.load(c + 3 * cRsBytes)); c31 = f32x4.add(c31, v128.load(c + 3 * cRsBytes, 16));
+  }
+  if (bias != 0) {
+    let b = v128.load32_splat(bias);
+    c00 = f32x4.add(c00, b); c01 = f32x4.add(c01, b);
+    b = v128.load32_splat(bias, 4);
+    c10 = f32x4.add(c10, b); c11 = f32x4.add(c11, b);
+    b = v128.load32_splat(bias, 8);
+    c20 = f32x4.add(c20, b); c21 = f32x4.add(c21, b);
+    b = v128.load32_splat(bias, 12);
+    c30 = f32x4.add(c30, b); c31 = f32x4.add(c31, b);
+  }
+  if (relu) {
+    c00 = reluLanes(c00); c01 = reluLanes(c01); c10 = reluLanes(c10); c11 = reluLanes(c11);
+    c20 = reluLanes(c20); c21 = reluLanes(c21); c30 = reluLanes(c30); c31 = reluLanes(c31);
   }
   v128.store(c, c00); v128.store(c, c01, 16);
   v128.store(c + cRsBytes, c10); v128.store(c + cRsBytes, c11, 16);
@@ -220,15 +243,17 @@ export function packAll(dst: usize, a: usize, aRs: i32, aCs: i32, M: i32, K: i32
 /**
  * One thread's C (+)= A · B (no split); `scratch` is one block of gemmScratchBytes(). With
  * `prepacked` != 0, A was packed by packAll there and is not packed again (a convolution's weight,
- * shared by every sample).
+ * shared by every sample). With `bias` != 0 (M floats) and/or `relu`, each result is then
+ * relu(C[i][j] + bias[i]), applied as the last depths' products are stored (kernel4x8's epilogue).
  */
 export function gemmBlock(M: i32, N: i32, K: i32,
   a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32,
-  c: usize, cRs: i32, accumulate: bool, scratch: usize, prepacked: usize = 0): void {
+  c: usize, cRs: i32, accumulate: bool, scratch: usize, prepacked: usize = 0, bias: usize = 0, relu: bool = false): void {
   if (M <= 0 || N <= 0) return;
   const cRsBytes = <usize>cRs << 2;
   if (K <= 0) {
     if (!accumulate) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * cRsBytes, 0, <usize>N << 2);
+    if (bias != 0 || relu) epilogueRows(M, N, c, cRsBytes, bias, relu);
     return;
   }
   const pA = scratch;
@@ -239,6 +264,8 @@ export function gemmBlock(M: i32, N: i32, K: i32,
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const overwrite = !accumulate && k0 == 0;
+      // the epilogue goes with the last depths' products
+      const last = k0 + kc >= K, pBias = last ? bias : 0, pRelu = last && relu;
       packB(pB, b + (<usize>(k0 * bRs + j0 * bCs) << 2), bRs, bCs, kc, nc);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
@@ -252,22 +279,40 @@ export function gemmBlock(M: i32, N: i32, K: i32,
             const rows = min(MR, mc - p * MR);
             const pa = panels + (<usize>(p * kc * MR) << 2);
             const ct = c + <usize>(i0 + p * MR) * cRsBytes + (<usize>(j0 + q * NR) << 2);
+            const tb = pBias != 0 ? pBias + (<usize>(i0 + p * MR) << 2) : 0;
             if (rows == MR && cols == NR) {
-              kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite);
+              if (pBias != 0 || pRelu) kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite, tb, pRelu);
+              else kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite);
             } else {
               kernel4x8(kc, pa, 16, pb, 32, tile, NR << 2, true);
               for (let r = 0; r < rows; r++) {
                 const row = ct + <usize>r * cRsBytes, tr = tile + (<usize>(r * NR) << 2);
+                const br = tb != 0 ? load<f32>(tb + (<usize>r << 2)) : <f32>0;
                 for (let j = 0; j < cols; j++) {
                   const v = load<f32>(tr + (<usize>j << 2));
                   const o = row + (<usize>j << 2);
-                  store<f32>(o, overwrite ? v : load<f32>(o) + v);
+                  let y = overwrite ? v : load<f32>(o) + v;
+                  if (tb != 0) y += br;
+                  store<f32>(o, pRelu && !(y > 0) && y == y ? 0 : y);
                 }
               }
             }
           }
         }
       }
+    }
+  }
+}
+
+/** relu(c[i][j] + bias[i]) over M rows of N floats in place (bias 0: none): the epilogue of an empty product. */
+function epilogueRows(M: i32, N: i32, c: usize, cRsBytes: usize, bias: usize, relu: bool): void {
+  for (let i = 0; i < M; i++) {
+    const row = c + <usize>i * cRsBytes, b = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : <f32>0;
+    for (let j = 0; j < N; j++) {
+      const o = row + (<usize>j << 2);
+      let y = load<f32>(o);
+      if (bias != 0) y += b;
+      store<f32>(o, relu && !(y > 0) && y == y ? 0 : y);
     }
   }
 }
