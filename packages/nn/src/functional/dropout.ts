@@ -1,5 +1,5 @@
-import { Tensor, defaultGenerator, fail, formatShape, getBackend, type Generator } from '@tapegrad/tensor';
-import { mul, asVariable, type Variable, type Input } from '@tapegrad/autograd';
+import { Tensor, defaultGenerator, discardArray, fail, formatShape, getBackend, type Generator } from '@tapegrad/tensor';
+import { mul, asVariable, isGradEnabled, type Variable, type Input } from '@tapegrad/autograd';
 
 export interface DropoutOptions {
   /** Apply dropout (false: identity). @default true (as PyTorch's functional form) */
@@ -21,6 +21,19 @@ function dropoutMask(shape: readonly number[], p: number, g: Generator): Tensor 
   return t;
 }
 
+const MASK_FREED = 'dropout: this mask was internal to the op and freed once its backward no longer needed it';
+
+/**
+ * x * mask. The mask is the op's own (no one else holds it): its buffer is freed for the next
+ * tensors of its size once the product's backward has read it, or at once when nothing is recorded.
+ */
+function applyMask(x: Input, mask: Tensor): Variable {
+  const y = mul(x, mask);
+  if (y.gradFn !== null) y.gradFn.ctx.freeOnRelease(mask, MASK_FREED);
+  else if (!isGradEnabled()) discardArray(mask.storage, MASK_FREED);
+  return y;
+}
+
 /**
  * (*) -> (*): zeroes each element with probability p and scales the rest by 1 / (1 - p)
  * (inverted dropout), so eval needs no rescaling.
@@ -28,7 +41,7 @@ function dropoutMask(shape: readonly number[], p: number, g: Generator): Tensor 
 export function dropout(x: Input, p = 0.5, opts: DropoutOptions = {}): Variable {
   expectProbability('dropout', p);
   if (opts.training === false || p === 0) return asVariable(x);
-  return mul(x, dropoutMask(x.shape, p, opts.generator ?? defaultGenerator));
+  return applyMask(x, dropoutMask(x.shape, p, opts.generator ?? defaultGenerator));
 }
 
 /**
@@ -43,5 +56,5 @@ export function dropout2d(x: Input, p = 0.5, opts: DropoutOptions = {}): Variabl
   if (s.length !== 3 && s.length !== 4) fail('dropout2d', `input shape ${formatShape(s)} has rank ${s.length}; expected (N, C, H, W) or (C, H, W)`);
   if (opts.training === false || p === 0) return asVariable(x);
   const maskShape = s.length === 4 ? [s[0]!, s[1]!, 1, 1] : [s[0]!, 1, 1];
-  return mul(x, dropoutMask(maskShape, p, opts.generator ?? defaultGenerator));
+  return applyMask(x, dropoutMask(maskShape, p, opts.generator ?? defaultGenerator));
 }
