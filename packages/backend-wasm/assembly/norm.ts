@@ -1,12 +1,15 @@
 // Batch normalisation over contiguous x viewed as (N, C, S): channel c is N runs of S floats, run n
 // starting at element (n * C + c) * S. Split over threads by ranges of channels.
 //
-// Sums are taken in float64 (f64x2: an f32x4 load's low and high halves promoted), in the order of
-// the CPU kernel (src/backend/cpu/norm.ts): four partial sums, lane j of each 4-block of a run into
-// sum j, a run's tail into sum 0, total (s0 + s1) + (s2 + s3); per-channel constants by the same
-// f64 expressions, rounded to float32; the per-element maps in float32, as the CPU kernel's
-// (y = (x - mean) * scale + bias; no fused multiply-add). So every result equals the CPU kernel's
-// bit for bit (NaN travels the same). A null weight or bias is address 0.
+// Sums are blocked (the order of the CPU kernel, src/backend/cpu/norm.ts): each run in blocks of
+// BLOCK floats, a block summed in float32 into four lanes (lane j of each 4-block into lane j, a
+// run's tail into lane 0), each lane then added into its float64 partial sum; the total is
+// (s0 + s1) + (s2 + s3). float32 inside a block keeps the sums at f32x4's speed (float64 all the way
+// ran at half of it), float64 across blocks keeps their error that of a 64-term float32 sum
+// whatever the run's length. Per-channel constants by the same f64 expressions, rounded to float32;
+// the per-element maps in float32, as the CPU kernel's (y = (x - mean) * scale + bias; no fused
+// multiply-add). So every result equals the CPU kernel's bit for bit (NaN travels the same). A null
+// weight or bias is address 0.
 import { EPILOGUE_RELU } from '../src/layout';
 
 // @ts-ignore: decorator
@@ -19,10 +22,13 @@ import { EPILOGUE_RELU } from '../src/layout';
   return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-/** Lane 0 of `v` plus `d` (lane 1 unchanged): a run's tail goes into partial sum 0. */
+/** Floats per block of a run summed in float32 (a multiple of 4). */
+const BLOCK: i32 = 256;
+
+/** Lane 0 of `v` plus `d` in float32 (the other lanes unchanged): a run's tail goes into lane 0. */
 // @ts-ignore: decorator
-@inline function addLane0(v: v128, d: f64): v128 {
-  return f64x2.replace_lane(v, 0, f64x2.extract_lane(v, 0) + d);
+@inline function addLane0(v: v128, d: f32): v128 {
+  return f32x4.replace_lane(v, 0, f32x4.extract_lane(v, 0) + d);
 }
 
 /** (lane 0 + lane 1) + (lane 0 + lane 1 of `b`): the CPU kernel's s0 + s1 + (s2 + s3). */
@@ -50,23 +56,26 @@ export function batchNormStats(x: usize, N: i32, C: i32, S: i32, mean: usize, va
   const c0 = C * part / parts, c1 = C * (part + 1) / parts;
   const M = <f64>N * <f64>S;
   for (let c = c0; c < c1; c++) {
-    const K = f32At(x, c * S), k2 = f64x2.splat(K);
+    const K32 = f32Of(x, c * S), K = <f64>K32, k4 = f32x4.splat(K32);
     let s01 = f64x2.splat(0), s23 = f64x2.splat(0), q01 = f64x2.splat(0), q23 = f64x2.splat(0);
     for (let n = 0; n < N; n++) {
       const p = runStart(x, n, C, c, S);
-      let i = 0;
-      for (; i + 4 <= S; i += 4) {
-        const v = v128.load(p + (<usize>i << 2));
-        const d01 = f64x2.sub(lowF64(v), k2), d23 = f64x2.sub(highF64(v), k2);
-        s01 = f64x2.add(s01, d01);
-        s23 = f64x2.add(s23, d23);
-        q01 = f64x2.add(q01, f64x2.mul(d01, d01));
-        q23 = f64x2.add(q23, f64x2.mul(d23, d23));
-      }
-      for (; i < S; i++) {
-        const d = f32At(p, i) - K;
-        s01 = addLane0(s01, d);
-        q01 = addLane0(q01, d * d);
+      for (let b = 0; b < S; b += BLOCK) {
+        const end = min(S, b + BLOCK);
+        let sa = f32x4.splat(0), qa = f32x4.splat(0);
+        let i = b;
+        for (; i + 4 <= end; i += 4) {
+          const d = f32x4.sub(v128.load(p + (<usize>i << 2)), k4);
+          sa = f32x4.add(sa, d);
+          qa = f32x4.add(qa, f32x4.mul(d, d));
+        }
+        for (; i < end; i++) {
+          const d: f32 = f32Of(p, i) - K32;
+          sa = addLane0(sa, d);
+          qa = addLane0(qa, d * d);
+        }
+        s01 = f64x2.add(s01, lowF64(sa)); s23 = f64x2.add(s23, highF64(sa));
+        q01 = f64x2.add(q01, lowF64(qa)); q23 = f64x2.add(q23, highF64(qa));
       }
     }
     const sd = total(s01, s23) / M;
@@ -151,37 +160,40 @@ export function batchNormBackward(gradOut: usize, x: usize, N: i32, C: i32, S: i
   const c0 = C * part / parts, c1 = C * (part + 1) / parts;
   const M = <f64>N * <f64>S;
   for (let c = c0; c < c1; c++) {
-    const m = f32At(mean, c), invStd = 1 / sqrt<f64>(f32At(variance, c) + eps), m2 = f64x2.splat(m);
+    const m = f32At(mean, c), invStd = 1 / sqrt<f64>(f32At(variance, c) + eps);
     const w = weight != 0 ? f32At(weight, c) : 1;
     // the forward's map, for the epilogue's mask (batchNormForward's float32 operations)
     const m32 = <f32>m, scale = channelScale(weight, variance, eps, c), b32 = bias != 0 ? f32Of(bias, c) : <f32>0;
     const mm = f32x4.splat(m32), sc = f32x4.splat(scale), bb = f32x4.splat(b32);
-    // sum(g) and sum(g * (x - mean)), four partial sums each
+    // sum(g) and sum(g * (x - mean)), blocked as batchNormStats's sums
     let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
     // where the masked g goes for the second pass (nowhere without one)
     const keep = relu && gradInput != 0;
     for (let n = 0; n < N; n++) {
       const pg = runStart(gradOut, n, C, c, S), px = runStart(x, n, C, c, S), pm = runStart(gradInput, n, C, c, S);
-      let i = 0;
-      for (; i + 4 <= S; i += 4) {
-        const xv = v128.load(px + (<usize>i << 2));
-        let gv = v128.load(pg + (<usize>i << 2));
-        if (relu) {
-          gv = maskedG(gv, xv, mm, sc, bb);
-          if (keep) v128.store(pm + (<usize>i << 2), gv);
+      for (let b = 0; b < S; b += BLOCK) {
+        const end = min(S, b + BLOCK);
+        let ga = f32x4.splat(0), ha = f32x4.splat(0);
+        let i = b;
+        for (; i + 4 <= end; i += 4) {
+          const xv = v128.load(px + (<usize>i << 2));
+          let gv = v128.load(pg + (<usize>i << 2));
+          if (relu) {
+            gv = maskedG(gv, xv, mm, sc, bb);
+            if (keep) v128.store(pm + (<usize>i << 2), gv);
+          }
+          ga = f32x4.add(ga, gv);
+          ha = f32x4.add(ha, f32x4.mul(gv, f32x4.sub(xv, mm)));
         }
-        const gl = lowF64(gv), gh = highF64(gv);
-        g01 = f64x2.add(g01, gl);
-        g23 = f64x2.add(g23, gh);
-        h01 = f64x2.add(h01, f64x2.mul(gl, f64x2.sub(lowF64(xv), m2)));
-        h23 = f64x2.add(h23, f64x2.mul(gh, f64x2.sub(highF64(xv), m2)));
-      }
-      for (; i < S; i++) {
-        const xs = f32Of(px, i);
-        const a = maskedG1(f32Of(pg, i), xs, relu, m32, scale, b32);
-        if (keep) store<f32>(pm + (<usize>i << 2), a);
-        g01 = addLane0(g01, <f64>a);
-        h01 = addLane0(h01, <f64>a * (<f64>xs - m));
+        for (; i < end; i++) {
+          const xs = f32Of(px, i);
+          const a = maskedG1(f32Of(pg, i), xs, relu, m32, scale, b32);
+          if (keep) store<f32>(pm + (<usize>i << 2), a);
+          ga = addLane0(ga, a);
+          ha = addLane0(ha, a * (xs - m32));
+        }
+        g01 = f64x2.add(g01, lowF64(ga)); g23 = f64x2.add(g23, highF64(ga));
+        h01 = f64x2.add(h01, lowF64(ha)); h23 = f64x2.add(h23, highF64(ha));
       }
     }
     const sumG = total(g01, g23), sumGX = total(h01, h23);

@@ -3,8 +3,9 @@ import { cpuBackend, Generator } from '@tapegrad/tensor';
 import { createWasmBackend } from '../src/index.js';
 
 // The wasm batch norm kernels against the CPU ones (checked against PyTorch fixtures) bit for bit:
-// runs whose length is not a multiple of 4 (tails), one channel, more parts than channels, a large
-// mean against the spread, null affine parameters and outputs, constant statistics, and NaN/Inf.
+// runs whose length is not a multiple of 4 (tails), runs of several float32 blocks, one channel,
+// more parts than channels, a large mean against the spread, null affine parameters and outputs,
+// constant statistics, and NaN/Inf. And the blocked sums' error on long runs, against float64.
 
 interface Shape { name: string; N: number; C: number; S: number }
 const shapes: Shape[] = [
@@ -14,6 +15,8 @@ const shapes: Shape[] = [
   { name: 'S = 1 (BatchNorm1d on (N, C))', N: 9, C: 4, S: 1 },
   { name: 'one channel', N: 5, C: 1, S: 13 },
   { name: 'S = 2', N: 3, C: 7, S: 2 },
+  { name: 'S = 784 (28x28 maps: several float32 blocks)', N: 2, C: 3, S: 784 },
+  { name: 'S = 601 (blocks, the last with a tail)', N: 2, C: 2, S: 601 },
 ];
 
 function values(g: Generator, n: number, offset: number, special: boolean): Float32Array {
@@ -139,5 +142,33 @@ describe('wasm batch norm with size thresholds', () => {
     expect(bits(v1)).toEqual(bits(v0));
     expect(bits(y1)).toEqual(bits(y0));
     for (let k = 0; k < 3; k++) expect(bits(d1[k])).toEqual(bits(d0[k]));
+  });
+});
+
+describe('batch norm statistics of long runs (224x224 maps), against float64 sums', () => {
+  it('mean and variance within float32 rounding of the exact ones, on the CPU and wasm kernels', () => {
+    const N = 2, C = 2, S = 224 * 224, n = N * C * S;
+    const g = new Generator(9);
+    const x = new Float32Array(n);
+    // channel 0 near 0, channel 1 at a mean of 100 against a spread of 1
+    for (let i = 0; i < n; i++) x[i] = (Math.floor(i / S) % C) * 100 + g.normal();
+    const backend = createWasmBackend({ threads: 2, thresholds: 'none' });
+    try {
+      for (const be of [cpuBackend, backend]) {
+        const mean = new Float32Array(C), variance = new Float32Array(C);
+        be.batchNormTrain!(x, N, C, S, 1e-5, null, null, mean, variance, new Float32Array(n));
+        for (let c = 0; c < C; c++) {
+          let s = 0, q = 0;
+          for (let k = 0; k < N; k++) for (let i = 0; i < S; i++) s += x[(k * C + c) * S + i]!;
+          const m = s / (N * S);
+          for (let k = 0; k < N; k++) for (let i = 0; i < S; i++) q += (x[(k * C + c) * S + i]! - m) ** 2;
+          const v = q / (N * S);
+          expect(Math.abs(mean[c]! - m)).toBeLessThan(1e-4 * Math.max(1, Math.abs(m)));
+          expect(Math.abs(variance[c]! - v) / v).toBeLessThan(2e-6);
+        }
+      }
+    } finally {
+      backend.close();
+    }
   });
 });

@@ -4,23 +4,36 @@ import { applyEpilogue, undoEpilogue } from './epilogue.js';
 
 // x[n, c, s] lives at (n * C + c) * S + s.
 
-// One pass over each channel with four independent float64 partial sums (no chain of dependent
-// adds). Sums are taken of x - K, K the channel's first value, so E[d^2] - E[d]^2 does not cancel
-// catastrophically when the mean is large against the spread.
+const f32 = Math.fround;
+
+/** Floats per block of a run summed in float32 (a multiple of 4; the wasm kernels' BLOCK). */
+const BLOCK = 256;
+
+// The sums are blocked, in the wasm kernels' order (packages/backend-wasm/assembly/norm.ts): each run
+// of S floats in blocks of BLOCK, a block summed in float32 into four lanes (lane j of each 4-block
+// into lane j, the run's tail into lane 0), each lane then added into its own float64 partial sum,
+// and the total (s0 + s1) + (s2 + s3). Sums are taken of x - K, K the channel's first value, so
+// E[d^2] - E[d]^2 does not cancel catastrophically when the mean is large against the spread.
 function batchNormStats(x: Float32Array, N: number, C: number, S: number, mean: Float32Array, variance: Float32Array): void {
   const M = N * S;
   for (let c = 0; c < C; c++) {
     const K = M > 0 ? x[c * S]! : 0;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
     for (let n = 0; n < N; n++) {
-      const base = (n * C + c) * S, end = base + S;
-      let i = base;
-      for (; i + 4 <= end; i += 4) {
-        const d0 = x[i]! - K, d1 = x[i + 1]! - K, d2 = x[i + 2]! - K, d3 = x[i + 3]! - K;
-        s0 += d0; s1 += d1; s2 += d2; s3 += d3;
-        q0 += d0 * d0; q1 += d1 * d1; q2 += d2 * d2; q3 += d3 * d3;
+      const base = (n * C + c) * S;
+      for (let b = 0; b < S; b += BLOCK) {
+        const end = base + Math.min(S, b + BLOCK);
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        let i = base + b;
+        for (; i + 4 <= end; i += 4) {
+          const d0 = f32(x[i]! - K), d1 = f32(x[i + 1]! - K), d2 = f32(x[i + 2]! - K), d3 = f32(x[i + 3]! - K);
+          a0 = f32(a0 + d0); a1 = f32(a1 + d1); a2 = f32(a2 + d2); a3 = f32(a3 + d3);
+          r0 = f32(r0 + f32(d0 * d0)); r1 = f32(r1 + f32(d1 * d1)); r2 = f32(r2 + f32(d2 * d2)); r3 = f32(r3 + f32(d3 * d3));
+        }
+        for (; i < end; i++) { const d = f32(x[i]! - K); a0 = f32(a0 + d); r0 = f32(r0 + f32(d * d)); }
+        s0 += a0; s1 += a1; s2 += a2; s3 += a3;
+        q0 += r0; q1 += r1; q2 += r2; q3 += r3;
       }
-      for (; i < end; i++) { const d = x[i]! - K; s0 += d; q0 += d * d; }
     }
     const sd = (s0 + s1 + (s2 + s3)) / M;
     const v = (q0 + q1 + (q2 + q3)) / M - sd * sd;
@@ -65,17 +78,24 @@ function batchNormBackward(gradOut: Float32Array, x: Float32Array, N: number, C:
   const M = N * S;
   for (let c = 0; c < C; c++) {
     const m = mean[c]!, invStd = 1 / Math.sqrt(variance[c]! + eps);
-    // sum(g) and sum(g * (x - mean)), four partial sums each
+    // sum(g) and sum(g * (x - mean)), blocked as batchNormStats's sums
     let g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
     for (let n = 0; n < N; n++) {
-      const base = (n * C + c) * S, end = base + S;
-      let i = base;
-      for (; i + 4 <= end; i += 4) {
-        const a0 = gradOut[i]!, a1 = gradOut[i + 1]!, a2 = gradOut[i + 2]!, a3 = gradOut[i + 3]!;
+      const base = (n * C + c) * S;
+      for (let b = 0; b < S; b += BLOCK) {
+        const end = base + Math.min(S, b + BLOCK);
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+        let i = base + b;
+        for (; i + 4 <= end; i += 4) {
+          const v0 = gradOut[i]!, v1 = gradOut[i + 1]!, v2 = gradOut[i + 2]!, v3 = gradOut[i + 3]!;
+          a0 = f32(a0 + v0); a1 = f32(a1 + v1); a2 = f32(a2 + v2); a3 = f32(a3 + v3);
+          e0 = f32(e0 + f32(v0 * f32(x[i]! - m))); e1 = f32(e1 + f32(v1 * f32(x[i + 1]! - m)));
+          e2 = f32(e2 + f32(v2 * f32(x[i + 2]! - m))); e3 = f32(e3 + f32(v3 * f32(x[i + 3]! - m)));
+        }
+        for (; i < end; i++) { const v = gradOut[i]!; a0 = f32(a0 + v); e0 = f32(e0 + f32(v * f32(x[i]! - m))); }
         g0 += a0; g1 += a1; g2 += a2; g3 += a3;
-        h0 += a0 * (x[i]! - m); h1 += a1 * (x[i + 1]! - m); h2 += a2 * (x[i + 2]! - m); h3 += a3 * (x[i + 3]! - m);
+        h0 += e0; h1 += e1; h2 += e2; h3 += e3;
       }
-      for (; i < end; i++) { const a = gradOut[i]!; g0 += a; h0 += a * (x[i]! - m); }
     }
     const sumG = g0 + g1 + (g2 + g3), sumGX = h0 + h1 + (h2 + h3);
     if (gradWeight) gradWeight[c] = sumGX * invStd;
