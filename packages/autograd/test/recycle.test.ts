@@ -29,6 +29,28 @@ function operands(seed: number): [Variable, Variable, Variable] {
   return [x, w, w2];
 }
 
+/**
+ * sum(2 keep(relu(x))) with x of `shape` drawn from `seed`, through backward(): `keep` is a custom op
+ * whose backward stashes its incoming gradient, a buffer backward made and no .grad keeps.
+ */
+function stashedGradient(shape: number[], seed: number): { x: Variable; stashed: Tensor } {
+  let stashed: Tensor | null = null;
+  const keep = defineOp({
+    name: 'keep',
+    forward: (_ctx: OpContext, a: Tensor) => a,
+    backward: (_ctx: OpContext, gOut: Tensor) => {
+      stashed = gOut;
+      return [gOut];
+    },
+  });
+  const x = new Variable(rand(shape, { generator: new Generator(seed) }), { requiresGrad: true });
+  sum(mul(keep(relu(x)), 2)).backward();
+  // (assigned in the callback, which TypeScript's narrowing does not follow)
+  const got = stashed as Tensor | null;
+  if (got === null) throw new Error('stashedGradient: the custom backward did not run');
+  return { x, stashed: got };
+}
+
 describe('recycled gradient buffers', () => {
   it('backward gives its intermediate gradients back; the next tensors of those sizes reuse them; results do not change', () => {
     resetBackend();
@@ -74,37 +96,16 @@ describe('recycled gradient buffers', () => {
 
   it('a gradient a custom backward kept throws one line when used after backward()', () => {
     resetBackend();
-    let stashed: Tensor | null = null;
-    const keep = defineOp({
-      name: 'keep',
-      forward: (_ctx: OpContext, a: Tensor) => a,
-      backward: (_ctx: OpContext, gOut: Tensor) => {
-        stashed = gOut;
-        return [gOut];
-      },
-    });
-    const x = new Variable(rand([4, 6], { generator: new Generator(5) }), { requiresGrad: true });
-    sum(mul(keep(relu(x)), 2)).backward();
+    const { x, stashed } = stashedGradient([4, 6], 5);
     expect(x.grad!.toArray().length).toBe(24);
-    expect(stashed).not.toBeNull();
-    expect(() => stashed!.toArray()).toThrow(DISCARDED);
-    expect(() => stashed!.data).toThrow(DISCARDED);
+    expect(() => stashed.toArray()).toThrow(DISCARDED);
+    expect(() => stashed.data).toThrow(DISCARDED);
   });
 
   it('the stashed gradient keeps throwing after its buffer serves the next tensor of its size, which reads its own values', () => {
     resetBackend();
-    let stashed: Tensor | null = null;
-    const keep = defineOp({
-      name: 'keep',
-      forward: (_ctx: OpContext, a: Tensor) => a,
-      backward: (_ctx: OpContext, gOut: Tensor) => {
-        stashed = gOut;
-        return [gOut];
-      },
-    });
-    const x = new Variable(rand([3, 5], { generator: new Generator(7) }), { requiresGrad: true });
-    sum(mul(keep(relu(x)), 2)).backward();
-    const old = stashed!.storage;
+    const { stashed } = stashedGradient([3, 5], 7);
+    const old = stashed.storage;
     // while the buffer waits in the pool, any array over it is dead
     expect(() => liveArray(new Float32Array(old.buffer))).toThrow(DISCARDED);
     // the next (3, 5) allocations take the pool's buffers; one of them is the stashed gradient's
@@ -113,7 +114,7 @@ describe('recycled gradient buffers', () => {
     expect(reused).toBeDefined();
     reused!.fill(4);
     expect(Array.from(hostArray(reused!))).toEqual(new Array(15).fill(4));
-    expect(() => stashed!.toArray()).toThrow(DISCARDED);
+    expect(() => stashed.toArray()).toThrow(DISCARDED);
     expect(() => liveArray(old)).toThrow(DISCARDED);
   });
 
