@@ -15,4 +15,4 @@ export {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, narrow, slice, cat, stack, pad,
   softmax, logSoftmax, where, matmul, select, index, eq, ne, lt, le, gt, ge,
 } from './ops/index.js';
-export { freeActivation } from './freeActivation.js';
+export { freeActivation, freeAlong } from './freeActivation.js';

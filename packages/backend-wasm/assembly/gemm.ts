@@ -281,19 +281,15 @@ export function gemmBlock(M: i32, N: i32, K: i32,
             const ct = c + <usize>(i0 + p * MR) * cRsBytes + (<usize>(j0 + q * NR) << 2);
             const tb = pBias != 0 ? pBias + (<usize>(i0 + p * MR) << 2) : 0;
             if (rows == MR && cols == NR) {
-              if (pBias != 0 || pRelu) kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite, tb, pRelu);
-              else kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite);
+              kernel4x8(kc, pa, 16, pb, 32, ct, cRsBytes, overwrite, tb, pRelu);
             } else {
               kernel4x8(kc, pa, 16, pb, 32, tile, NR << 2, true);
               for (let r = 0; r < rows; r++) {
                 const row = ct + <usize>r * cRsBytes, tr = tile + (<usize>(r * NR) << 2);
-                const br = tb != 0 ? load<f32>(tb + (<usize>r << 2)) : <f32>0;
                 for (let j = 0; j < cols; j++) {
                   const v = load<f32>(tr + (<usize>j << 2));
                   const o = row + (<usize>j << 2);
-                  let y = overwrite ? v : load<f32>(o) + v;
-                  if (tb != 0) y += br;
-                  store<f32>(o, pRelu && !(y > 0) && y == y ? 0 : y);
+                  store<f32>(o, epilogue1(overwrite ? v : load<f32>(o) + v, tb, r, pRelu));
                 }
               }
             }
@@ -304,15 +300,20 @@ export function gemmBlock(M: i32, N: i32, K: i32,
   }
 }
 
+/** kernel4x8's epilogue for one value `y` of row i: plus bias[i] (unless `bias` is 0), then ReLU (NaN kept). */
+// @ts-ignore: decorator
+@inline function epilogue1(y: f32, bias: usize, i: i32, relu: bool): f32 {
+  if (bias != 0) y += load<f32>(bias + (<usize>i << 2));
+  return relu && !(y > 0) && y == y ? 0 : y;
+}
+
 /** relu(c[i][j] + bias[i]) over M rows of N floats in place (bias 0: none): the epilogue of an empty product. */
 function epilogueRows(M: i32, N: i32, c: usize, cRsBytes: usize, bias: usize, relu: bool): void {
   for (let i = 0; i < M; i++) {
-    const row = c + <usize>i * cRsBytes, b = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : <f32>0;
+    const row = c + <usize>i * cRsBytes;
     for (let j = 0; j < N; j++) {
       const o = row + (<usize>j << 2);
-      let y = load<f32>(o);
-      if (bias != 0) y += b;
-      store<f32>(o, relu && !(y > 0) && y == y ? 0 : y);
+      store<f32>(o, epilogue1(load<f32>(o), bias, i, relu));
     }
   }
 }

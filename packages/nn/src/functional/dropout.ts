@@ -1,5 +1,5 @@
-import { Tensor, defaultGenerator, discardArray, fail, formatShape, getBackend, type Generator } from '@tapegrad/tensor';
-import { mul, asVariable, isGradEnabled, type Variable, type Input } from '@tapegrad/autograd';
+import { Tensor, defaultGenerator, fail, formatShape, getBackend, type Generator } from '@tapegrad/tensor';
+import { mul, asVariable, freeAlong, type Variable, type Input } from '@tapegrad/autograd';
 
 export interface DropoutOptions {
   /** Apply dropout (false: identity). @default true (as PyTorch's functional form) */
@@ -29,8 +29,7 @@ const MASK_FREED = 'dropout: this mask was internal to the op and freed once its
  */
 function applyMask(x: Input, mask: Tensor): Variable {
   const y = mul(x, mask);
-  if (y.gradFn !== null) y.gradFn.ctx.freeOnRelease(mask, MASK_FREED);
-  else if (!isGradEnabled()) discardArray(mask.storage, MASK_FREED);
+  freeAlong(y, mask, MASK_FREED);
   return y;
 }
 
