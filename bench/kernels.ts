@@ -20,7 +20,7 @@ export function runKernels(common: BenchRecord, budgetS: number, quick: boolean)
     const pad = (k - 1) / 2;
     const g: Conv2dGeometry = {
       N, C, H, W: H, O, kH: k, kW: k, strideH: 1, strideW: 1, padH: pad, padW: pad,
-      dilationH: 1, dilationW: 1, groups: 1, Ho: H, Wo: H,
+      dilationH: 1, dilationW: 1, groups: 1, Ho: H, Wo: H, outSampleStride: O * H * H,
     };
     const x = fill(N * C * H * H), w = fill(O * C * k * k), bias = fill(O), gy = fill(N * O * H * H);
     const out = new Float32Array(N * O * H * H), gx = new Float32Array(N * C * H * H), gw = new Float32Array(O * C * k * k);

@@ -63,7 +63,7 @@ function geometry(c: Case): Conv2dGeometry {
   const [Ho, Wo] = c.out ?? [size(c.H, kH, sH, pH, dH), size(c.W, kW, sW, pW, dW)];
   return {
     N: c.N, C: c.C, H: c.H, W: c.W, O: c.O, kH, kW, strideH: sH, strideW: sW, padH: pH, padW: pW,
-    dilationH: dH, dilationW: dW, groups: c.groups ?? 1, Ho, Wo,
+    dilationH: dH, dilationW: dW, groups: c.groups ?? 1, Ho, Wo, outSampleStride: c.O * Ho * Wo,
   };
 }
 

@@ -2,7 +2,7 @@
 // threads by samples. The geometry is a block of i32 at `geom`, its slots named in src/layout.ts.
 // Each thread uses its own cols block (K * Ho * Wo floats) at colsBase + part * colsBytes and its
 // own GEMM scratch at scratch + part * gemmScratchBytes().
-import { CONV_N, CONV_C, CONV_H, CONV_W, CONV_O, CONV_KH, CONV_KW, CONV_STRIDE_H, CONV_STRIDE_W, CONV_PAD_H, CONV_PAD_W, CONV_DILATION_H, CONV_DILATION_W, CONV_GROUPS, CONV_HO, CONV_WO, EPILOGUE_RELU } from '../src/layout';
+import { CONV_N, CONV_C, CONV_H, CONV_W, CONV_O, CONV_KH, CONV_KW, CONV_STRIDE_H, CONV_STRIDE_W, CONV_PAD_H, CONV_PAD_W, CONV_DILATION_H, CONV_DILATION_W, CONV_GROUPS, CONV_HO, CONV_WO, CONV_OUT_STRIDE, EPILOGUE_RELU } from '../src/layout';
 import { gemmBlock, gemmScratchBytes, packAll, MR } from './gemm';
 
 // @ts-ignore: decorator
@@ -161,7 +161,7 @@ export function packWeights(geom: usize, w: usize, dst: usize, transposed: bool)
 export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
   colsBase: usize, scratch: usize, packed: usize, epilogue: i32, next: usize, ready: usize, part: i32, parts: i32): void {
   const N = g(geom, CONV_N), C = g(geom, CONV_C), H = g(geom, CONV_H), W = g(geom, CONV_W), O = g(geom, CONV_O);
-  const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO);
+  const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO), S = g(geom, CONV_OUT_STRIDE);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, CONV_KH) * g(geom, CONV_KW), L = Ho * Wo;
   const direct = isPointwise(geom);
   const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
@@ -176,7 +176,7 @@ export function conv2d(geom: usize, x: usize, w: usize, bias: usize, out: usize,
     for (let gi = 0; gi < groups; gi++) {
       const xs = x + (<usize>((n * C + gi * Cg) * H * W) << 2);
       if (!direct) im2col(xs, Cg, geom, cols);
-      const o = out + (<usize>((n * O + gi * Og) * L) << 2);
+      const o = out + (<usize>(n * S + gi * Og * L) << 2);
       // bias and ReLU applied as the products are stored (gemmBlock's epilogue), not in a pass after
       gemmBlock(Og, L, K, w + (<usize>(gi * Og * K) << 2), K, 1, direct ? xs : cols, L, 1, o, L, false, scr,
         packed + <usize>gi * (<usize>packedGroupFloats(geom, false) << 2), bias != 0 ? bias + (<usize>(gi * Og) << 2) : 0, relu);
@@ -228,7 +228,7 @@ export function addInto(dst: usize, src: usize, n: i32): void {
 export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx: usize, gwBase: usize, gbBase: usize,
   colsBase: usize, scratch: usize, packedT: usize, reluOut: usize, masked: usize, ready: usize, part: i32, parts: i32): void {
   const N = g(geom, CONV_N), C = g(geom, CONV_C), H = g(geom, CONV_H), W = g(geom, CONV_W), O = g(geom, CONV_O);
-  const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO);
+  const groups = g(geom, CONV_GROUPS), Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO), S = g(geom, CONV_OUT_STRIDE);
   const Cg = C / groups, Og = O / groups, K = Cg * g(geom, CONV_KH) * g(geom, CONV_KW), L = Ho * Wo;
   const direct = isPointwise(geom);
   const cols = colsBase + <usize>part * <usize>convColsBytes(geom);
@@ -243,9 +243,9 @@ export function conv2dBackward(geom: usize, gOut: usize, x: usize, w: usize, gx:
   const n0 = N * part / parts, n1 = N * (part + 1) / parts;
   const mk = masked + (<usize>(part * O * L) << 2);
   for (let n = n0; n < n1; n++) {
-    let gn = gOut + (<usize>(n * O * L) << 2);
+    let gn = gOut + (<usize>(n * S) << 2);
     if (reluOut != 0) {
-      maskByRelu(gn, reluOut + (<usize>(n * O * L) << 2), mk, O * L);
+      maskByRelu(gn, reluOut + (<usize>(n * S) << 2), mk, O * L);
       gn = mk;
     }
     for (let gi = 0; gi < groups; gi++) {

@@ -55,7 +55,7 @@
 // The inputs are all in the arena before a kernel starts: no kernel here waits for the host
 // (memory.atomic.wait32); see winogradForward.
 import {
-  CONV_N, CONV_C, CONV_H, CONV_W, CONV_O, CONV_KH, CONV_PAD_H, CONV_PAD_W, CONV_HO, CONV_WO, EPILOGUE_RELU,
+  CONV_N, CONV_C, CONV_H, CONV_W, CONV_O, CONV_KH, CONV_PAD_H, CONV_PAD_W, CONV_HO, CONV_WO, CONV_OUT_STRIDE, EPILOGUE_RELU,
   WINO_VARIANT, WINO_M, WINO_T, WINO_TH, WINO_TW, WINO_CP, WINO_OP, WINO_HP, WINO_WP, WINO_BLOCK, WINO_GROUP,
   WINO_F2_3, WINO_F4_3, WINO_F2_5, WINO_F4_5,
 } from '../src/layout';
@@ -871,6 +871,7 @@ function gradOutBlock45(geom: usize, gyb: usize, t0: i32, count: i32, rows: i32,
   bias: usize, relu: bool, tmp: usize): bool {
   const m = g(geom, WINO_M), T = g(geom, WINO_T), O = g(geom, CONV_O), Op = g(geom, WINO_OP);
   const Ho = g(geom, CONV_HO), Wo = g(geom, CONV_WO), tw = g(geom, WINO_TW), tpi = g(geom, WINO_TH) * tw;
+  const S = g(geom, CONV_OUT_STRIDE);
   const xs = xiStride(rows, Op), plane = <usize>(Ho * Wo) << 2, res = tmp + (<usize>(T * T) << 4);
   let bad = f32x4.splat(0);
   for (let p = 0; p < count; p++) {
@@ -879,7 +880,7 @@ function gradOutBlock45(geom: usize, gyb: usize, t0: i32, count: i32, rows: i32,
     for (let o = 0; o < O; o += 4) {
       outputTile(variant, y + (<usize>(p * Op + o) << 2), xs, tmp, res);
       const bv = bias != 0 ? v128.load(bias + (<usize>o << 2)) : f32x4.splat(0), lanes = min(4, O - o);
-      const base = out + (<usize>(((n * O + o) * Ho + ty * m) * Wo + tx * m) << 2);
+      const base = out + (<usize>(n * S + (o * Ho + ty * m) * Wo + tx * m) << 2);
       for (let i = 0; i < mh; i++) {
         const ri = res + (<usize>(i * m) << 4), row = base + (<usize>(i * Wo) << 2);
         for (let j = 0; j < mw; j++) {
@@ -1021,7 +1022,7 @@ export function winogradBackward(geom: usize, gOut: usize, reluOut: usize, x: us
   for (let n0 = N * part / parts; n0 < nEnd; n0 += G) {
     const n1 = min(nEnd, n0 + G);
     for (let n = n0; n < n1; n++) {
-      const at = <usize>(n * O * Ho * Wo) << 2;
+      const at = <usize>(n * g(geom, CONV_OUT_STRIDE)) << 2;
       toBlocked(gOut + at, reluOut != 0 ? reluOut + at : 0, O, Ho, Wo, Op >> 2, Hq, Wq, 0, 0, gyb + <usize>n * gImage, sums);
       if (du != 0) toBlocked(x + (<usize>(n * C * H * W) << 2), 0, C, H, W, Cp >> 2, Hp, Wp, padH, padW, xb + <usize>n * image, 0);
       if (gx != 0) memory.fill(gxb + <usize>n * image, 0, image);

@@ -1,16 +1,17 @@
 import { hostArray, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
 import { hostCpu as cpuConv } from './cpu.js';
 import type { WasmContext } from './context.js';
-import { copyPart, inputAt, outputAt, placeArray, readArray, sumPartials, type Operand } from './transfer.js';
+import { copyPart, inputAt, outputAt, outputSpan, placeArray, readArray, readOutput, sumPartials, type Operand } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 import { placeConvGeometry } from './geometry.js';
 import { makeWinogradKernels, winogradApplies, winogradPays } from './winograd.js';
 
 type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackward'>;
 
+/** Elements of x, w and the output's span (its samples outSampleStride apart), and multiply-adds. */
 function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: number } {
   const K = (g.C / g.groups) * g.kH * g.kW, L = g.Ho * g.Wo;
-  return { x: g.N * g.C * g.H * g.W, w: g.O * K, y: g.N * g.O * L, work: g.N * g.O * L * K };
+  return { x: g.N * g.C * g.H * g.W, w: g.O * K, y: outputSpan(g), work: g.N * g.O * L * K };
 }
 
 /**
@@ -69,13 +70,14 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
     counters[ready >> 2] = 0;
     // Each part's samples (the split of assembly/conv.ts) go in, the last part first, so the workers
     // start on theirs while this thread still copies its own.
-    const outPer = g.O * g.Ho * g.Wo, inPer = g.C * g.H * g.W;
+    const outPer = g.O * g.Ho * g.Wo, inPer = g.C * g.H * g.W, S = g.outSampleStride;
     const copyIn = (): void => {
       try {
         for (let p = n - 1; p >= 0; p--) {
           const n0 = Math.floor(g.N * p / n), n1 = Math.floor(g.N * (p + 1) / n);
-          copyPart(mem, gy, gradOut, n0 * outPer, n1 * outPer);
-          if (reluOut !== null) copyPart(mem, mask, reluOut, n0 * outPer, n1 * outPer);
+          const y0 = n0 * S, y1 = n1 > n0 ? (n1 - 1) * S + outPer : y0;
+          copyPart(mem, gy, gradOut, y0, y1);
+          if (reluOut !== null) copyPart(mem, mask, reluOut, y0, y1);
           if (gradWeight !== null) copyPart(mem, xs, x!, n0 * inPer, n1 * inPer);
           Atomics.store(counters, ready >> 2, n - p);
           Atomics.notify(counters, ready >> 2);
@@ -136,7 +138,7 @@ export function makeConvKernels(ctx: WasmContext): WasmConvKernels {
         ctx.drainWhile(next, g.N);
       };
       ctx.run('conv2d', [geom, px, pw, pb, py, cols(geom, n), mem.scratch, packed, epilogueCode(epilogue), next, ready], n, meanwhile);
-      readArray(mem, py, s.y, out);
+      readOutput(mem, py, g, out);
     },
   };
 }
@@ -152,7 +154,7 @@ function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: 
   for (let o = 0; o < g.O; o++) {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let n = 0; n < g.N; n++) {
-      const base = (n * g.O + o) * L;
+      const base = n * g.outSampleStride + o * L;
       let p = 0;
       for (; p + 4 <= L; p += 4) {
         s0 += gradOut[base + p]!;

@@ -15,7 +15,7 @@ export function placeConvGeometry(mem: WasmMemory, g: Conv2dGeometry, slots: num
   v[L.CONV_N] = g.N; v[L.CONV_C] = g.C; v[L.CONV_H] = g.H; v[L.CONV_W] = g.W; v[L.CONV_O] = g.O;
   v[L.CONV_KH] = g.kH; v[L.CONV_KW] = g.kW; v[L.CONV_STRIDE_H] = g.strideH; v[L.CONV_STRIDE_W] = g.strideW;
   v[L.CONV_PAD_H] = g.padH; v[L.CONV_PAD_W] = g.padW; v[L.CONV_DILATION_H] = g.dilationH; v[L.CONV_DILATION_W] = g.dilationW;
-  v[L.CONV_GROUPS] = g.groups; v[L.CONV_HO] = g.Ho; v[L.CONV_WO] = g.Wo;
+  v[L.CONV_GROUPS] = g.groups; v[L.CONV_HO] = g.Ho; v[L.CONV_WO] = g.Wo; v[L.CONV_OUT_STRIDE] = g.outSampleStride;
   return { at, v };
 }
 

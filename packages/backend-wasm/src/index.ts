@@ -46,6 +46,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     ...(residency === null ? {} : hostCpu),
     name: 'wasm',
     threads: ctx.threads,
+    placesConvOutput: true,
     relaxedSimd: ctx.relaxedSimd,
     resident: residency !== null,
     memoryBytes: () => ctx.mem.memory.buffer.byteLength,

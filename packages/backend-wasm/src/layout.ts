@@ -19,7 +19,9 @@ export const CONV_DILATION_W = 12;
 export const CONV_GROUPS = 13;
 export const CONV_HO = 14;
 export const CONV_WO = 15;
-export const CONV_SLOTS = 16;
+/** Elements from one sample's output (and output gradient) to the next's: outSampleStride. */
+export const CONV_OUT_STRIDE = 16;
+export const CONV_SLOTS = 17;
 
 /** Pool2dGeometry (packages/tensor) as POOL_SLOTS int32. */
 export const POOL_PLANES = 0;
@@ -45,23 +47,23 @@ export const EPILOGUE_RELU = 1;
  * A Winograd convolution's geometry (src/winograd.ts writes it, assembly/winograd.ts reads it): the
  * CONV_* slots, then these, all derived from the convolution and the variant by the host.
  */
-export const WINO_VARIANT = 16;
+export const WINO_VARIANT = 17;
 /** Output tile side m and input tile side T = m + r - 1. */
-export const WINO_M = 17;
-export const WINO_T = 18;
+export const WINO_M = 18;
+export const WINO_T = 19;
 /** Tile rows ceil(Ho / m) and tile columns ceil(Wo / m) per image. */
-export const WINO_TH = 19;
-export const WINO_TW = 20;
+export const WINO_TH = 20;
+export const WINO_TW = 21;
 /** C and O rounded up to a multiple of 8 (the GEMM micro-kernel's width). */
-export const WINO_CP = 21;
-export const WINO_OP = 22;
+export const WINO_CP = 22;
+export const WINO_OP = 23;
 /** The zero-padded input plane (TH * m + r - 1) x (TW * m + r - 1). */
-export const WINO_HP = 23;
-export const WINO_WP = 24;
+export const WINO_HP = 24;
+export const WINO_WP = 25;
 /** Tiles transformed and multiplied together (a multiple of 4), and images per unit of work. */
-export const WINO_BLOCK = 25;
-export const WINO_GROUP = 26;
-export const WINO_SLOTS = 27;
+export const WINO_BLOCK = 26;
+export const WINO_GROUP = 27;
+export const WINO_SLOTS = 28;
 
 /** The Winograd variants F(m x m, r x r) (WINO_VARIANT). */
 export const WINO_F2_3 = 0;

@@ -1,4 +1,4 @@
-import { hostArray } from '@tapegrad/tensor';
+import { hostArray, type Conv2dGeometry } from '@tapegrad/tensor';
 import type { WasmMemory } from './memory.js';
 
 // How operands reach the kernels and results leave them. An array the backend keeps in its memory
@@ -94,21 +94,41 @@ export function readArray(mem: WasmMemory, ptr: number, n: number, dst: Float32A
   dst.set(mem.f32.subarray(ptr >> 2, (ptr >> 2) + n));
 }
 
-/** Copies rows x cols from the arena (row stride `cols`) into `dst` at `off` with row stride `rs`. */
-export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: number, dst: Float32Array, off: number, rs: number): void {
+/**
+ * Copies rows x cols at byte address `ptr` (row stride `ps`, by default `cols`) into `dst` at `off`
+ * with row stride `rs`; the elements between the rows are left as they are (nothing to do when the
+ * rows are where `dst` is kept).
+ */
+export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: number, dst: Float32Array, off: number, rs: number, ps = cols): void {
   const heap = mem.f32, p = ptr >> 2;
   const at = mem.addressOf(dst);
   if (at >= 0) {
     const d = (at >> 2) + off;
-    for (let r = 0; r < rows; r++) heap.copyWithin(d + r * rs, p + r * cols, p + (r + 1) * cols);
+    if (d === p && rs === ps) return;
+    for (let r = 0; r < rows; r++) heap.copyWithin(d + r * rs, p + r * ps, p + r * ps + cols);
     return;
   }
   hostArray(dst);
-  if (rs === cols) {
+  if (rs === cols && ps === cols) {
     dst.set(heap.subarray(p, p + rows * cols), off);
     return;
   }
-  for (let r = 0; r < rows; r++) dst.set(heap.subarray(p + r * cols, p + (r + 1) * cols), off + r * rs);
+  for (let r = 0; r < rows; r++) dst.set(heap.subarray(p + r * ps, p + r * ps + cols), off + r * rs);
+}
+
+/**
+ * The elements a convolution's (N, O, Ho, Wo) output spans, its samples `outSampleStride` apart (the
+ * same for gradOut and the epilogue's output).
+ */
+export function outputSpan(g: Conv2dGeometry): number {
+  return g.N === 0 ? 0 : (g.N - 1) * g.outSampleStride + g.O * g.Ho * g.Wo;
+}
+
+/** Copies a convolution's output, laid out as `out` (outSampleStride apart), from `ptr` into `out`: its samples only. */
+export function readOutput(mem: WasmMemory, ptr: number, g: Conv2dGeometry, out: Float32Array): void {
+  const per = g.O * g.Ho * g.Wo;
+  if (g.outSampleStride === per) readArray(mem, ptr, g.N * per, out);
+  else readRows(mem, ptr, g.N, per, out, 0, g.outSampleStride, g.outSampleStride);
 }
 
 /**

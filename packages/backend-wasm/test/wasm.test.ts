@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpuBackend, Generator } from '@tapegrad/tensor';
+import { cpuBackend, Generator, hostArray, type Conv2dGeometry } from '@tapegrad/tensor';
 import { createWasmBackend } from '../src/index.js';
 import { relaxedSimdAvailable } from '../src/memory.js';
 import { convCases } from '../../tensor/test/reference/convCases.js';
+import { placedConvDiffs } from '../../tensor/test/reference/convPlaced.js';
 import type { GemmCase } from '../../tensor/test/reference/gemmCases.js';
 import { gemmCases, runGemmCase } from '../../tensor/test/reference/gemmCases.js';
 
@@ -140,3 +141,39 @@ for (const relaxedSimd of builds) for (const threads of [1, 2]) {
     }
   });
 }
+
+// Outputs written into channel ranges of a larger tensor (outSampleStride: a concatenation's parts),
+// through im2col and Winograd, into host arrays (copied back sample by sample) and into arrays the
+// backend keeps in its memory (written in place).
+describe('wasm conv2d kernels writing into channel ranges of a larger tensor, against the CPU kernels', () => {
+  const conv = (N: number, C: number, H: number, O: number, k: number, stride: number, pad: number): Conv2dGeometry => {
+    const Ho = Math.floor((H + 2 * pad - k) / stride) + 1;
+    return { N, C, H, W: H, O, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, dilationH: 1, dilationW: 1,
+      groups: 1, Ho, Wo: Ho, outSampleStride: O * Ho * Ho };
+  };
+  const cases: [string, Conv2dGeometry[]][] = [
+    // 1x1 through im2col's direct GEMM, 3x3 pad 1 through Winograd (every applicable shape, without thresholds)
+    ['a Fire module\'s 1x1 and 3x3 expand layers', [conv(5, 8, 9, 12, 1, 1, 0), conv(5, 8, 9, 12, 3, 1, 1)]],
+    ['two stride-2 layers (im2col)', [conv(3, 4, 11, 5, 3, 2, 1), conv(3, 4, 11, 6, 1, 2, 0)]],
+  ];
+  for (const threads of [1, 2]) {
+    const backend = createWasmBackend({ threads, thresholds: 'none' });
+    afterAll(() => backend.close());
+    for (const [name, parts] of cases) for (const epilogue of ['none', 'relu'] as const) {
+      const tol = 2e-5 * Math.sqrt(Math.max(...parts.map((g) => g.C * g.kH * g.kW * Math.max(1, g.N * g.Ho * g.Wo / 16))));
+      it(`${name}, epilogue ${epilogue}, ${threads} thread${threads > 1 ? 's' : ''}, into a host array`, () => {
+        const gen = new Generator(31);
+        const d = placedConvDiffs(backend as Required<typeof backend>, cpuBackend, parts, epilogue, (n) => randomArray(gen, n), { spare: 3 });
+        for (const v of [...d.forward, ...d.backward]) expect(v).toBeLessThanOrEqual(tol);
+        expect(d.untouched).toBe(true);
+      });
+      it(`${name}, epilogue ${epilogue}, ${threads} thread${threads > 1 ? 's' : ''}, into an array kept in wasm memory`, () => {
+        const gen = new Generator(32);
+        const d = placedConvDiffs(backend as Required<typeof backend>, cpuBackend, parts, epilogue, (n) => randomArray(gen, n),
+          { alloc: (n) => backend.empty!(n), read: hostArray, afterForward: () => expect(backend.residentStats().arrays).toBe(1) });
+        for (const v of [...d.forward, ...d.backward]) expect(v).toBeLessThanOrEqual(tol);
+        expect(backend.residentStats().arrays).toBe(0);
+      });
+    }
+  }
+});

@@ -18,7 +18,7 @@ describe('wasm backend memory stays flat across epochs', () => {
     const g = new Generator(3);
     const geo: Conv2dGeometry = {
       N: 8, C: 4, H: 12, W: 12, O: 8, kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1,
-      dilationH: 1, dilationW: 1, groups: 1, Ho: 12, Wo: 12,
+      dilationH: 1, dilationW: 1, groups: 1, Ho: 12, Wo: 12, outSampleStride: 8 * 12 * 12,
     };
     const w = randn([8, 4, 3, 3], { generator: g }).toArray();
     const sizes: number[] = [];

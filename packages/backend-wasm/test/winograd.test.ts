@@ -21,9 +21,10 @@ const RELATIVE_TOLERANCE = 4e-5;
 
 function geometry(N: number, C: number, H: number, W: number, O: number, k: number, padH: number, padW = padH,
   extraH = 0): Conv2dGeometry {
+  const Ho = H + 2 * padH - k + 1 + extraH, Wo = W + 2 * padW - k + 1;
   return {
     N, C, H, W, O, kH: k, kW: k, strideH: 1, strideW: 1, padH, padW, dilationH: 1, dilationW: 1, groups: 1,
-    Ho: H + 2 * padH - k + 1 + extraH, Wo: W + 2 * padW - k + 1,
+    Ho, Wo, outSampleStride: O * Ho * Wo,
   };
 }
 
@@ -176,7 +177,7 @@ describe('Winograd routing in the wasm convolution kernels', () => {
     const { ctx, conv, seen } = spied({ thresholds: 'none', threads: 2 });
     try {
       for (const [g, want] of [[geometry(2, 3, 6, 5, 2, 3, 1), 'winogradForward'], [geometry(2, 3, 6, 5, 2, 5, 2), 'winogradForward'],
-        [{ ...geometry(2, 3, 6, 5, 2, 3, 1), strideH: 2, Ho: 3 }, 'conv2d']] as const) {
+        [{ ...geometry(2, 3, 6, 5, 2, 3, 1), strideH: 2, Ho: 3, outSampleStride: 2 * 3 * 5 }, 'conv2d']] as const) {
         const { x, w, b, gy } = inputs(g, 1);
         seen.length = 0;
         conv.conv2d(x, w, b, g, new Float32Array(g.N * g.O * g.Ho * g.Wo));

@@ -1,6 +1,6 @@
 export { Module, toKey, declareForgetful } from './Module.js';
 export type { LoadStateDictOptions } from './Module.js';
-export { planFusion, FusedSequence } from './fusion.js';
+export { planFusion, FusedSequence, FusedConcat } from './fusion.js';
 export type { FusionRole, FusedStep } from './fusion.js';
 export { Parameter, Buffer } from './Parameter.js';
 export * as F from './functional/index.js';

@@ -24,8 +24,12 @@ export function convLets(base: number): string {
   return `${s}  let KK = kH * kW; let HW = H * W; let L = Ho * Wo;\n`;
 }
 
-/** Throws unless the geometry is a consistent one (channels divisible by groups, every size >= 0). */
+/** Throws unless the geometry is a consistent one (channels divisible by groups, every size >= 0) with a contiguous output. */
 export function checkConvGeometry(fn: string, g: Conv2dGeometry): void {
+  // this backend does not say placesConvOutput: its outputs are contiguous
+  if (g.outSampleStride !== g.O * g.Ho * g.Wo) {
+    throw new Error(`backend-webgpu ${fn}: outSampleStride ${g.outSampleStride} is not O * Ho * Wo = ${g.O * g.Ho * g.Wo}; expected a contiguous output`);
+  }
   if (g.groups < 1 || g.C % g.groups !== 0 || g.O % g.groups !== 0) {
     throw new Error(`backend-webgpu ${fn}: C = ${g.C} and O = ${g.O} must be divisible by groups = ${g.groups}`);
   }

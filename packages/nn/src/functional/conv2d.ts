@@ -84,23 +84,30 @@ export function resolveConv(fn: string, dims: 1 | 2, xShape: readonly number[], 
   const [H, W] = at(size, 1), [kH, kW] = at(kernel, 1), [strideH, strideW] = at(stride, 1);
   const [padH, padW] = at(before, 0), [dilationH, dilationW] = at(dilation, 1), [Ho, Wo] = at(out, 1);
   return {
-    geometry: { N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups, Ho, Wo },
+    geometry: { N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups, Ho, Wo, outSampleStride: O * Ho * Wo },
     batched,
   };
 }
 
 type Saved = { x: Tensor | null; w: Tensor | null; g: Conv2dGeometry; out: Tensor | null };
 
+/** The op's options: the geometry, and the view of a larger tensor the output goes into (null: a tensor of its own). */
+interface ConvOpOptions {
+  readonly g: Conv2dGeometry;
+  readonly into: Tensor | null;
+}
+
 /**
  * (N, C, H, W), (O, C/groups, kH, kW) [, (O)] -> (N, O, Ho, Wo): the conv op followed by `epilogue` in the same kernel pass (one op per epilogue, named conv2d,
  * conv2dRelu, ...). With an epilogue its output is saved, and the backward kernel applies the
- * epilogue's backward to gradOut itself.
+ * epilogue's backward to gradOut itself. With `into` the output is that view, written in place.
  */
 function makeConvOp(epilogue: Epilogue) {
   return defineOp({
     name: epilogue === 'none' ? 'conv2d' : `conv2d${epilogue[0]!.toUpperCase()}${epilogue.slice(1)}`,
-    forward(ctx: OpContext<Saved>, g: Conv2dGeometry, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
-      const out = kernels.conv2d(x, w, bias[0] ?? null, g, epilogue);
+    forward(ctx: OpContext<Saved>, o: ConvOpOptions, x: Tensor, w: Tensor, ...bias: Tensor[]): Tensor {
+      const { g } = o;
+      const out = kernels.conv2d(x, w, bias[0] ?? null, g, epilogue, o.into);
       ctx.save({ x: ctx.needsInputGrad[1] ? x : null, w: ctx.needsInputGrad[0] ? w : null, g, out: epilogue === 'none' ? null : out });
       return out;
     },
@@ -116,10 +123,14 @@ function makeConvOp(epilogue: Epilogue) {
 
 const convOps: Record<Epilogue, ReturnType<typeof makeConvOp>> = { none: makeConvOp('none'), relu: makeConvOp('relu') };
 
-/** Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW), then `epilogue` in the same pass. */
-export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined, epilogue: Epilogue = 'none'): Variable {
+/**
+ * Runs the conv op on 4-d views: `x4` (N, C, H, W), `w4` (O, Cg, kH, kW), then `epilogue` in the same
+ * pass; with `into` (an (N, O, Ho, Wo) part of a `catTarget` tensor) the output is written there.
+ */
+export function runConv2d(g: Conv2dGeometry, x4: Input, w4: Input, bias: Input | null | undefined, epilogue: Epilogue = 'none',
+  into: Tensor | null = null): Variable {
   const op = convOps[epilogue];
-  return bias ? op(g, x4, w4, bias) : op(g, x4, w4);
+  return bias ? op({ g, into }, x4, w4, bias) : op({ g, into }, x4, w4);
 }
 
 /**
@@ -134,9 +145,19 @@ export function conv2d(x: Input, weight: Input, bias?: Input | null, opts: Conv2
 /**
  * epilogue(conv2d(x, weight, bias, opts)) as one op (what a fusion plan runs for a Conv2d followed
  * by an activation that fuses, e.g. a ReLU): the same values and gradients, fewer passes over memory.
+ * With `into` (batched input only: an (N, O, Ho, Wo) part of a `catTarget` tensor, as a fusion plan
+ * of branches into a concatenation makes) the output is written there in place.
  */
-export function conv2dWith(x: Input, weight: Input, bias: Input | null | undefined, opts: Conv2dOptions, epilogue: Epilogue): Variable {
+export function conv2dWith(x: Input, weight: Input, bias: Input | null | undefined, opts: Conv2dOptions, epilogue: Epilogue,
+  into: Tensor | null = null): Variable {
   const { geometry, batched } = resolveConv('conv2d', 2, x.shape, weight.shape, bias ? bias.shape : null, opts);
-  if (batched) return runConv2d(geometry, x, weight, bias, epilogue);
+  if (batched) return runConv2d(geometry, x, weight, bias, epilogue, into);
+  if (into !== null) fail('conv2d', `input shape ${formatShape(x.shape)} is unbatched; expected (N, C, H, W) when writing into a part of a larger tensor`);
   return runConv2d(geometry, x.unsqueeze(0), weight, bias, epilogue).squeeze(0);
+}
+
+/** The output shape of conv2d(x, weight, bias, opts) for batched input (N, C, H, W); throws as conv2d on bad arguments. */
+export function conv2dOutputShape(xShape: readonly number[], wShape: readonly number[], bShape: readonly number[] | null, opts: Conv2dOptions): number[] {
+  const { geometry: g, batched } = resolveConv('conv2d', 2, xShape, wShape, bShape, opts);
+  return batched ? [g.N, g.O, g.Ho, g.Wo] : [g.O, g.Ho, g.Wo];
 }

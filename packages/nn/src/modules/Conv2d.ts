@@ -2,7 +2,7 @@ import { zeros, defaultGenerator, expectPositiveInt, fail, type Generator } from
 import type { Variable, Input } from '@tapegrad/autograd';
 import { Module, declareForgetful } from '../Module.js';
 import { Parameter } from '../Parameter.js';
-import { conv2d, conv2dWith, type Conv2dOptions } from '../functional/conv2d.js';
+import { conv2d, conv2dOutputShape, conv2dWith, type Conv2dOptions } from '../functional/conv2d.js';
 import type { FusionRole } from '../fusion.js';
 import { FUSED_ACTIVATIONS } from '../fusedActivations.js';
 import { toTuple, type Size2 } from '../functional/size.js';
@@ -105,12 +105,19 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
-  /** A host: an activation after this layer runs in the convolution kernel's epilogue (unless forward is replaced). */
+  /**
+   * A host: an activation after this layer runs in the convolution kernel's epilogue, and a batched
+   * output can go into a part of a larger tensor (unless forward is replaced).
+   */
   override fusionRole(): FusionRole | null {
     if (this.forward !== Conv2d.prototype.forward) return null;
-    return { kind: 'host', epilogues: FUSED_ACTIVATIONS, run: (x, epilogue) => conv2dWith(x, this.weight, this.bias, {
-      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups,
-    }, epilogue) };
+    const opts: Conv2dOptions = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    return {
+      kind: 'host',
+      epilogues: FUSED_ACTIVATIONS,
+      run: (x, epilogue, into = null) => conv2dWith(x, this.weight, this.bias, opts, epilogue, into),
+      outputShape: (x) => (x.length === 4 ? conv2dOutputShape(x, this.weight.shape, this.bias?.shape ?? null, opts) : null),
+    };
   }
 
   override extraRepr(): string {

@@ -14,6 +14,12 @@ export interface Backend extends CoreKernels, ConvKernels, PoolKernels, NormKern
   readonly name: string;
   /** Threads a threaded backend splits its kernels over; absent for single-threaded ones. */
   readonly threads?: number;
+  /**
+   * Whether conv2d and conv2dBackward take outputs whose samples lie `outSampleStride` apart
+   * (Conv2dGeometry): a convolution then writes its channels of a concatenation in place. Without
+   * it a backend only sees contiguous outputs.
+   */
+  readonly placesConvOutput?: boolean;
 }
 
 /** A backend that supplies only some kernels; the rest fall back to the CPU backend. */

@@ -6,6 +6,13 @@ import type { Epilogue, EpilogueOutput } from './Epilogue.js';
  * (O, C / groups, kH, kW), output (N, O, Ho, Wo). `padH`/`padW` are the top/left padding; the
  * bottom/right padding is implied by Ho/Wo (it may be one more than the top/left one, as for
  * PyTorch's 'same' with an even kernel).
+ *
+ * `outSampleStride` is the elements from one sample's output to the next's, in the output and, for
+ * the backward, in gradOut and the epilogue's output: O * Ho * Wo for an output of its own (the
+ * contiguous (N, O, Ho, Wo) array); more when the output is a channel range of a larger
+ * (N, Ot, Ho, Wo) tensor (a part of a concatenation, written in place), Ot * Ho * Wo. Each sample's
+ * O * Ho * Wo elements stay contiguous; the elements between two samples are neither read nor
+ * written. Only a backend that says `placesConvOutput` gets a larger one.
  */
 export interface Conv2dGeometry {
   readonly N: number;
@@ -24,6 +31,7 @@ export interface Conv2dGeometry {
   readonly groups: number;
   readonly Ho: number;
   readonly Wo: number;
+  readonly outSampleStride: number;
 }
 
 /**

@@ -36,7 +36,10 @@ let active: Backend = recorded(cpuBackend);
  */
 export function setBackend(backend: PartialBackend): void {
   backendChanging(backend);
-  active = recorded({ ...cpuBackend, ...backend } as Backend);
+  // a backend with convolutions of its own says itself whether they take outputs apart
+  const ownConv = backend.conv2d !== undefined || backend.conv2dBackward !== undefined;
+  const placesConvOutput = ownConv ? backend.placesConvOutput === true : cpuBackend.placesConvOutput === true;
+  active = recorded({ ...cpuBackend, ...backend, placesConvOutput } as Backend);
 }
 
 /** The active backend (with CPU fallbacks filled in). */

@@ -166,6 +166,41 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return new Tensor(out, shape);
 }
 
+/** The parts `catTarget` handed out, each with the tensor it is a part of, its dim and its place. */
+const parts = new WeakMap<Tensor, { readonly whole: Tensor; readonly dim: number; readonly index: number; readonly count: number }>();
+
+/**
+ * An unfilled tensor of `shape` as its parts along `dim` (`sizes` of them, in order): views a
+ * producer writes into in place (a convolution: `conv2d`'s `into`), so that `cat` of exactly these
+ * part tensors, in this order, along `dim` is the whole tensor, with no copy. Until written, what a
+ * part holds is unspecified. Only `cat` treats them specially, and only these tensor objects: any
+ * other view of the same elements is concatenated by copying, as always.
+ */
+export function catTarget(shape: readonly number[], dim: number, sizes: readonly number[]): Tensor[] {
+  const d = normalizeDim('catTarget', dim, shape.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total !== shape[d]) fail('catTarget', `sizes [${sizes.join(', ')}] add up to ${total}; expected ${shape[d]!}, the size of dim ${d} of ${formatShape(shape)}`);
+  const whole = new Tensor(getBackend().empty(numel(shape)), shape);
+  let start = 0;
+  return sizes.map((n, index) => {
+    const part = whole.narrow(d, start, n);
+    parts.set(part, { whole, dim: d, index, count: sizes.length });
+    start += n;
+    return part;
+  });
+}
+
+/** The tensor `catTarget` made of exactly these parts along `d`, in order; else null. */
+function placedWhole(tensors: readonly Tensor[], d: number): Tensor | null {
+  const first = parts.get(tensors[0]!);
+  if (first === undefined || first.dim !== d || first.count !== tensors.length) return null;
+  for (let i = 0; i < tensors.length; i++) {
+    const p = parts.get(tensors[i]!);
+    if (p === undefined || p.whole !== first.whole || p.index !== i) return null;
+  }
+  return first.whole;
+}
+
 /** Concatenates along `dim`; all other dims must match. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) fail('cat', 'tensors is empty; expected at least one tensor');
@@ -181,6 +216,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     }
     total += t.shape[d]!;
   });
+  const placed = placedWhole(tensors, d);
+  if (placed !== null) return placed;
   const shape = first.shape.slice();
   shape[d] = total;
   const out = new Tensor(getBackend().empty(numel(shape)), shape); // the copies below fill all of it

@@ -7,7 +7,7 @@ function geometry(N: number, C: number, H: number, W: number, O: number, k: [num
   const [dilationH, dilationW] = opts.dilation ?? [1, 1];
   const Ho = Math.floor((H + 2 * padH - dilationH * (kH - 1) - 1) / strideH) + 1;
   const Wo = Math.floor((W + 2 * padW - dilationW * (kW - 1) - 1) / strideW) + 1;
-  return { N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups: opts.groups ?? 1, Ho, Wo };
+  return { N, C, H, W, O, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups: opts.groups ?? 1, Ho, Wo, outSampleStride: O * Ho * Wo };
 }
 
 export const convCases: { name: string; g: Conv2dGeometry; bias: boolean }[] = [

@@ -1,6 +1,6 @@
 import { defaultGenerator, type Generator } from '@tapegrad/tensor';
-import { cat, freeActivation, type Variable, type Input } from '@tapegrad/autograd';
-import { Module, Conv2d, ReLU, FusedSequence } from '@tapegrad/nn';
+import { freeActivation, type Variable, type Input } from '@tapegrad/autograd';
+import { Module, Conv2d, ReLU, FusedSequence, FusedConcat } from '@tapegrad/nn';
 
 /** The part of @tapegrad/onnx's OnnxExportContext that Fire's export uses (structural: train does not depend on onnx). */
 interface OnnxGraph {
@@ -13,9 +13,10 @@ interface OnnxGraph {
  * channels) then ReLU, then `expand1` (1x1 conv to e1) and `expand3` (3x3 conv, padding 1, to e3),
  * each followed by ReLU, concatenated on channels. State-dict keys `squeeze.weight`,
  * `expand1.weight`, `expand3.weight` (and biases); the ReLUs are children as in torchvision's Fire
- * (no parameters). Each convolution and its ReLU run through a fusion plan, so each pair is one op.
- * The squeeze and expand outputs are freed once nothing can read them (`freeActivation`), while
- * every child keeps nothing it sees.
+ * (no parameters). Each convolution and its ReLU run through a fusion plan, so each pair is one op,
+ * and the two expand pairs write their channels of the output in place (`FusedConcat`). The squeeze
+ * output is freed once nothing can read it (`freeActivation`), while every child keeps nothing it
+ * sees.
  */
 export class Fire extends Module {
   squeeze: Conv2d;
@@ -24,7 +25,8 @@ export class Fire extends Module {
   expand1Activation = new ReLU();
   expand3: Conv2d;
   expand3Activation = new ReLU();
-  private readonly paths = [new FusedSequence(), new FusedSequence(), new FusedSequence()] as const;
+  private readonly squeezePath = new FusedSequence();
+  private readonly expandPaths = new FusedConcat();
 
   constructor(inChannels: number, squeezeChannels: number, expand1Channels: number, expand3Channels: number, opts: { generator?: Generator } = {}) {
     super();
@@ -35,14 +37,10 @@ export class Fire extends Module {
   }
 
   forward(x: Input): Variable {
-    const [squeeze, expand1, expand3] = this.paths;
-    const s = squeeze.run([this.squeeze, this.squeezeActivation], x);
-    const e1 = expand1.run([this.expand1, this.expand1Activation], s), e3 = expand3.run([this.expand3, this.expand3Activation], s);
-    const out = cat([e1, e3], 1);
+    const s = this.squeezePath.run([this.squeeze, this.squeezeActivation], x);
+    const out = this.expandPaths.run([[this.expand1, this.expand1Activation], [this.expand3, this.expand3Activation]], s);
     if (this.childrenForget()) {
-      for (const [v, what] of [[s, 'squeeze'], [e1, 'expand1'], [e3, 'expand3']] as const) {
-        freeActivation(v, `Fire: the ${what} output was freed once nothing could read it; to read it, run the Fire module's layers one by one`);
-      }
+      freeActivation(s, 'Fire: the squeeze output was freed once nothing could read it; to read it, run the Fire module\'s layers one by one');
     }
     return out;
   }

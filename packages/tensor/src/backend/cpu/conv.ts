@@ -78,7 +78,7 @@ function col2im(cols: Float32Array, Cg: number, g: Conv2dGeometry, gx: Float32Ar
 }
 
 function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: Conv2dGeometry, out: Float32Array, epilogue: Epilogue = 'none'): void {
-  const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
+  const { N, C, H, W, O, kH, kW, groups, Ho, Wo, outSampleStride: S } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
   const direct = isPointwise(g);
   const cols = direct ? x : new Float32Array(K * L);
@@ -86,7 +86,7 @@ function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: 
     for (let gi = 0; gi < groups; gi++) {
       const xOff = (n * C + gi * Cg) * H * W;
       if (!direct) im2col(x, xOff, Cg, g, cols);
-      const outOff = (n * O + gi * Og) * L;
+      const outOff = n * S + gi * Og * L;
       gemm(Og, L, K, w, gi * Og * K, K, 1, cols, direct ? xOff : 0, L, 1, out, outOff, L, false);
       if (bias) {
         for (let o = 0; o < Og; o++) {
@@ -96,10 +96,11 @@ function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, g: 
       }
     }
   }
-  applyEpilogue(epilogue, out, out.length);
+  applyEpilogue(epilogue, out, O * L, N, S);
 }
 
-function conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void {
+/** gradOut's samples `S` elements apart. */
+function conv2dBackwardInput(gradOut: Float32Array, S: number, w: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void {
   const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
   const direct = isPointwise(g);
@@ -113,7 +114,7 @@ function conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGe
   if (!direct) gradInput.fill(0);
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < groups; gi++) {
-      const gOff = (n * O + gi * Og) * L, xOff = (n * C + gi * Cg) * H * W;
+      const gOff = n * S + gi * Og * L, xOff = (n * C + gi * Cg) * H * W;
       if (cols === null) {
         gemm(Cg, L, Og, wT, gi * Og * K, Og, 1, gradOut, gOff, L, 1, gradInput, xOff, L, false);
       } else {
@@ -124,7 +125,7 @@ function conv2dBackwardInput(gradOut: Float32Array, w: Float32Array, g: Conv2dGe
   }
 }
 
-function conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, g: Conv2dGeometry, gradWeight: Float32Array): void {
+function conv2dBackwardWeight(gradOut: Float32Array, S: number, x: Float32Array, g: Conv2dGeometry, gradWeight: Float32Array): void {
   const { N, C, H, W, O, kH, kW, groups, Ho, Wo } = g;
   const Cg = C / groups, Og = O / groups, K = Cg * kH * kW, L = Ho * Wo;
   const direct = isPointwise(g);
@@ -135,18 +136,18 @@ function conv2dBackwardWeight(gradOut: Float32Array, x: Float32Array, g: Conv2dG
       const xOff = (n * C + gi * Cg) * H * W;
       if (!direct) im2col(x, xOff, Cg, g, cols);
       // gradW[gi] (Og, K) += gradOut (Og, L) @ cols^T (L, K)
-      gemm(Og, K, L, gradOut, (n * O + gi * Og) * L, L, 1, cols, direct ? xOff : 0, 1, L, gradWeight, gi * Og * K, K, true);
+      gemm(Og, K, L, gradOut, n * S + gi * Og * L, L, 1, cols, direct ? xOff : 0, 1, L, gradWeight, gi * Og * K, K, true);
     }
   }
 }
 
-function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: Float32Array): void {
+function conv2dBackwardBias(gradOut: Float32Array, S: number, g: Conv2dGeometry, gradBias: Float32Array): void {
   const { N, O, Ho, Wo } = g;
   const L = Ho * Wo;
   for (let o = 0; o < O; o++) {
     let s = 0;
     for (let n = 0; n < N; n++) {
-      const base = (n * O + o) * L;
+      const base = n * S + o * L;
       for (let p = 0; p < L; p++) s += gradOut[base + p]!;
     }
     gradBias[o] = s;
@@ -157,10 +158,12 @@ function conv2dBackwardBias(gradOut: Float32Array, g: Conv2dGeometry, gradBias: 
 function conv2dBackward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
   gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
   epilogue: EpilogueOutput | null = null): void {
-  gradOut = undoEpilogue(epilogue, gradOut, gradOut.length);
-  if (gradInput !== null) conv2dBackwardInput(gradOut, w!, g, gradInput);
-  if (gradWeight !== null) conv2dBackwardWeight(gradOut, x!, g, gradWeight);
-  if (gradBias !== null) conv2dBackwardBias(gradOut, g, gradBias);
+  // masked by the epilogue's backward, gradOut is a new contiguous array
+  const per = g.O * g.Ho * g.Wo, S = epilogue === null ? g.outSampleStride : per;
+  gradOut = undoEpilogue(epilogue, gradOut, per, g.N, g.outSampleStride);
+  if (gradInput !== null) conv2dBackwardInput(gradOut, S, w!, g, gradInput);
+  if (gradWeight !== null) conv2dBackwardWeight(gradOut, S, x!, g, gradWeight);
+  if (gradBias !== null) conv2dBackwardBias(gradOut, S, g, gradBias);
 }
 
 export const convKernels: ConvKernels = {

@@ -14,6 +14,7 @@ import { takeRecycled } from '../recycle.js';
 /** The reference backend: plain TypeScript over Float32Array. Every other backend falls back to it. */
 export const cpuBackend: Backend = {
   name: 'cpu',
+  placesConvOutput: true,
   alloc: (length: number) => takeRecycled(length)?.fill(0) ?? new Float32Array(length),
   empty: (length: number) => takeRecycled(length) ?? new Float32Array(length),
   unary,
