@@ -15,3 +15,4 @@ export { maxPoolBackward } from './poolIndexed';
 export { binaryRow, whereRow, reluRow, reluBackwardRow, copyRows } from './elementwise';
 export { batchNormStats, batchNormForward, batchNormBackward } from './norm';
 export { winogradWeights, winogradWeightGrad, winogradForward, winogradBackward, winogradWorkBytes } from './winograd';
+export { fillMask } from './random';

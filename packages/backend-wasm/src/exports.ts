@@ -67,7 +67,7 @@ export type WasmExports = WasmHelpers & {
   readonly [K in SplitKernel]: (...args: [...KernelArgs<K>, part: number, parts: number]) => void;
 };
 
-/** The exports that are not split over threads: sizes of scratch areas, weight packing, a sum. */
+/** The exports that are not split over threads: sizes of scratch areas, weight packing, a sum, a dropout mask. */
 interface WasmHelpers {
   heapBase(): number;
   gemmScratchBytes(): number;
@@ -76,4 +76,5 @@ interface WasmHelpers {
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   winogradWorkBytes(geom: number): number;
+  fillMask(state: number, below: number, valueBits: number, out: number, n: number): void;
 }

@@ -5,6 +5,7 @@ import { makeConvKernels } from './conv.js';
 import { makeElementwise } from './elementwise.js';
 import { makePoolKernels } from './pool.js';
 import { makePlaneKernels } from './planes.js';
+import { makeRandomKernels } from './random.js';
 import { makeNormKernels } from './norm.js';
 import { uninitialisedFloats } from './platform.js';
 import { hostCpu } from './cpu.js';
@@ -76,6 +77,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     // Whole-plane averages in TypeScript; every other geometry to the wasm or CPU pooling kernels.
     ...makePlaneKernels({ ...cpuPool, ...pool }),
     ...makeNormKernels(ctx),
+    ...makeRandomKernels(ctx),
   };
   if (residency !== null) {
     residency.backend = backend;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { Generator, liveArray, ones, randn, resetBackend, zeros } from '@tapegrad/tensor';
+import { Generator, cpuBackend, liveArray, ones, randn, resetBackend, setBackend, zeros } from '@tapegrad/tensor';
 import { Variable, gradcheck, noGrad, sum } from '@tapegrad/autograd';
 import { F, Dropout, Dropout2d } from '../src/index.js';
 
@@ -30,34 +30,32 @@ describe('dropout', () => {
     expect(gradcheck((a) => F.dropout(a, 0.4, { generator: new Generator(11) }), [x])).toBe(true);
   });
   it('the mask is freed for reuse once backward read it (after the gradient it gives), or at once under noGrad', () => {
-    resetBackend();
     const MASK_FREED = /^dropout: this mask was internal to the op and freed once its backward no longer needed it$/;
-    /** A generator that keeps the arrays its masks were drawn into. */
-    class Capturing extends Generator {
-      readonly masks: Float32Array[] = [];
-      override fillMask(out: Float32Array, p: number, value: number): void {
-        this.masks.push(out);
-        super.fillMask(out, p, value);
-      }
+    // the CPU backend, keeping the arrays its masks are drawn into
+    const masks: Float32Array[] = [];
+    setBackend({ name: 'capturing masks', fillMask: (state, p, value, out) => { masks.push(out); cpuBackend.fillMask(state, p, value, out); } });
+    try {
+      const generator = new Generator(3);
+      const x = new Variable(randn([6, 7], { generator: new Generator(2) }), { requiresGrad: true });
+      const y = F.dropout(x, 0.5, { generator });
+      const mask = masks[0]!;
+      const values = Array.from(mask);
+      expect(new Set(values)).toEqual(new Set([0, 2]));
+      sum(y).backward(undefined, { retainGraph: true });
+      expect(Array.from(liveArray(mask))).toEqual(values); // kept while the graph is
+      sum(y).backward();
+      expect(Array.from(x.grad!.toArray())).toEqual(values.map((v) => 2 * v));
+      expect(() => liveArray(mask)).toThrow(MASK_FREED);
+      // nothing recorded: the mask goes at once, the result stays
+      const z = noGrad(() => F.dropout(ones([9, 11]), 0.5, { generator }));
+      expect(() => liveArray(masks[1]!)).toThrow(MASK_FREED);
+      expect(z.data.toArray().filter((v) => v !== 0 && v !== 2)).toEqual(new Float32Array(0));
+      // recorded with no gradient wanted: the mask is left alone
+      F.dropout(ones([9, 11]), 0.5, { generator });
+      expect(liveArray(masks[2]!).length).toBe(99);
+    } finally {
+      resetBackend();
     }
-    const g = new Capturing(3);
-    const x = new Variable(randn([6, 7], { generator: new Generator(2) }), { requiresGrad: true });
-    const y = F.dropout(x, 0.5, { generator: g });
-    const mask = g.masks[0]!;
-    const values = Array.from(mask);
-    expect(new Set(values)).toEqual(new Set([0, 2]));
-    sum(y).backward(undefined, { retainGraph: true });
-    expect(Array.from(liveArray(mask))).toEqual(values); // kept while the graph is
-    sum(y).backward();
-    expect(Array.from(x.grad!.toArray())).toEqual(values.map((v) => 2 * v));
-    expect(() => liveArray(mask)).toThrow(MASK_FREED);
-    // nothing recorded: the mask goes at once, the result stays
-    const z = noGrad(() => F.dropout(ones([9, 11]), 0.5, { generator: g }));
-    expect(() => liveArray(g.masks[1]!)).toThrow(MASK_FREED);
-    expect(z.data.toArray().filter((v) => v !== 0 && v !== 2)).toEqual(new Float32Array(0));
-    // recorded with no gradient wanted: the mask is left alone
-    F.dropout(ones([9, 11]), 0.5, { generator: g });
-    expect(liveArray(g.masks[2]!).length).toBe(99);
   });
   it('Dropout module draws from its generator in training and repr matches PyTorch', () => {
     const m = new Dropout(0.25, { generator: new Generator(3) });

@@ -2,6 +2,7 @@ export { Tensor, resolveReshape } from './Tensor.js';
 export { tensor, zeros, ones, full, scalar, arange, rand, randn } from './create.js';
 export type { NestedArray, RandomOptions } from './create.js';
 export { Generator, manualSeed, defaultGenerator } from './random/Generator.js';
+export { maskBits } from './random/mask.js';
 export type { GeneratorState } from './random/Generator.js';
 export { kernels } from './kernels/index.js';
 export { formatTensor } from './format/formatTensor.js';

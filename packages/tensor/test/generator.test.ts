@@ -1,7 +1,7 @@
 // The seeded Generator: the xoshiro128** core against its published reference outputs, reproducibility,
 // getState/setState, and statistical sanity of the derived distributions.
 import { describe, it, expect } from 'vitest';
-import { Generator, manualSeed, defaultGenerator, rand, randn, type GeneratorState } from '../src/index.js';
+import { Generator, kernels, manualSeed, defaultGenerator, rand, randn, type GeneratorState } from '../src/index.js';
 
 const take = (n: number, f: () => number): number[] => Array.from({ length: n }, f);
 
@@ -169,6 +169,17 @@ describe('Generator.fillMask', () => {
       expect(Array.from(mask)).toEqual(Array.from(want));
       expect(a.getState()).toEqual(b.getState());
     }
+  });
+
+  it('kernels.fillMask draws the same mask through the backend, in the shape asked, and leaves the same state', () => {
+    const a = new Generator(78), b = new Generator(78);
+    const want = new Float32Array(24);
+    a.fillMask(want, 0.4, 1 / 0.6);
+    const got = kernels.fillMask([2, 3, 4], 0.4, 1 / 0.6, b);
+    expect(got.shape).toEqual([2, 3, 4]);
+    expect(Array.from(got.toArray())).toEqual(Array.from(want));
+    expect(b.getState()).toEqual(a.getState());
+    expect(() => kernels.fillMask([2], -0.1, 1, b)).toThrow('fillMask: p -0.1 is out of range; expected a probability in [0, 1]');
   });
 
   it('refuses a p outside [0, 1], naming the value', () => {

@@ -244,7 +244,8 @@ function install(st: Started, ready: ReadyInfo, opts: WebGpuBackendOptions): Web
       };
     } else if (onGpu.has(key)) {
       backend[key] = resident === null ? (...args: unknown[]) => call(key, args) : (...args: unknown[]) => resident.call(key, args);
-    } else if (opts.fallback === 'cpu') {
+    } else if (opts.fallback === 'cpu' || key === 'fillMask') {
+      // (a dropout mask's draws are one sequence from the host's generator: always drawn on the host)
       const cpu = v as (...args: unknown[]) => unknown;
       backend[key] = resident === null ? cpu : (...args: unknown[]) => {
         hostArgs(args);

@@ -1,4 +1,4 @@
-import { Tensor, defaultGenerator, fail, formatShape, getBackend, type Generator } from '@tapegrad/tensor';
+import { defaultGenerator, fail, formatShape, kernels, type Generator, type Tensor } from '@tapegrad/tensor';
 import { mul, asVariable, freeAlong, type Variable, type Input } from '@tapegrad/autograd';
 
 export interface DropoutOptions {
@@ -16,9 +16,7 @@ export function expectProbability(fn: string, p: unknown): number {
 
 /** A mask of `shape`: each entry 0 with probability p, else 1 / (1 - p) (all 0 when p = 1). */
 function dropoutMask(shape: readonly number[], p: number, g: Generator): Tensor {
-  const t = new Tensor(getBackend().empty(shape.reduce((a, b) => a * b, 1)), shape);
-  g.fillMask(t.data, p, p === 1 ? 0 : 1 / (1 - p));
-  return t;
+  return kernels.fillMask(shape, p, p === 1 ? 0 : 1 / (1 - p), g);
 }
 
 const MASK_FREED = 'dropout: this mask was internal to the op and freed once its backward no longer needed it';

@@ -45,6 +45,13 @@ export interface CoreKernels {
   /** Copies a strided view of `shape` into another strided view (e.g. a region of a padded output). */
   copy(shape: readonly number[], x: StridedArray, out: StridedArray): void;
   /**
+   * A dropout mask: out[i] = draw i < p ? 0 : value, in order, the draws those of xoshiro128** from
+   * the four state words `state` (a Generator's, advanced in place as by out.length `random()`
+   * calls): every backend draws the same sequence, so the mask and the generator's next numbers do
+   * not depend on the backend.
+   */
+  fillMask(state: Int32Array, p: number, value: number, out: Float32Array): void;
+  /**
    * Reduces x (`shape`, strided) over the dims where `reduce[d]` is true into contiguous `out`
    * whose shape is `shape` with those dims set to 1. Sums accumulate in float64.
    */

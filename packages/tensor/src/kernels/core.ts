@@ -3,6 +3,7 @@ import { broadcastShapes, contiguousStrides, numel, shapesEqual } from '../shape
 import { fail, formatShape, normalizeDim, normalizeDims } from '../validate.js';
 import { getBackend } from '../backend/registry.js';
 import { liveArray } from '../backend/residency.js';
+import type { Generator } from '../random/Generator.js';
 import type { BinaryOp, ReduceOp, UnaryOp, StridedArray } from '../backend/CoreKernels.js';
 
 /** Strides of `t` broadcast to `shape` (0 on broadcast dims). */
@@ -257,4 +258,17 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   for (let d = 0; d < x.ndim; d++) region = region.narrow(d, before[d]!, src.shape[d]!);
   copyInto(region, src);
   return out;
+}
+
+/**
+ * A tensor of `shape` whose elements are each 0 with probability p, else `value`, drawn in order
+ * from `generator` (which advances as by one `random()` per element): a dropout mask, made by the
+ * active backend where its kernels will read it.
+ */
+export function fillMask(shape: readonly number[], p: number, value: number, generator: Generator): Tensor {
+  if (!(p >= 0 && p <= 1)) fail('fillMask', `p ${String(p)} is out of range; expected a probability in [0, 1]`);
+  const be = getBackend();
+  const out = be.empty(numel(shape));
+  be.fillMask(generator.stateWords(), p, value, out);
+  return new Tensor(out, shape);
 }

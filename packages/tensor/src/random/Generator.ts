@@ -1,4 +1,5 @@
 import { fail } from '../validate.js';
+import { fillMask } from './mask.js';
 
 /** Serializable generator state: the four 32-bit words of xoshiro128**. */
 export interface GeneratorState {
@@ -81,32 +82,17 @@ export class Generator {
 
   /**
    * out[i] = random() < p ? 0 : value for every i, in order: the same draws and the same state
-   * afterwards as calling random() once per element, in one loop with the state in locals
-   * (a dropout mask).
+   * afterwards as calling random() once per element, in one loop (a dropout mask; the backends'
+   * `fillMask` kernel draws the same, in their memory).
    */
   fillMask(out: Float32Array, p: number, value: number): void {
     if (!(p >= 0 && p <= 1)) fail('Generator.fillMask', `p ${String(p)} is out of range; expected a probability in [0, 1]`);
-    const st = this.s;
-    let s0 = st[0]!, s1 = st[1]!, s2 = st[2]!, s3 = st[3]!;
-    // random() < p  <=>  (r >>> 8) * 2^-24 < p  <=>  (r >>> 8) < ceil(p * 2^24) for the integer r >>> 8
-    // (a power-of-two scale is exact); then the sign of r - below selects without a branch, which a
-    // random mask would mispredict half the time.
-    const below = Math.ceil(p * 16777216);
-    const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
-    const valueBits = new Int32Array(new Float32Array([value]).buffer)[0]!;
-    for (let i = 0; i < out.length; i++) {
-      const x = Math.imul(s1, 5);
-      const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 8;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      bits[i] = valueBits & ~((r - below) >> 31);
-    }
-    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+    fillMask(this.s, p, value, out);
+  }
+
+  /** @internal The four state words, for a kernel that draws from them and advances them in place (`fillMask`). */
+  stateWords(): Int32Array {
+    return this.s;
   }
 
   /** A uniform integer in [0, n). */

@@ -10,6 +10,7 @@ import { poolKernels } from './pool.js';
 import { normKernels } from './norm.js';
 import { optimKernels } from './optim.js';
 import { takeRecycled } from '../recycle.js';
+import { fillMask } from '../../random/mask.js';
 
 /** The reference backend: plain TypeScript over Float32Array. Every other backend falls back to it. */
 export const cpuBackend: Backend = {
@@ -22,6 +23,7 @@ export const cpuBackend: Backend = {
   binary,
   where,
   copy,
+  fillMask,
   reduce,
   argReduce,
   gemm,
