@@ -36,6 +36,12 @@ export interface WinogradPlan {
 /** Bytes one block's transformed input, products and input gradient may take (about a core's L2 share). */
 const BLOCK_BYTES = 1024 * 1024;
 const MAX_BLOCK = 128;
+/**
+ * Transformed weights from this size on: a backward computing both the input and the weight
+ * gradient makes them in two passes (measured in nin's training step: its 5x5 layer, 528 KB of them,
+ * 10.0 -> 9.4 ms, its 3x3 64 -> 128 one 6.2 -> 5.8; squeezenet's 3x3 16 -> 64, 150 KB, slower in two).
+ */
+const SEPARATE_PASSES_BYTES = 512 * 1024;
 
 /**
  * Whether the convolution has a Winograd form here: groups 1, stride 1, dilation 1, a square 3x3 or
@@ -132,6 +138,52 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
   const work = (geom: number, parts: number): number => mem.take(parts * mem.exports.winogradWorkBytes(geom) / 4);
   const macs = (g: Conv2dGeometry): number => g.N * g.O * g.Ho * g.Wo * g.C * g.kH * g.kW;
 
+  /** One pass of the Winograd backward over the gradients asked for (as conv2dBackward). */
+  function backward(gradOut: Float32Array, x: Float32Array | null, w: Float32Array | null, g: Conv2dGeometry,
+    gradInput: Float32Array | null, gradWeight: Float32Array | null, gradBias: Float32Array | null,
+    epilogue: EpilogueOutput | null, variant: WinogradVariant | undefined): boolean {
+    const p = winogradPlan(g, variant);
+    const reluOut = epilogue === null ? null : epilogue.out;
+    mem.reset();
+    const geom = placeGeometry(ctx, g, p);
+    const sizeY = outputSpan(g), sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
+    const none: Operand = { ptr: 0, copy: false };
+    const gy = inputAt(mem, gradOut, sizeY), pgy = gy.ptr;
+    const mask = reluOut !== null ? inputAt(mem, reluOut, sizeY) : none, pmask = mask.ptr;
+    const xs = gradWeight !== null ? inputAt(mem, x!, sizeX) : none, px = xs.ptr;
+    const pw = gradInput !== null ? placeArray(mem, w!, g.O * g.C * g.kH * g.kW) : 0;
+    const u = gradInput !== null ? mem.take(sizeU) : 0;
+    const gyb = mem.take(g.N * p.Op * p.th * p.m * p.tw * p.m);
+    const xb = gradWeight !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
+    const gxb = gradInput !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
+    const pgx = gradInput !== null ? outputAt(mem, gradInput, sizeX) : 0;
+    const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
+    const parts = ctx.parts('winogradBackward', jobs * macs(g), g.N);
+    const wparts = ctx.parts('winogradWeights', macs(g));
+    const du = gradWeight !== null ? mem.take(parts * sizeU) : 0;
+    const pgw = gradWeight !== null ? mem.take(g.O * g.C * g.kH * g.kW) : 0;
+    const pgb = gradBias !== null ? mem.take(2 * parts * p.Op) : 0;
+    const tmp = weightTmp(p, Math.max(parts, wparts)), pwork = work(geom, parts);
+    const flag = mem.take(1);
+    const counters = new Int32Array(mem.memory.buffer);
+    counters[flag >> 2] = 0;
+    // The inputs go in while the workers transform the weights, if there are weights to transform.
+    const copyIn = (): void => {
+      copyPart(mem, gy, gradOut, 0, sizeY);
+      if (reluOut !== null) copyPart(mem, mask, reluOut, 0, sizeY);
+      if (gradWeight !== null) copyPart(mem, xs, x!, 0, sizeX);
+    };
+    if (gradInput !== null) ctx.run('winogradWeights', [geom, pw, u, 1, tmp], wparts, copyIn);
+    else copyIn();
+    ctx.run('winogradBackward', [geom, pgy, pmask, px, u, pgx, du, pgb, gyb, xb, gxb, pwork, flag], parts);
+    if (gradWeight !== null) ctx.run('winogradWeightGrad', [geom, du, parts, pgw, tmp, flag], Math.min(wparts, g.O));
+    if (counters[flag >> 2] !== 0) return false;
+    if (gradInput !== null) readArray(mem, pgx, sizeX, gradInput);
+    if (gradWeight !== null) readArray(mem, pgw, g.O * g.C * g.kH * g.kW, gradWeight);
+    if (gradBias !== null) sumPartials(mem, pgb, parts, p.Op, g.O, gradBias);
+    return true;
+  }
+
   return {
     conv2d(x, w, bias, g, out, epilogue, variant) {
       const p = winogradPlan(g, variant);
@@ -168,46 +220,14 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
     },
 
     conv2dBackward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue, variant) {
-      const p = winogradPlan(g, variant);
-      const reluOut = epilogue === null ? null : epilogue.out;
-      mem.reset();
-      const geom = placeGeometry(ctx, g, p);
-      const sizeY = outputSpan(g), sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
-      const none: Operand = { ptr: 0, copy: false };
-      const gy = inputAt(mem, gradOut, sizeY), pgy = gy.ptr;
-      const mask = reluOut !== null ? inputAt(mem, reluOut, sizeY) : none, pmask = mask.ptr;
-      const xs = gradWeight !== null ? inputAt(mem, x!, sizeX) : none, px = xs.ptr;
-      const pw = gradInput !== null ? placeArray(mem, w!, g.O * g.C * g.kH * g.kW) : 0;
-      const u = gradInput !== null ? mem.take(sizeU) : 0;
-      const gyb = mem.take(g.N * p.Op * p.th * p.m * p.tw * p.m);
-      const xb = gradWeight !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
-      const gxb = gradInput !== null ? mem.take(g.N * p.Cp * p.Hp * p.Wp) : 0;
-      const pgx = gradInput !== null ? outputAt(mem, gradInput, sizeX) : 0;
-      const jobs = (gradInput !== null ? 1 : 0) + (gradWeight !== null ? 1 : 0);
-      const parts = ctx.parts('winogradBackward', jobs * macs(g), g.N);
-      const wparts = ctx.parts('winogradWeights', macs(g));
-      const du = gradWeight !== null ? mem.take(parts * sizeU) : 0;
-      const pgw = gradWeight !== null ? mem.take(g.O * g.C * g.kH * g.kW) : 0;
-      const pgb = gradBias !== null ? mem.take(2 * parts * p.Op) : 0;
-      const tmp = weightTmp(p, Math.max(parts, wparts)), pwork = work(geom, parts);
-      const flag = mem.take(1);
-      const counters = new Int32Array(mem.memory.buffer);
-      counters[flag >> 2] = 0;
-      // The inputs go in while the workers transform the weights, if there are weights to transform.
-      const copyIn = (): void => {
-        copyPart(mem, gy, gradOut, 0, sizeY);
-        if (reluOut !== null) copyPart(mem, mask, reluOut, 0, sizeY);
-        if (gradWeight !== null) copyPart(mem, xs, x!, 0, sizeX);
-      };
-      if (gradInput !== null) ctx.run('winogradWeights', [geom, pw, u, 1, tmp], wparts, copyIn);
-      else copyIn();
-      ctx.run('winogradBackward', [geom, pgy, pmask, px, u, pgx, du, pgb, gyb, xb, gxb, pwork, flag], parts);
-      if (gradWeight !== null) ctx.run('winogradWeightGrad', [geom, du, parts, pgw, tmp, flag], Math.min(wparts, g.O));
-      if (counters[flag >> 2] !== 0) return false;
-      if (gradInput !== null) readArray(mem, pgx, sizeX, gradInput);
-      if (gradWeight !== null) readArray(mem, pgw, g.O * g.C * g.kH * g.kW, gradWeight);
-      if (gradBias !== null) sumPartials(mem, pgb, parts, p.Op, g.O, gradBias);
-      return true;
+      // Each block of tiles streams the transformed weights (for the input gradient) and its thread's
+      // weight-gradient sums (for the weight gradient); where together they overflow a core's L2,
+      // they evict each other, and two passes (the blocked gradient made twice) are faster.
+      if (gradInput !== null && gradWeight !== null && transformedWeightFloats(winogradPlan(g, variant)) * 4 >= SEPARATE_PASSES_BYTES) {
+        return backward(gradOut, null, w, g, gradInput, null, null, epilogue, variant) &&
+          backward(gradOut, x, null, g, null, gradWeight, gradBias, epilogue, variant);
+      }
+      return backward(gradOut, x, w, g, gradInput, gradWeight, gradBias, epilogue, variant);
     },
   };
 }

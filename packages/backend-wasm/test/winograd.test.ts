@@ -42,6 +42,10 @@ const shapes: { name: string; g: Conv2dGeometry }[] = [
   { name: '5x5 pad 1, 5x5, N=1', g: geometry(1, 3, 5, 5, 2, 5, 1) },
   { name: '5x5 pad 2, 9x12, C=13 O=11', g: geometry(4, 13, 9, 12, 11, 5, 2) },
   { name: '5x5 pad 2, 20x19, several blocks per image', g: geometry(2, 40, 20, 19, 48, 5, 2) },
+  // transformed weights of 512 KB and more (F(4,5) here; F(4,3) below): a backward with both
+  // gradients makes them in two passes
+  { name: '5x5 pad 2, C=32 O=64', g: geometry(2, 32, 6, 6, 64, 5, 2) },
+  { name: '3x3 pad 1, C=32 O=128', g: geometry(2, 32, 5, 5, 128, 3, 1) },
 ];
 
 const variantsFor = (g: Conv2dGeometry): WinogradVariant[] => (g.kH === 3 ? ['F(2,3)', 'F(4,3)'] : ['F(2,5)', 'F(4,5)']);
