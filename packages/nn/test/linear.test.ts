@@ -1,6 +1,6 @@
 // F.linear against PyTorch 1.13 (fixtures/core_nn.json), gradcheck, errors, and the Linear module's init.
 import { describe, it, expect } from 'vitest';
-import { Generator, randn, tensor } from '@tapegrad/tensor';
+import { Generator, cpuBackend, randn, resetBackend, setBackend, tensor } from '@tapegrad/tensor';
 import { Variable, gradcheck } from '@tapegrad/autograd';
 import { loadFixture, toTensor, expectClose, type EncodedTensor } from '../../../test-utils/fixtures.js';
 import { F, Linear } from '../src/index.js';
@@ -109,5 +109,27 @@ describe('Linear module', () => {
     expect(() => new Linear(0, 2)).toThrow('Linear: inFeatures 0 must be a positive integer; expected an integer >= 1');
     expect(() => new Linear(2, 2.5)).toThrow('Linear: outFeatures 2.5 must be a positive integer; expected an integer >= 1');
     expect(() => new Linear(NaN, 2)).toThrow('Linear: inFeatures NaN must be a positive integer; expected an integer >= 1');
+  });
+});
+
+describe('linear weight gradient', () => {
+  it('comes out in the weight\'s own layout, taken over as .grad with no transposing copy', () => {
+    const g = new Generator(5);
+    const x = new Variable(randn([4, 6], { generator: g })), w = new Variable(randn([5, 6], { generator: g }), { requiresGrad: true });
+    const u = randn([4, 5], { generator: g });
+    let copies = 0;
+    setBackend({ name: 'counting copies', copy: (...args: Parameters<typeof cpuBackend.copy>) => { copies++; cpuBackend.copy(...args); } });
+    try {
+      F.linear(x, w).backward(u);
+    } finally {
+      resetBackend();
+    }
+    expect(copies).toBe(0);
+    expect(w.grad!.isContiguous()).toBe(true);
+    // dW = u^T x
+    const want = new Float32Array(30), xs = x.data.toArray(), us = u.toArray();
+    for (let o = 0; o < 5; o++) for (let i = 0; i < 6; i++) for (let n = 0; n < 4; n++) want[o * 6 + i] += us[n * 5 + o]! * xs[n * 6 + i]!;
+    const got = w.grad!.toArray();
+    for (let k = 0; k < 30; k++) expect(got[k]).toBeCloseTo(want[k]!, 5);
   });
 });

@@ -104,9 +104,10 @@ export class Tensor {
     return this.data[this.offset]!;
   }
 
-  /** Same elements, new shape (one entry may be -1). A view when contiguous, else a copy. */
+  /** Same elements, new shape (one entry may be -1). A view when contiguous or when the shape stays, else a copy. */
   reshape(shape: readonly number[]): Tensor {
     const resolved = resolveReshape('reshape', this.shape, shape);
+    if (resolved.length === this.ndim && resolved.every((n, i) => n === this.shape[i])) return this;
     const src = this.contiguous();
     return new Tensor(src.storage, resolved, undefined, src.offset);
   }

@@ -25,6 +25,15 @@ describe('views', () => {
     expect(arr(r)).toEqual([0, 3, 1, 4, 2, 5]);
   });
 
+  it('reshape to the shape a view already has is that view, whatever its strides (as PyTorch)', () => {
+    const t = iota(2, 3).transpose(0, 1);
+    const r = t.reshape([3, 2]);
+    expect(r.data).toBe(t.data);
+    expect(r.strides).toEqual([1, 3]);
+    expect(arr(r)).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(t.reshape([-1, 2]).strides).toEqual([1, 3]);
+  });
+
   it('permute swaps shape and strides and shares storage', () => {
     const x = iota(2, 3, 4);
     const p = x.permute([2, 0, 1]);
