@@ -1,7 +1,7 @@
-import { hostArray, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
+import { convOutputSpan, hostArray, type Conv2dGeometry, type ConvKernels } from '@tapegrad/tensor';
 import { hostCpu as cpuConv } from './cpu.js';
 import type { WasmContext } from './context.js';
-import { copyPart, inputAt, outputAt, outputSpan, placeArray, readArray, readOutput, sumPartials, type Operand } from './transfer.js';
+import { copyPart, inputAt, outputAt, placeArray, readArray, readOutput, sumPartials, type Operand } from './transfer.js';
 import { epilogueCode } from './epilogue.js';
 import { placeConvGeometry } from './geometry.js';
 import { makeWinogradKernels, winogradApplies, winogradPays } from './winograd.js';
@@ -11,7 +11,7 @@ type WasmConvKernels = Pick<ConvKernels, 'conv2d' | 'conv2dBackward'>;
 /** Elements of x, w and the output's span (its samples outSampleStride apart), and multiply-adds. */
 function sizes(g: Conv2dGeometry): { x: number; w: number; y: number; work: number } {
   const K = (g.C / g.groups) * g.kH * g.kW, L = g.Ho * g.Wo;
-  return { x: g.N * g.C * g.H * g.W, w: g.O * K, y: outputSpan(g), work: g.N * g.O * L * K };
+  return { x: g.N * g.C * g.H * g.W, w: g.O * K, y: convOutputSpan(g), work: g.N * g.O * L * K };
 }
 
 /**

@@ -8,8 +8,8 @@ const MIN_ELEMENTS = 1 << 14;
 
 /**
  * The dropout mask drawn in WebAssembly memory (assembly/random.ts), on this thread (the draws are
- * one sequence): the multiplies that read it find it there, and the draws run about twice as fast as
- * in TypeScript. The generator's state words go in and come back advanced.
+ * one sequence, at the speed of the TypeScript loop): the multiplies that read it find it there.
+ * The generator's state words go in and come back advanced.
  */
 export function makeRandomKernels(ctx: WasmContext): Pick<CoreKernels, 'fillMask'> {
   const mem = ctx.mem;

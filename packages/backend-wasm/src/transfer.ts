@@ -116,14 +116,6 @@ export function readRows(mem: WasmMemory, ptr: number, rows: number, cols: numbe
   for (let r = 0; r < rows; r++) dst.set(heap.subarray(p + r * ps, p + r * ps + cols), off + r * rs);
 }
 
-/**
- * The elements a convolution's (N, O, Ho, Wo) output spans, its samples `outSampleStride` apart (the
- * same for gradOut and the epilogue's output).
- */
-export function outputSpan(g: Conv2dGeometry): number {
-  return g.N === 0 ? 0 : (g.N - 1) * g.outSampleStride + g.O * g.Ho * g.Wo;
-}
-
 /** Copies a convolution's output, laid out as `out` (outSampleStride apart), from `ptr` into `out`: its samples only. */
 export function readOutput(mem: WasmMemory, ptr: number, g: Conv2dGeometry, out: Float32Array): void {
   const per = g.O * g.Ho * g.Wo;

@@ -1,6 +1,6 @@
-import { hostArray, type Conv2dGeometry, type Epilogue, type EpilogueOutput } from '@tapegrad/tensor';
+import { convOutputSpan, hostArray, type Conv2dGeometry, type Epilogue, type EpilogueOutput } from '@tapegrad/tensor';
 import type { WasmContext } from './context.js';
-import { copyPart, inputAt, outputAt, outputSpan, placeArray, readArray, readOutput, sumPartials, type Operand } from './transfer.js';
+import { copyPart, inputAt, outputAt, placeArray, readArray, readOutput, sumPartials, type Operand } from './transfer.js';
 import { placeConvGeometry } from './geometry.js';
 import { epilogueCode } from './epilogue.js';
 import * as L from './layout.js';
@@ -146,7 +146,7 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
     const reluOut = epilogue === null ? null : epilogue.out;
     mem.reset();
     const geom = placeGeometry(ctx, g, p);
-    const sizeY = outputSpan(g), sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
+    const sizeY = convOutputSpan(g), sizeX = g.N * g.C * g.H * g.W, sizeU = transformedWeightFloats(p);
     const none: Operand = { ptr: 0, copy: false };
     const gy = inputAt(mem, gradOut, sizeY), pgy = gy.ptr;
     const mask = reluOut !== null ? inputAt(mem, reluOut, sizeY) : none, pmask = mask.ptr;
@@ -197,7 +197,7 @@ export function makeWinogradKernels(ctx: WasmContext): WinogradKernels {
         mem.f32.fill(0, pb >> 2, (pb >> 2) + p.Op);
         mem.f32.set(hostArray(bias).subarray(0, g.O), pb >> 2);
       }
-      const py = outputAt(mem, out, outputSpan(g));
+      const py = outputAt(mem, out, convOutputSpan(g));
       const u = mem.take(transformedWeightFloats(p));
       const xb = mem.take(g.N * p.Cp * p.Hp * p.Wp);
       const parts = ctx.parts('winogradForward', macs(g), Math.ceil(g.N / p.group));

@@ -143,8 +143,8 @@ export class FusedConcat {
       const step = plan[0]!, role = step.module.fusionRole();
       if (role?.kind !== 'host' || role.outputShape === undefined) return null;
       const shape = role.outputShape(x.shape);
-      const first = hosts[0]?.shape ?? shape;
-      if (shape === null || first === null || shape.length !== 4 || shape[0] !== first[0] || shape[2] !== first[2] || shape[3] !== first[3]) return null;
+      const first = hosts[0]?.shape;
+      if (shape === null || shape.length !== 4 || (first !== undefined && (shape[0] !== first[0] || shape[2] !== first[2] || shape[3] !== first[3]))) return null;
       hosts.push({ run: role.run, epilogue: step.epilogue, shape });
     }
     const s0 = hosts[0]!.shape, channels = hosts.map((h) => h.shape[1]!);

@@ -34,5 +34,6 @@ export {
 export type { Pool2dGeometry, Pool3dGeometry } from './backend/PoolKernels.js';
 export type { Pool2dParams, Pool3dParams, PoolWithIndices } from './kernels/pool.js';
 export type { Conv2dGeometry } from './backend/ConvKernels.js';
+export { convOutputSpan } from './backend/ConvKernels.js';
 export type { ResampleKernels, ResampleGeometry } from './backend/ResampleKernels.js';
 export type { ResampleMode } from './kernels/resample.js';

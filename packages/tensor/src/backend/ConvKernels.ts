@@ -35,6 +35,15 @@ export interface Conv2dGeometry {
 }
 
 /**
+ * The elements an (N, O, Ho, Wo) output spans with its samples `stride` apart (by default
+ * `outSampleStride`; the same for gradOut and the epilogue's output): from the first sample's first
+ * element to the last sample's last.
+ */
+export function convOutputSpan(g: Conv2dGeometry, stride = g.outSampleStride): number {
+  return g.N === 0 ? 0 : (g.N - 1) * stride + g.O * g.Ho * g.Wo;
+}
+
+/**
  * Convolution kernels (forward and backward) over contiguous row-major buffers that
  * start at index 0. Spatial resampling (interpolation) kernels live in the same domain.
  */

@@ -4,7 +4,7 @@ import { fail, formatShape } from '../validate.js';
 import { getBackend } from '../backend/registry.js';
 import { discardArray, liveArray } from '../backend/residency.js';
 import { copyInto } from './core.js';
-import type { Conv2dGeometry } from '../backend/ConvKernels.js';
+import { convOutputSpan, type Conv2dGeometry } from '../backend/ConvKernels.js';
 import type { Epilogue } from '../backend/Epilogue.js';
 import { resampleEntries } from './resample.js';
 
@@ -14,9 +14,14 @@ export interface TensorEpilogue {
   readonly out: Tensor;
 }
 
+/** Throws `<fn>: <name> shape ... does not match the geometry` unless `t` has `shape`. */
+function expectShape(fn: string, name: string, t: Tensor, shape: readonly number[]): void {
+  if (!shapesEqual(t.shape, shape)) fail(fn, `${name} shape ${formatShape(t.shape)} does not match the geometry; expected ${formatShape(shape)}`);
+}
+
 /** Contiguous elements of `t` (no copy when already contiguous), after checking its shape. */
 function buffer(fn: string, name: string, t: Tensor, shape: readonly number[]): Float32Array {
-  if (!shapesEqual(t.shape, shape)) fail(fn, `${name} shape ${formatShape(t.shape)} does not match the geometry; expected ${formatShape(shape)}`);
+  expectShape(fn, name, t, shape);
   return t.contiguousStorage();
 }
 
@@ -44,8 +49,7 @@ function sampleStride(t: Tensor, g: Conv2dGeometry): number | null {
 
 /** t's elements from its offset to the end of its last sample, as a kernel takes an output `S` apart. */
 function samples(t: Tensor, g: Conv2dGeometry, S: number): Float32Array {
-  const span = g.N === 0 ? 0 : (g.N - 1) * S + g.O * g.Ho * g.Wo;
-  return liveArray(t.storage).subarray(t.offset, t.offset + span);
+  return liveArray(t.storage).subarray(t.offset, t.offset + convOutputSpan(g, S));
 }
 
 /**
@@ -61,7 +65,7 @@ function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometr
   const xb = buffer('conv2d', 'input', x, s.input), wb = buffer('conv2d', 'weight', weight, s.weight);
   const bb = bias ? buffer('conv2d', 'bias', bias, [g.O]) : null;
   if (into !== null) {
-    if (!shapesEqual(into.shape, s.output)) fail('conv2d', `into shape ${formatShape(into.shape)} does not match the geometry; expected ${formatShape(s.output)}`);
+    expectShape('conv2d', 'into', into, s.output);
     const S = sampleStride(into, g);
     if (S !== null && be.placesConvOutput === true) {
       be.conv2d(xb, wb, bb, { ...g, outSampleStride: S }, samples(into, g, S), epilogue);
@@ -90,8 +94,8 @@ function conv2dBackward(gradOut: Tensor, x: Tensor | null, weight: Tensor | null
   const fn = 'conv2dBackward', be = getBackend(), s = shapes(g);
   if (needs[0] && weight === null) fail(fn, 'weight is null; expected the weight when the input gradient is needed');
   if (needs[1] && x === null) fail(fn, 'input is null; expected the input when the weight gradient is needed');
-  if (!shapesEqual(gradOut.shape, s.output)) fail(fn, `gradOut shape ${formatShape(gradOut.shape)} does not match the geometry; expected ${formatShape(s.output)}`);
-  if (epilogue && !shapesEqual(epilogue.out.shape, s.output)) fail(fn, `epilogue output shape ${formatShape(epilogue.out.shape)} does not match the geometry; expected ${formatShape(s.output)}`);
+  expectShape(fn, 'gradOut', gradOut, s.output);
+  if (epilogue) expectShape(fn, 'epilogue output', epilogue.out, s.output);
   const S = be.placesConvOutput === true ? sampleStride(gradOut, g) : null;
   const inPlace = S !== null && (epilogue === null || sampleStride(epilogue.out, g) === S);
   const stride = inPlace ? S : g.O * g.Ho * g.Wo;
