@@ -11,6 +11,7 @@ export function heapBase(): usize {
 export { conv2d, conv2dBackward, convColsBytes, addInto, packWeights, packedWeightBytes } from './conv';
 export { maxPool2d } from './pool';
 export { avgPool2d, avgPool2dBackward } from './poolAvg';
+export { planeMeans } from './planes';
 export { maxPoolBackward } from './poolIndexed';
 export { binaryRow, whereRow, reluRow, reluBackwardRow, copyRows } from './elementwise';
 export { batchNormStats, batchNormForward, batchNormBackward } from './norm';

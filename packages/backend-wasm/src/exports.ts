@@ -31,6 +31,7 @@ export const SPLIT_KERNELS = {
   maxPoolBackward: { args: ['gOut', 'argmax', 'planes', 'inPlane', 'outPlane', 'out'], work: PASSES },
   avgPool2d: { args: ['geom', 'countIncludePad', 'divisorOverride', 'x', 'out'], work: PASSES },
   avgPool2dBackward: { args: ['geom', 'countIncludePad', 'divisorOverride', 'gOut', 'out'], work: PASSES },
+  planeMeans: { args: ['x', 'planes', 'size', 'divisor', 'out', 'block', 'next', 'ready'], work: PASSES },
   binaryRow: { args: ['op', 'a', 'sa', 'b', 'sb', 'out', 'n'], work: ELEMENTS },
   whereRow: { args: ['c', 'sc', 'a', 'sa', 'b', 'sb', 'out', 'n'], work: ELEMENTS },
   reluRow: { args: ['x', 'out', 'n'], work: ELEMENTS },

@@ -74,8 +74,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     ...makeElementwise(ctx),
     ...makeConvKernels(ctx),
     ...pool,
-    // Whole-plane averages in TypeScript; every other geometry to the wasm or CPU pooling kernels.
-    ...makePlaneKernels({ ...cpuPool, ...pool }),
+    // Whole-plane averages (src/planes.ts); every other geometry to the wasm or CPU pooling kernels.
+    ...makePlaneKernels(ctx, { ...cpuPool, ...pool }),
     ...makeNormKernels(ctx),
     ...makeRandomKernels(ctx),
   };

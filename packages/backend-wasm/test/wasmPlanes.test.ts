@@ -103,3 +103,76 @@ describe('wasm backend whole-plane averages', () => {
     close(got, want);
   });
 });
+
+// From PASSES' `min` (16,384) elements the means run in WebAssembly (assembly/planes.ts), split over
+// two threads, the input copied in a block of planes at a time or read where the backend keeps it.
+describe('wasm backend whole-plane means in WebAssembly', () => {
+  const threaded = createWasmBackend({ threads: 2 });
+  const everywhere = createWasmBackend({ threads: 2, thresholds: 'none' });
+  afterAll(() => {
+    threaded.close();
+    everywhere.close();
+  });
+  const bits = (a: Float32Array): number[] => Array.from(new Int32Array(a.buffer, a.byteOffset, a.length));
+
+  /** `x` in an array the backend keeps in its memory (x + 0 by its elementwise kernel, which writes kept arrays in place). */
+  function kept(b: typeof threaded, x: Float32Array): Float32Array {
+    const a = b.empty!(x.length);
+    b.binary!('add', [x.length], { data: x, strides: [1], offset: 0 }, { data: new Float32Array(1), strides: [0], offset: 0 }, a);
+    expect(b.residentStats().arrays).toBeGreaterThan(0);
+    return a;
+  }
+
+  it('gives the bits of the TypeScript loop the small calls take (tails, NaN, infinity)', () => {
+    const small = new Float32Array(planes), wasm = new Float32Array(planes);
+    backend.globalAvgPool2d!(x, planes, H * W, small);
+    everywhere.globalAvgPool2d!(x, planes, H * W, wasm);
+    expect(bits(wasm)).toEqual(bits(small));
+    expect(Number.isNaN(wasm[0]!)).toBe(true);
+    expect(wasm[1]).toBe(Infinity);
+  });
+
+  // (planes, plane size): one block with a ragged tail; many blocks of 64 planes over the threads;
+  // blocks of one plane each.
+  for (const [np, size] of [[5, 4099], [300, 4096], [7, (1 << 18) + 3]] as const) {
+    for (const where of ['a host array', 'an array kept in wasm memory'] as const) {
+      it(`${np} planes of ${size} from ${where}, every spelling`, () => {
+        const data = input(np * size, np + size);
+        data[size + 5] = -Infinity;
+        const src = where === 'a host array' ? data : kept(threaded, data);
+        const want = new Float32Array(np);
+        cpuBackend.globalAvgPool2d(data, np, size, want);
+        expect(want[1]).toBe(-Infinity);
+        const ways: [string, (out: Float32Array) => void][] = [
+          ['globalAvgPool2d', (o) => threaded.globalAvgPool2d!(src, np, size, o)],
+          ['adaptiveAvgPool2d', (o) => threaded.adaptiveAvgPool2d!(src, np, 1, size, 1, 1, o)],
+          ['avgPool2d', (o) => threaded.avgPool2d!(src, { planes: np, inH: 1, inW: size, outH: 1, outW: 1, kH: 1, kW: size, sH: 1, sW: size, pH: 0, pW: 0, dH: 1, dW: 1 }, true, 0, o)],
+          ['reduce sum / size', (o) => {
+            threaded.reduce!('sum', [np, size], { data: src, strides: [size, 1], offset: 0 }, [false, true], o);
+            for (let p = 0; p < np; p++) o[p] = o[p]! / size;
+          }],
+        ];
+        for (const [name, run] of ways) {
+          const got = new Float32Array(np);
+          run(got);
+          for (let p = 0; p < np; p++) {
+            const a = got[p]!, b = want[p]!;
+            if (!Number.isFinite(b)) expect(a, `${name} [${p}]`).toBe(b);
+            else expect(Math.abs(a - b), `${name} [${p}] ${a} vs ${b}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b)));
+          }
+        }
+      });
+    }
+  }
+
+  it('a sum over the trailing dim of a view that starts past the array\'s start', () => {
+    const rows = 4, size = 5003, offset = 17;
+    const data = input(offset + rows * size, 5);
+    for (const src of [data, kept(threaded, data)]) {
+      const got = new Float32Array(rows), want = new Float32Array(rows);
+      threaded.reduce!('sum', [rows, size], { data: src, strides: [size, 1], offset }, [false, true], got);
+      cpuBackend.reduce('sum', [rows, size], { data, strides: [size, 1], offset }, [false, true], want);
+      close(got, want);
+    }
+  });
+});
