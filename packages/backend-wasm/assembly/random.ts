@@ -1,14 +1,19 @@
 // A dropout mask drawn from a Generator's xoshiro128** state (packages/tensor/src/random/mask.ts is
 // the CPU kernel): the same draws in the same order, so the mask is the CPU kernel's bit for bit and
-// the generator ends in the same state. One thread: the draws are one sequence.
+// the generator ends in the same state. Each thread draws its own stretch of the one sequence, from
+// the state the host jumped ahead to its first element (src/jump.ts).
 
 /**
- * out[i] = (draw i >>> 8) < below ? 0 : value for i < n (valueBits: value's float32 bits), the
- * draws those of xoshiro128** from the four i32 state words at `state`, advanced in place.
+ * out[i] = (draw i >>> 8) < below ? 0 : value for i in this part's stretch [n part / parts,
+ * n (part + 1) / parts) (valueBits: value's float32 bits), the draws those of xoshiro128** from the
+ * four i32 state words at `states + 16 part` (the state before the stretch's first draw), left there
+ * advanced past its last.
  */
-export function fillMask(state: usize, below: i32, valueBits: i32, out: usize, n: i32): void {
+export function fillMask(states: usize, below: i32, valueBits: i32, out: usize, n: i32, part: i32, parts: i32): void {
+  const i0 = <i32>(<i64>n * part / parts), i1 = <i32>(<i64>n * (part + 1) / parts);
+  const state = states + (<usize>part << 4);
   let s0 = load<i32>(state), s1 = load<i32>(state, 4), s2 = load<i32>(state, 8), s3 = load<i32>(state, 12);
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const r = <i32>(<u32>(rotl<i32>(s1 * 5, 7) * 9) >> 8);
     const t = s1 << 9;
     s2 ^= s0;

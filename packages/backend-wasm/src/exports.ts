@@ -13,7 +13,7 @@
  * another (Winograd through the convolution) shares that kernel's thresholds.
  */
 const MULTIPLY_ADDS = { min: 32 * 32 * 32, split: 1 << 20 } as const;
-const ELEMENTS = { min: 1 << 14, split: 1 << 20 } as const;
+const ELEMENTS = { min: 1 << 14, split: 1 << 18 } as const;
 const PASSES = { min: 1 << 14, split: 1 << 18 } as const;
 /** A block copy within the memory: worth a second thread from ~0.5 MB (it is bound by memory bandwidth, which one thread does not fill). */
 const COPIES = { min: 1 << 14, split: 1 << 17 } as const;
@@ -36,6 +36,7 @@ export const SPLIT_KERNELS = {
   whereRow: { args: ['c', 'sc', 'a', 'sa', 'b', 'sb', 'out', 'n'], work: ELEMENTS },
   reluRow: { args: ['x', 'out', 'n'], work: ELEMENTS },
   reluBackwardRow: { args: ['out', 'g', 'gx', 'n'], work: ELEMENTS },
+  fillMask: { args: ['states', 'below', 'valueBits', 'out', 'n'], work: ELEMENTS },
   copyRows: { args: ['src', 'srcStride', 'dst', 'dstStride', 'n', 'rows'], work: COPIES },
   batchNormStats: { args: ['x', 'N', 'C', 'S', 'mean', 'variance'], work: PASSES },
   batchNormForward: { args: ['x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'bias', 'out', 'epilogue'], work: PASSES },
@@ -68,7 +69,7 @@ export type WasmExports = WasmHelpers & {
   readonly [K in SplitKernel]: (...args: [...KernelArgs<K>, part: number, parts: number]) => void;
 };
 
-/** The exports that are not split over threads: sizes of scratch areas, weight packing, a sum, a dropout mask. */
+/** The exports that are not split over threads: sizes of scratch areas, weight packing, a sum. */
 interface WasmHelpers {
   heapBase(): number;
   gemmScratchBytes(): number;
@@ -77,5 +78,4 @@ interface WasmHelpers {
   convColsBytes(geom: number): number;
   addInto(dst: number, src: number, n: number): void;
   winogradWorkBytes(geom: number): number;
-  fillMask(state: number, below: number, valueBits: number, out: number, n: number): void;
 }

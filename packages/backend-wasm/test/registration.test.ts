@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileKernels, relaxedSimdAvailable, WasmMemory, type KernelBuild } from '../src/memory.js';
 import { SPLIT_KERNELS, splitKernels } from '../src/exports.js';
 
-const HELPERS = ['heapBase', 'gemmScratchBytes', 'packWeights', 'packedWeightBytes', 'convColsBytes', 'addInto', 'winogradWorkBytes', 'fillMask'];
+const HELPERS = ['heapBase', 'gemmScratchBytes', 'packWeights', 'packedWeightBytes', 'convColsBytes', 'addInto', 'winogradWorkBytes'];
 const builds: KernelBuild[] = relaxedSimdAvailable() ? ['plain', 'relaxed'] : ['plain'];
 
 describe('the split kernels registered in src/exports.ts', () => {
