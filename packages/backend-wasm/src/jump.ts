@@ -14,7 +14,7 @@ function advance(s: Int32Array): void {
   s[3] = (s[3]! << 11) | (s[3]! >>> 21);
 }
 
-/** The image of state bit c under `m` (128 x 4 words: column c at 4c), XORed into `out` for every bit set in `s`. */
+/** `out` = m s: the XOR of m's columns (128 of 4 words, column c at 4c: the image of state bit c) for the bits set in `s`. */
 function apply(m: Int32Array, s: Int32Array, out: Int32Array): void {
   let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
   for (let w = 0; w < 4; w++) {

@@ -53,7 +53,8 @@ function makeMeans(ctx: WasmContext): Means {
       return;
     }
     mem.reset();
-    const xs = inputAt(mem, x, offset + total);
+    const src = offset === 0 && x.length === total ? x : x.subarray(offset, offset + total);
+    const xs = inputAt(mem, src, total);
     const po = outputAt(mem, out, planes);
     const block = blockPlanes(size), blocks = Math.ceil(planes / block);
     const next = mem.take(1), ready = mem.take(1);
@@ -65,7 +66,7 @@ function makeMeans(ctx: WasmContext): Means {
       try {
         for (let p = 0; p < planes; p += block) {
           const end = Math.min(planes, p + block);
-          copyPart(mem, xs, x, offset + p * size, offset + end * size);
+          copyPart(mem, xs, src, p * size, end * size);
           Atomics.store(counters, ready >> 2, end);
           Atomics.notify(counters, ready >> 2);
         }
@@ -79,7 +80,7 @@ function makeMeans(ctx: WasmContext): Means {
       copyIn();
       ctx.drainWhile(next, blocks);
     };
-    ctx.run('planeMeans', [xs.ptr + 4 * offset, planes, size, divisor, po, block, next, ready], ctx.parts('planeMeans', total, blocks), meanwhile);
+    ctx.run('planeMeans', [xs.ptr, planes, size, divisor, po, block, next, ready], ctx.parts('planeMeans', total, blocks), meanwhile);
     readArray(mem, po, planes, out);
   };
 }
