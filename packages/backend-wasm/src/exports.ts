@@ -9,7 +9,7 @@
  * `work`: below `min` units of work the host runs the CPU kernel instead (the copies in and out
  * would cost more than SIMD saves), from `split` on the work is split over the threads (a round
  * trip to the workers costs ~20-30 µs). Units: multiply-adds for GEMM and convolutions, elements
- * for the elementwise rows and batch norm, window visits for pooling. A kernel reached only through
+ * for the elementwise rows, batch norm, whole-plane means and masks, window visits for pooling. A kernel reached only through
  * another (Winograd through the convolution) shares that kernel's thresholds.
  */
 const MULTIPLY_ADDS = { min: 32 * 32 * 32, split: 1 << 20 } as const;

@@ -1,18 +1,9 @@
 // Jumping a xoshiro128** state ahead by any number of draws, so that threads can each draw their own
 // stretch of one sequence. The state update (not the output function) is linear over GF(2): one draw
 // multiplies the 128-bit state by a fixed 128 x 128 bit matrix M, and k draws by M^k, the product of
-// the powers M^(2^j) for the bits j set in k. Those powers are made once, by squaring, as needed.
-
-/** One draw's state update, in place on four 32-bit words (Generator's and the kernels' order). */
-function advance(s: Int32Array): void {
-  const t = s[1]! << 9;
-  s[2]! ^= s[0]!;
-  s[3]! ^= s[1]!;
-  s[1]! ^= s[2]!;
-  s[0]! ^= s[3]!;
-  s[2]! ^= t;
-  s[3] = (s[3]! << 11) | (s[3]! >>> 21);
-}
+// the powers M^(2^j) for the bits j set in k. Those powers are made once, by squaring, as needed;
+// M itself is read off the Generator's own step, applied to each basis state.
+import { Generator } from '@tapegrad/tensor';
 
 /** `out` = m s: the XOR of m's columns (128 of 4 words, column c at 4c: the image of state bit c) for the bits set in `s`. */
 function apply(m: Int32Array, s: Int32Array, out: Int32Array): void {
@@ -34,16 +25,17 @@ const powers: Int32Array[] = [];
 function power(j: number): Int32Array {
   while (powers.length <= j) {
     const m = new Int32Array(512);
-    const col = new Int32Array(4);
     if (powers.length === 0) {
+      // column c: the state with only bit c set, after one draw of the Generator's own step
+      const g = new Generator(), words = g.stateWords();
       for (let c = 0; c < 128; c++) {
-        col.fill(0);
-        col[c >> 5] = 1 << (c & 31);
-        advance(col);
-        m.set(col, 4 * c);
+        words.fill(0);
+        words[c >> 5] = 1 << (c & 31);
+        g.nextUint32();
+        m.set(words, 4 * c);
       }
     } else {
-      const prev = powers[powers.length - 1]!;
+      const prev = powers[powers.length - 1]!, col = new Int32Array(4);
       for (let c = 0; c < 128; c++) {
         apply(prev, prev.subarray(4 * c, 4 * c + 4), col);
         m.set(col, 4 * c);
